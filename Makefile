@@ -1,0 +1,98 @@
+# tandem: top-level Makefile. `make` builds, `make run` starts tandemd on
+# conf/tandemd.conf, `make check` runs every test (also under ASan/UBSan).
+# configure (from configure.ac) writes config.mk; when it fails because a
+# package is missing, scripts/install-deps installs it and configure runs again.
+
+BUILD ?= build
+SAN ?=
+
+-include config.mk
+
+VERSION ?= 0.1.0
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow -Wformat=2
+ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(WARN) -Ilib -DTANDEM_VERSION='"$(VERSION)"' $(DEP_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS)
+ifeq ($(SAN),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+ALL_LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_SRC := $(sort $(wildcard lib/*/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+D_SRC := daemon/tandemd.c daemon/svc.c daemon/ctl_cmds.c
+D_OBJ := $(D_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/check_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+TOOLS := $(BUILD)/tests/tools/rtpstat
+
+PROGS := $(BUILD)/tandemd $(BUILD)/tandemctl
+
+.PHONY: all run check check-unit check-sip check-asan demo bench-sip deps clean distclean install
+all: $(PROGS)
+
+config.mk: configure.ac config.mk.in
+	@command -v autoconf >/dev/null && command -v pkg-config >/dev/null && command -v cc >/dev/null \
+		|| scripts/install-deps
+	autoconf -f
+	./configure -q || { scripts/install-deps && ./configure -q; }
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/%.o: %.c config.mk
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libtandem.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/tandemd: $(D_OBJ) $(BUILD)/libtandem.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(BUILD)/tandemctl: $(BUILD)/daemon/tandemctl.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libtandem.a config.mk
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libtandem.a $(ALL_LDFLAGS) $(DEP_LIBS) $(CHECK_LIBS)
+
+-include $(LIB_OBJ:.o=.d) $(D_OBJ:.o=.d)
+
+run: all
+	@scripts/install-deps
+	$(BUILD)/tandemd -c conf/tandemd.conf -S $(CURDIR)/run/tandemd.sock
+
+check-unit: $(UNIT_BIN)
+	@tests/unit/run $(UNIT_BIN)
+
+check-sip: all
+	@BUILD=$(BUILD) tests/sip/run
+
+# The whole suite: the normal build, then unit and SIP tests again under
+# AddressSanitizer + UndefinedBehaviorSanitizer.
+check: deps
+	$(MAKE) all check-unit check-sip
+	$(MAKE) BUILD=build-asan SAN=1 CFLAGS='-O1 -g' all check-unit check-asan
+
+check-asan: all
+	@BUILD=$(BUILD) SIP_TESTS_SKIP="$(ASAN_SKIP)" tests/sip/run
+
+demo: all
+	@scripts/demo $(BUILD)
+
+bench-sip: all
+	@BUILD=$(BUILD) tests/bench/bench-sip
+
+install: all
+	install -d $(DESTDIR)$(prefix)/sbin $(DESTDIR)$(prefix)/bin $(DESTDIR)/etc/tandem
+	install -m 755 $(BUILD)/tandemd $(DESTDIR)$(prefix)/sbin/tandemd
+	install -m 755 $(BUILD)/tandemctl $(DESTDIR)$(prefix)/bin/tandemctl
+	install -m 644 conf/tandemd.conf $(DESTDIR)/etc/tandem/tandemd.conf
+
+clean:
+	rm -rf build build-asan run
+
+distclean: clean
+	rm -rf config.mk config.log config.status configure autom4te.cache

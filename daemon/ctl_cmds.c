@@ -1,0 +1,279 @@
+/* daemon/ctl_cmds.c: what each control-socket command does (the protocol is
+ * in docs/control.md). Every answer is a JSON object with "ok"; failures
+ * carry "error". Sofia thread only. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "tandemd.h"
+#include "ops/log.h"
+
+static json_t *fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static json_t *fail(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return json_pack("{s:b,s:s}", "ok", 0, "error", msg);
+}
+
+static json_t *ok(void)
+{
+	return json_pack("{s:b}", "ok", 1);
+}
+
+static const char *str_arg(json_t *req, const char *key)
+{
+	json_t *v = json_object_get(req, key);
+
+	if (v == NULL)
+		v = json_object_get(req, "arg");
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int id_arg(json_t *req, uint64_t *ret)
+{
+	json_t *v = json_object_get(req, "id");
+	const char *s;
+	char *end;
+
+	if (json_is_integer(v) && json_integer_value(v) > 0) {
+		*ret = (uint64_t)json_integer_value(v);
+		return 0;
+	}
+	s = json_is_string(v) ? json_string_value(v) : str_arg(req, "id");
+	if (s == NULL || *s == '\0')
+		return -EINVAL;
+	errno = 0;
+	*ret = strtoull(s, &end, 10);
+	return (errno || *end) ? -EINVAL : 0;
+}
+
+static json_t *call_json(const struct call_info *ci)
+{
+	time_t now = time(NULL);
+
+	return json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s,s:I,s:I}",
+			 "id", (json_int_t)ci->id, "a_call_id", ci->a_call_id,
+			 "b_call_id", ci->b_call_id, "from", ci->from, "to", ci->to,
+			 "route", ci->route, "target", ci->target,
+			 "state", call_state_name(ci->state),
+			 "age", (json_int_t)(now - ci->started),
+			 "duration", (json_int_t)(ci->answered ? now - ci->answered : 0));
+}
+
+static int add_call(const struct call_info *ci, void *arg)
+{
+	json_t *o = call_json(ci);
+
+	if (o == NULL)
+		return -ENOMEM;
+	return json_array_append_new(arg, o) < 0 ? -ENOMEM : 0;
+}
+
+static json_t *cmd_status(struct tandemd *d, json_t *req)
+{
+	struct call_stats st;
+	(void)req;
+
+	call_core_stats(tsip_core(d->sip), &st);
+	return json_pack("{s:b,s:s,s:I,s:s,s:I,s:b,s:{s:I,s:I,s:I,s:I,s:f},s:{s:I,s:I}}",
+			 "ok", 1, "version", TANDEM_VERSION,
+			 "uptime", (json_int_t)(time(NULL) - d->started),
+			 "config", d->conf_path, "config_loaded", (json_int_t)d->conf->loaded_at,
+			 "draining", call_core_draining(tsip_core(d->sip)),
+			 "calls", "active", (json_int_t)st.active, "total", (json_int_t)st.total,
+			 "answered", (json_int_t)st.answered, "failed", (json_int_t)st.failed,
+			 "cps", st.cps,
+			 "reloads", "ok", (json_int_t)d->reloads_ok,
+			 "failed", (json_int_t)d->reloads_failed);
+}
+
+static json_t *cmd_calls(struct tandemd *d, json_t *req)
+{
+	json_t *arr = json_array();
+	(void)req;
+
+	if (arr == NULL || call_core_foreach(tsip_core(d->sip), add_call, arr) < 0) {
+		json_decref(arr);
+		return fail("out of memory");
+	}
+	return json_pack("{s:b,s:o}", "ok", 1, "calls", arr);
+}
+
+struct find_one {
+	uint64_t id;
+	json_t *found;
+};
+
+static int find_call(const struct call_info *ci, void *arg)
+{
+	struct find_one *f = arg;
+
+	if (ci->id != f->id)
+		return 0;
+	f->found = call_json(ci);
+	return -1;	/* stop */
+}
+
+static json_t *cmd_call(struct tandemd *d, json_t *req)
+{
+	struct find_one f = { 0 };
+
+	if (id_arg(req, &f.id) < 0)
+		return fail("usage: call ID");
+	call_core_foreach(tsip_core(d->sip), find_call, &f);
+	if (f.found == NULL)
+		return fail("no call %llu", (unsigned long long)f.id);
+	return json_pack("{s:b,s:o}", "ok", 1, "call", f.found);
+}
+
+static json_t *cmd_hangup(struct tandemd *d, json_t *req)
+{
+	uint64_t id;
+	int r;
+
+	if (id_arg(req, &id) < 0)
+		return fail("usage: hangup ID");
+	r = call_core_hangup(tsip_core(d->sip), id);
+	if (r == -ENOENT)
+		return fail("no call %llu", (unsigned long long)id);
+	if (r == -EALREADY)
+		return fail("call %llu is already ending", (unsigned long long)id);
+	return ok();
+}
+
+static json_t *cmd_reload(struct tandemd *d, json_t *req)
+{
+	char err[600];
+	(void)req;
+
+	if (svc_reload(d, err, sizeof(err)) < 0)
+		return fail("%s", err);
+	return json_pack("{s:b,s:s,s:I}", "ok", 1, "config", d->conf_path,
+			 "routes", (json_int_t)d->conf->n_routes);
+}
+
+static json_t *cmd_log_level(struct tandemd *d, json_t *req)
+{
+	const char *name = str_arg(req, "level");
+	int lvl = name ? conf_log_level_from_name(name) : -EINVAL;
+
+	if (lvl < 0)
+		return fail("usage: log-level error|warning|notice|info|debug");
+	d->cli_level = lvl;
+	log_open(lvl);
+	log_notice("log level now %s", conf_log_level_name(lvl));
+	return ok();
+}
+
+static json_t *cmd_drain(struct tandemd *d, json_t *req, bool on)
+{
+	(void)req;
+	if (d->stopping)
+		return fail("tandemd is stopping");
+	svc_drain(d, on);
+	return ok();
+}
+
+struct one_header {
+	char name[128];
+	const char *value;
+};
+
+static const char *one_header_value(void *arg, const char *name)
+{
+	struct one_header *h = arg;
+
+	return strcasecmp(h->name, name) == 0 ? h->value : NULL;
+}
+
+static json_t *cmd_route(struct tandemd *d, json_t *req)
+{
+	struct route_req q = { 0 };
+	struct one_header oh = { { 0 } };
+	struct sockaddr_storage ss = { 0 };
+	const char *src = str_arg(req, "source"), *hdr;
+	const struct conf_route *rt;
+	char user[256];
+	json_t *targets;
+
+	q.from_user = json_string_value(json_object_get(req, "from"));
+	q.to_user = json_string_value(json_object_get(req, "to"));
+	q.ruri_user = json_string_value(json_object_get(req, "ruri_user"));
+	if (q.ruri_user == NULL)
+		q.ruri_user = q.to_user;
+	q.ruri_host = json_string_value(json_object_get(req, "domain"));
+	if (q.to_user == NULL && q.ruri_user == NULL)
+		return fail("usage: route --from USER --to USER [--source IP] [--header 'Name: value']");
+	if (src && json_object_get(req, "source")) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+		if (inet_pton(AF_INET, src, &s4->sin_addr) == 1)
+			s4->sin_family = AF_INET;
+		else if (inet_pton(AF_INET6, src, &s6->sin6_addr) == 1)
+			s6->sin6_family = AF_INET6;
+		else
+			return fail("bad source address \"%s\"", src);
+		q.source = (struct sockaddr *)&ss;
+	}
+	hdr = json_string_value(json_object_get(req, "header"));
+	if (hdr) {
+		const char *colon = strchr(hdr, ':');
+		if (colon == NULL || (size_t)(colon - hdr) >= sizeof(oh.name))
+			return fail("header must be 'Name: value'");
+		memcpy(oh.name, hdr, (size_t)(colon - hdr));
+		oh.value = colon + 1;
+		while (*oh.value == ' ')
+			oh.value++;
+		q.header = one_header_value;
+		q.header_arg = &oh;
+	}
+	rt = route_find(d->conf, &q);
+	if (rt == NULL)
+		return json_pack("{s:b,s:n,s:i}", "ok", 1, "route", "reject", d->conf->no_route_code);
+	if (rt->reject)
+		return json_pack("{s:b,s:s,s:i}", "ok", 1, "route", rt->name, "reject", rt->reject);
+	if (route_rewrite_user(rt, q.ruri_user, user, sizeof(user)) < 0)
+		return fail("rewritten user too long");
+	targets = json_array();
+	for (size_t i = 0; targets && i < rt->n_targets; i++)
+		json_array_append_new(targets, json_string(rt->targets[i]));
+	return json_pack("{s:b,s:s,s:s,s:o}", "ok", 1, "route", rt->name, "user", user,
+			 "targets", targets);
+}
+
+json_t *ctl_cmds_dispatch(void *arg, json_t *req)
+{
+	struct tandemd *d = arg;
+	const char *cmd = json_string_value(json_object_get(req, "cmd"));
+
+	if (strcmp(cmd, "status") == 0)
+		return cmd_status(d, req);
+	if (strcmp(cmd, "calls") == 0)
+		return cmd_calls(d, req);
+	if (strcmp(cmd, "call") == 0)
+		return cmd_call(d, req);
+	if (strcmp(cmd, "hangup") == 0)
+		return cmd_hangup(d, req);
+	if (strcmp(cmd, "reload") == 0)
+		return cmd_reload(d, req);
+	if (strcmp(cmd, "route") == 0)
+		return cmd_route(d, req);
+	if (strcmp(cmd, "log-level") == 0)
+		return cmd_log_level(d, req);
+	if (strcmp(cmd, "drain") == 0)
+		return cmd_drain(d, req, true);
+	if (strcmp(cmd, "undrain") == 0)
+		return cmd_drain(d, req, false);
+	return fail("unknown command \"%s\" (status, calls, call, hangup, reload, route, "
+		    "log-level, drain, undrain)", cmd);
+}

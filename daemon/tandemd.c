@@ -1,0 +1,205 @@
+/* daemon/tandemd.c: main(). Parses the arguments, loads the config (or only
+ * checks it with -t), builds the sofia root in this thread, the SIP front
+ * end and the control socket, and runs the loop. Signals arrive through a
+ * signalfd registered in the loop, so SIGHUP and SIGTERM are handled on the
+ * sofia thread like every other event. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#define SU_ROOT_MAGIC_T void
+#define SU_WAKEUP_ARG_T void
+#include <sofia-sip/su_wait.h>
+
+#include "tandemd.h"
+#include "ops/ctl.h"
+#include "ops/log.h"
+#include "util/ttimer.h"
+
+#define DEFAULT_CONF "/etc/tandem/tandemd.conf"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: tandemd [-c FILE] [-t] [-v] [-S SOCKET]\n"
+		"SIP back-to-back user agent.\n\n"
+		"  -c, --config FILE   config file (default " DEFAULT_CONF ")\n"
+		"  -t, --test          check the config file and exit (0 = valid)\n"
+		"  -v, --verbose       log at debug level, whatever the config says\n"
+		"  -S, --socket PATH   control socket (overrides control.socket)\n"
+		"  -V, --version       print the version\n"
+		"  -h, --help          this text\n");
+}
+
+static int on_signal(void *magic, su_wait_t *w, void *arg)
+{
+	struct tandemd *d = arg;
+	struct signalfd_siginfo si;
+	char err[512];
+	(void)magic;
+
+	while (read(w->fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGHUP:
+			log_notice("SIGHUP: reloading %s", d->conf_path);
+			svc_reload(d, err, sizeof(err));
+			break;
+		case SIGTERM:
+		case SIGINT:
+			log_notice("%s: stopping", si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
+			if (d->stopping && si.ssi_signo == SIGINT) {
+				log_warning("second SIGINT: hanging up at once");
+				d->drain_deadline = 0;
+			}
+			svc_stop(d);
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+static int setup_signals(struct tandemd *d, int *ret_fd, int *ret_reg)
+{
+	sigset_t set;
+	su_wait_t w[1];
+	int fd;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (su_wait_create(w, fd, SU_WAIT_IN) < 0 ||
+	    (*ret_reg = su_root_register(d->root, w, on_signal, d, 0)) <= 0) {
+		close(fd);
+		return -EIO;
+	}
+	*ret_fd = fd;
+	return 0;
+}
+
+static int check_only(const char *path)
+{
+	struct conf_error ce;
+	struct conf *c;
+	char msg[600];
+
+	if (conf_load(path, &c, &ce) < 0) {
+		conf_error_format(&ce, msg, sizeof(msg));
+		fprintf(stderr, "%s\n", msg);
+		return 1;
+	}
+	printf("configuration OK: %s (%zu routes)\n", path, c->n_routes);
+	conf_unref(c);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "test", no_argument, NULL, 't' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "socket", required_argument, NULL, 'S' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tandemd d = { .conf_path = DEFAULT_CONF };
+	const char *sock = NULL;
+	struct conf_error ce;
+	char msg[600];
+	bool test = false;
+	int o, r, sig_fd = -1, sig_reg = 0;
+
+	while ((o = getopt_long(argc, argv, "c:tvS:Vh", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c': d.conf_path = optarg; break;
+		case 't': test = true; break;
+		case 'v': d.cli_level = LOG_LVL_DEBUG; break;
+		case 'S': sock = optarg; break;
+		case 'V': printf("tandemd %s\n", TANDEM_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (test)
+		return check_only(d.conf_path);
+
+	if (conf_load(d.conf_path, &d.conf, &ce) < 0) {
+		conf_error_format(&ce, msg, sizeof(msg));
+		fprintf(stderr, "tandemd: %s\n", msg);
+		return 1;
+	}
+	if (sock) {
+		free(d.conf->ctl_socket);
+		d.conf->ctl_socket = strdup(sock);
+	}
+	log_open(d.cli_level ? d.cli_level : d.conf->log_level);
+	d.started = time(NULL);
+	srandom((unsigned)(d.started ^ getpid()));
+
+	su_init();
+	d.root = su_root_create(NULL);
+	if (d.root == NULL) {
+		log_error("cannot create the event loop");
+		return 1;
+	}
+	su_root_threading(d.root, 0);
+	r = setup_signals(&d, &sig_fd, &sig_reg);
+	if (r < 0) {
+		log_error("cannot set up signals: %s", strerror(-r));
+		return 1;
+	}
+	r = tsip_new(d.root, d.conf, &d.sip);
+	if (r < 0) {
+		log_error("cannot start SIP: %s", strerror(-r));
+		d.exit_code = 1;
+		goto out;
+	}
+	r = ctl_new(d.root, d.conf->ctl_socket, d.conf->ctl_mode, ctl_cmds_dispatch, &d, &d.ctl);
+	if (r < 0) {
+		log_error("cannot open the control socket %s: %s", d.conf->ctl_socket, strerror(-r));
+		d.exit_code = 1;
+		goto out;
+	}
+	if (svc_start_timers(&d) < 0) {
+		d.exit_code = 1;
+		goto out;
+	}
+	log_notice("tandemd %s ready: config %s, %zu routes, control %s", TANDEM_VERSION,
+		   d.conf_path, d.conf->n_routes, d.conf->ctl_socket);
+	sd_notify(0, "READY=1");
+	su_root_run(d.root);
+out:
+	d.ctl = ctl_free(d.ctl);
+	d.drain_timer = ttimer_free(d.drain_timer);
+	d.status_timer = ttimer_free(d.status_timer);
+	d.sip = tsip_free(d.sip);
+	if (sig_reg > 0)
+		su_root_deregister(d.root, sig_reg);
+	if (sig_fd >= 0)
+		close(sig_fd);
+	su_root_destroy(d.root);
+	su_deinit();
+	conf_unref(d.conf);
+	return d.exit_code;
+}

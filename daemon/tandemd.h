@@ -1,0 +1,38 @@
+/* daemon/: tandemd's process: arguments, config, signals, systemd, the main
+ * loop, and the control-socket commands. Sofia thread only. */
+#pragma once
+
+#include <stdbool.h>
+#include <jansson.h>
+
+#include "conf/conf.h"
+#include "sip/tsip.h"
+
+struct ctl;
+
+struct tandemd {
+	const char *conf_path;
+	int cli_level;			/* -v: overrides the config's level; 0 = none */
+	struct conf *conf;		/* current snapshot */
+	void *root;			/* su_root_t * */
+	struct tsip *sip;
+	struct ctl *ctl;
+	time_t started;
+	unsigned reloads_ok, reloads_failed;
+	bool stopping;
+	int exit_code;
+	void *drain_timer;		/* struct ttimer * */
+	void *status_timer;
+	time_t drain_deadline;
+	bool hung_up;
+};
+
+/* svc.c */
+int svc_reload(struct tandemd *d, char *err, size_t errlen);
+void svc_stop(struct tandemd *d);
+void svc_drain(struct tandemd *d, bool on);
+int svc_start_timers(struct tandemd *d);
+void svc_notify_status(struct tandemd *d);
+
+/* ctl_cmds.c */
+json_t *ctl_cmds_dispatch(void *arg, json_t *req);

@@ -1,0 +1,684 @@
+/* lib/call/call.c: the life of a call. A new INVITE on leg A is admitted
+ * (drain, Max-Forwards, limits), routed, and placed on leg B toward each of
+ * the route's targets in turn until one answers or fails for good; the
+ * answer or the failure goes back to A. Every end of a call, whatever its
+ * cause, goes through call_close(), and the call is freed in one place,
+ * call_free(), once both legs have ended. Sofia thread only. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "call_int.h"
+#include "ops/log.h"
+
+#define GUARD_MS 40000	/* longest a hung-up leg may take to report its end */
+
+static const char *const state_names[_CALL_ST_MAX] = {
+	[CALL_ST_ROUTING] = "routing", [CALL_ST_CALLING] = "calling", [CALL_ST_EARLY] = "early",
+	[CALL_ST_CONFIRMED] = "confirmed", [CALL_ST_CLOSING] = "closing",
+};
+
+static const char *const end_names[_CALL_END_MAX] = {
+	[CALL_END_NONE] = "none", [CALL_END_BYE_A] = "bye-caller", [CALL_END_BYE_B] = "bye-callee",
+	[CALL_END_CANCEL] = "cancel", [CALL_END_REJECTED] = "rejected",
+	[CALL_END_NO_ROUTE] = "no-route", [CALL_END_ROUTE_REJECT] = "route-reject",
+	[CALL_END_LIMIT] = "limit", [CALL_END_NO_ANSWER] = "no-answer", [CALL_END_DRAIN] = "drain",
+	[CALL_END_HANGUP] = "hangup", [CALL_END_ERROR] = "error", [CALL_END_LEG_LOST] = "leg-lost",
+};
+
+const char *call_state_name(enum call_state st)
+{
+	return st < _CALL_ST_MAX ? state_names[st] : "?";
+}
+
+const char *call_end_name(enum call_end why)
+{
+	return why < _CALL_END_MAX ? end_names[why] : "?";
+}
+
+void call_update_log_prefix(struct call *c)
+{
+	const struct leg *a = c->leg[LEG_A], *b = c->leg[LEG_B];
+
+	snprintf(c->log_prefix, sizeof(c->log_prefix), "call=%llu a=%s b=%s",
+		 (unsigned long long)c->id, a && a->call_id ? a->call_id : "-",
+		 b && b->call_id ? b->call_id : "-");
+}
+
+void call_log(struct call *c, int level, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (level > log_max_level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_msg(level, "%s route=%s %s", c->log_prefix, c->route ? c->route->name : "-", msg);
+}
+
+/* ---- core ---- */
+
+int call_core_new(const struct leg_ops *ops, void *root, struct call_core **ret)
+{
+	struct call_core *core = calloc(1, sizeof(*core));
+
+	if (core == NULL)
+		return -ENOMEM;
+	core->ops = ops;
+	core->root = root;
+	*ret = core;
+	return 0;
+}
+
+struct call_core *call_core_free(struct call_core *core)
+{
+	if (core == NULL)
+		return NULL;
+	/* calls still here are gone with the SIP stack: free without signalling */
+	while (core->calls) {
+		struct call *c = core->calls;
+		for (int s = 0; s < _LEG_SIDE_MAX; s++)
+			if (c->leg[s] && !c->leg[s]->ended) {
+				c->leg[s]->ended = true;
+				core->ops->release(c->leg[s]);
+			}
+		c->state = CALL_ST_CLOSING;
+		call_on_ended(c->leg[LEG_A] ? c->leg[LEG_A] : c->leg[LEG_B]);
+	}
+	while (core->route_counts) {
+		struct route_count *rc = core->route_counts;
+		core->route_counts = rc->next;
+		free(rc);
+	}
+	conf_unref(core->conf);
+	free(core);
+	return NULL;
+}
+
+void call_core_set_conf(struct call_core *core, struct conf *conf)
+{
+	conf_unref(core->conf);
+	core->conf = conf_ref(conf);
+}
+
+struct conf *call_core_conf(struct call_core *core)
+{
+	return core->conf;
+}
+
+void call_core_drain(struct call_core *core, bool on)
+{
+	core->draining = on;
+}
+
+bool call_core_draining(const struct call_core *core)
+{
+	return core->draining;
+}
+
+void call_core_hangup_all(struct call_core *core, enum call_end why)
+{
+	struct call *c, *next;
+
+	for (c = core->calls; c; c = next) {
+		next = c->next;	/* call_close may free c */
+		call_close(c, why, 503, "Service Unavailable");
+	}
+}
+
+static void cps_count(struct call_core *core, time_t now)
+{
+	unsigned i = (unsigned)(now % CPS_SLOTS);
+
+	if (core->cps_sec[i] != now) {
+		core->cps_sec[i] = now;
+		core->cps_n[i] = 0;
+	}
+	core->cps_n[i]++;
+}
+
+void call_core_stats(struct call_core *core, struct call_stats *ret)
+{
+	time_t now = time(NULL);
+	unsigned sum = 0;
+
+	/* the last CPS_SLOTS whole seconds, not the one in progress */
+	for (unsigned i = 0; i < CPS_SLOTS; i++)
+		if (core->cps_sec[i] < now && core->cps_sec[i] >= now - CPS_SLOTS)
+			sum += core->cps_n[i];
+	ret->active = core->active;
+	ret->total = core->total;
+	ret->answered = core->answered;
+	ret->failed = core->failed;
+	ret->cps = (double)sum / CPS_SLOTS;
+}
+
+int call_core_foreach(struct call_core *core, int (*fn)(const struct call_info *ci, void *arg),
+		      void *arg)
+{
+	for (struct call *c = core->calls; c; c = c->next) {
+		struct call_info ci = {
+			.id = c->id,
+			.a_call_id = c->leg[LEG_A] ? c->leg[LEG_A]->call_id : NULL,
+			.b_call_id = c->leg[LEG_B] ? c->leg[LEG_B]->call_id : NULL,
+			.from = c->from_user, .to = c->ruri_user,
+			.route = c->route ? c->route->name : NULL,
+			.target = c->target,
+			.state = c->state, .started = c->started, .answered = c->answered_at,
+		};
+		int r = fn(&ci, arg);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int call_core_hangup(struct call_core *core, uint64_t id)
+{
+	for (struct call *c = core->calls; c; c = c->next)
+		if (c->id == id) {
+			if (c->state == CALL_ST_CLOSING)
+				return -EALREADY;
+			call_close(c, CALL_END_HANGUP, 503, "Service Unavailable");
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static struct route_count *route_count_get(struct call_core *core, const char *name)
+{
+	struct route_count *rc;
+	size_t n = strlen(name);
+
+	for (rc = core->route_counts; rc; rc = rc->next)
+		if (strcmp(rc->name, name) == 0)
+			return rc;
+	rc = calloc(1, sizeof(*rc) + n + 1);
+	if (rc == NULL)
+		return NULL;
+	memcpy(rc->name, name, n + 1);
+	rc->next = core->route_counts;
+	core->route_counts = rc;
+	return rc;
+}
+
+/* ---- timers ---- */
+
+static void on_connect_timeout(void *arg);
+static void on_answer_timeout(void *arg);
+static void on_guard_timeout(void *arg);
+
+static void stop_setup_timers(struct call *c)
+{
+	ttimer_stop(c->connect_timer);
+	ttimer_stop(c->answer_timer);
+}
+
+/* ---- freeing ---- */
+
+static void call_free(struct call *c)
+{
+	struct call_core *core = c->core;
+
+	call_log(c, LOG_LVL_INFO, "freed end=%s code=%d", call_end_name(c->end), c->end_code);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		core->calls = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	core->active--;
+	if (c->route_count)
+		c->route_count->n--;
+	for (int s = 0; s < _LEG_SIDE_MAX; s++)
+		leg_free(c->leg[s]);
+	ttimer_free(c->connect_timer);
+	ttimer_free(c->answer_timer);
+	ttimer_free(c->guard_timer);
+	if (c->headers)
+		for (char **h = c->headers; *h; h++)
+			free(*h);
+	free(c->headers);
+	free(c->ruri_user);
+	free(c->from_user);
+	free(c->from_display);
+	free(c->to_user);
+	free(c->target);
+	free(c->offer_ctype);
+	free(c->offer);
+	conf_unref(c->conf);
+	free(c);
+}
+
+static bool legs_ended(const struct call *c)
+{
+	for (int s = 0; s < _LEG_SIDE_MAX; s++)
+		if (c->leg[s] && !c->leg[s]->ended)
+			return false;
+	return true;
+}
+
+void call_on_ended(struct leg *l)
+{
+	struct call *c = l->call;
+
+	if (!l->ended) {
+		l->ended = true;
+		c->core->ops->release(l);
+	}
+	if (c->state != CALL_ST_CLOSING) {
+		if (l->side == LEG_B && !l->answered && c->leg[LEG_A] && !c->leg[LEG_A]->answered) {
+			/* the target ended before answering without a final
+			 * response we saw: like a transport failure */
+			call_close(c, CALL_END_REJECTED, 503, "Service Unavailable");
+		} else {
+			call_close(c, CALL_END_LEG_LOST, 500, "Server Internal Error");
+		}
+	}
+	if (c->state == CALL_ST_CLOSING && legs_ended(c))
+		call_free(c);
+}
+
+static void on_guard_timeout(void *arg)
+{
+	struct call *c = arg;
+
+	call_log(c, LOG_LVL_WARNING, "legs did not end in %d s: releasing them", GUARD_MS / 1000);
+	for (int s = 0; s < _LEG_SIDE_MAX; s++)
+		if (c->leg[s] && !c->leg[s]->ended) {
+			c->leg[s]->ended = true;
+			c->core->ops->release(c->leg[s]);
+		}
+	call_free(c);
+}
+
+/* The one way a call ends. Idempotent. Hangs up every leg still live; the
+ * call is freed when the last leg reports its end (or the guard fires). */
+void call_close(struct call *c, enum call_end why, int code, const char *phrase)
+{
+	const struct leg_ops *ops = c->core->ops;
+	struct leg *a = c->leg[LEG_A], *b = c->leg[LEG_B];
+
+	if (c->state == CALL_ST_CLOSING)
+		return;
+	c->state = CALL_ST_CLOSING;
+	c->end = why;
+	c->end_code = code;
+	if (c->answered_at == 0)
+		c->core->failed++;
+	stop_setup_timers(c);
+	call_log(c, LOG_LVL_INFO, "ending reason=%s code=%d duration=%lds", call_end_name(why), code,
+		 c->answered_at ? (long)(time(NULL) - c->answered_at) : 0L);
+
+	for (int s = 0; s < _LEG_SIDE_MAX; s++) {
+		struct leg *l = c->leg[s];
+		if (l == NULL || l->ended)
+			continue;
+		relay_answer_pending(l, 487, "Request Terminated");
+		if (l->side == LEG_A && !l->answered) {
+			leg_respond(l, LEG_REQ_INVITE, code, phrase);
+		} else if (l->side == LEG_B && !l->answered) {
+			if (ops->send(l, LEG_REQ_CANCEL, NULL) < 0) {
+				l->ended = true;
+				ops->release(l);
+			}
+		} else if (ops->send(l, LEG_REQ_BYE, NULL) < 0) {
+			l->ended = true;
+			ops->release(l);
+		}
+	}
+	(void)a;
+	(void)b;
+	if (legs_ended(c)) {
+		call_free(c);
+		return;
+	}
+	c->guard_timer = ttimer_new(c->core->root, on_guard_timeout, c);
+	if (c->guard_timer)
+		ttimer_start(c->guard_timer, GUARD_MS);
+}
+
+/* ---- placing the outbound leg ---- */
+
+static char *target_uri(const char *target, const char *user)
+{
+	const char *rest = target + 4;	/* after "sip:" */
+	char *uri;
+
+	if (strchr(rest, '@') || user == NULL || *user == '\0')
+		return strdup(target);
+	if (asprintf(&uri, "sip:%s@%s", user, rest) < 0)
+		return NULL;
+	return uri;
+}
+
+static void try_next_target(struct call *c, int last_status);
+
+static void place_target(struct call *c)
+{
+	struct call_core *core = c->core;
+	const struct conf_route *rt = c->route;
+	struct leg *b;
+	struct leg_target t;
+	struct call_msg offer = {
+		.ctype = c->offer_ctype, .body = c->offer, .body_len = c->offer_len,
+		.retry_after = -1,
+	};
+	int r;
+
+	free(c->target);
+	c->target = target_uri(rt->targets[c->target_idx], c->ruri_user);
+	b = leg_new(core, LEG_B);
+	if (c->target == NULL || b == NULL) {
+		leg_free(b);
+		call_close(c, CALL_END_ERROR, 500, "Server Internal Error");
+		return;
+	}
+	b->call = c;
+	b->session_expires = c->session_expires;
+	b->peer = c->leg[LEG_A];
+	c->leg[LEG_A]->peer = b;
+	c->leg[LEG_B] = b;
+
+	t = (struct leg_target){
+		.ruri = c->target,
+		.from_user = c->from_user, .from_display = c->from_display,
+		.to_user = c->ruri_user,
+		.max_forwards = c->max_forwards,
+		.session_expires = c->session_expires,
+		.headers = (const char *const *)c->headers,
+	};
+	c->state = CALL_ST_CALLING;
+	call_log(c, LOG_LVL_INFO, "placing leg B to %s", c->target);
+	r = core->ops->place(b, &t, &offer);
+	if (r < 0) {
+		call_log(c, LOG_LVL_WARNING, "cannot place leg B to %s: %s", c->target, strerror(-r));
+		try_next_target(c, 503);
+		return;
+	}
+	ttimer_start(c->connect_timer, (unsigned)rt->connect_timeout * 1000u);
+	ttimer_start(c->answer_timer, (unsigned)rt->no_answer_timeout * 1000u);
+}
+
+/* Drop the current leg B and place the next target, or fail the call. */
+static void try_next_target(struct call *c, int last_status)
+{
+	struct leg *b = c->leg[LEG_B];
+
+	stop_setup_timers(c);
+	if (b) {
+		if (!b->ended) {
+			b->ended = true;
+			c->core->ops->release(b);
+		}
+		c->leg[LEG_B] = NULL;
+		c->leg[LEG_A]->peer = NULL;
+		leg_free(b);
+		call_update_log_prefix(c);
+	}
+	if (route_failover_on(c->route, last_status) && c->target_idx + 1 < c->route->n_targets &&
+	    !c->core->draining) {
+		c->target_idx++;
+		call_log(c, LOG_LVL_INFO, "target answered %d: failing over", last_status);
+		place_target(c);
+		return;
+	}
+	call_close(c, CALL_END_REJECTED, last_status,
+		   last_status == 408 ? "Request Timeout" :
+		   last_status == 503 ? "Service Unavailable" : NULL);
+}
+
+static void on_connect_timeout(void *arg)
+{
+	struct call *c = arg;
+
+	if (c->state != CALL_ST_CALLING)
+		return;
+	call_log(c, LOG_LVL_NOTICE, "no response from %s in %d s", c->target,
+		 c->route->connect_timeout);
+	try_next_target(c, 408);
+}
+
+static void on_answer_timeout(void *arg)
+{
+	struct call *c = arg;
+
+	if (c->state != CALL_ST_CALLING && c->state != CALL_ST_EARLY)
+		return;
+	call_log(c, LOG_LVL_NOTICE, "no answer in %d s", c->route->no_answer_timeout);
+	call_close(c, CALL_END_NO_ANSWER, 408, "Request Timeout");
+}
+
+/* Responses to the initial INVITE on leg B. */
+static void on_b_invite_response(struct call *c, struct leg *b, const struct call_msg *m)
+{
+	const struct leg_ops *ops = c->core->ops;
+	struct leg *a = c->leg[LEG_A];
+
+	if (c->state == CALL_ST_CLOSING) {
+		if (m->status >= 200 && m->status < 300) {
+			/* answered while we were hanging up: confirm, then end it */
+			b->answered = true;
+			ops->send(b, LEG_REQ_ACK, NULL);
+			ops->send(b, LEG_REQ_BYE, NULL);
+		}
+		return;
+	}
+	ttimer_stop(c->connect_timer);
+	if (m->status < 200) {
+		if (m->status == 100)
+			return;
+		c->state = CALL_ST_EARLY;
+		ops->respond(a, LEG_REQ_INVITE, m);
+		return;
+	}
+	if (m->status < 300) {
+		ttimer_stop(c->answer_timer);
+		b->answered = true;
+		c->state = CALL_ST_CONFIRMED;
+		c->answered_at = time(NULL);
+		c->core->answered++;
+		a->in_req[LEG_REQ_INVITE] = false;
+		ops->respond(a, LEG_REQ_INVITE, m);
+		a->answered = true;
+		/* with an offer in our INVITE the ACK carries nothing: send it
+		 * now; with a late offer it carries the caller's answer */
+		if (c->offer_len > 0)
+			ops->send(b, LEG_REQ_ACK, NULL);
+		else
+			b->ack_owed = true;
+		call_log(c, LOG_LVL_INFO, "answered %d by %s", m->status, c->target);
+		return;
+	}
+	try_next_target(c, m->status >= 700 ? 500 : m->status);
+}
+
+void call_on_response(struct leg *l, enum leg_req req, const struct call_msg *m)
+{
+	struct call *c = l->call;
+
+	if (l->side == LEG_B && req == LEG_REQ_INVITE && !l->answered) {
+		on_b_invite_response(c, l, m);
+		return;
+	}
+	if (req == LEG_REQ_BYE || req == LEG_REQ_CANCEL || req == LEG_REQ_ACK)
+		return;
+	relay_response(l, req, m);
+}
+
+void call_on_request(struct leg *l, enum leg_req req, const struct call_msg *m)
+{
+	struct call *c = l->call;
+
+	switch (req) {
+	case LEG_REQ_BYE:
+		/* NUA has answered the BYE; this leg is over */
+		l->ended = true;
+		c->core->ops->release(l);
+		call_close(c, l->side == LEG_A ? CALL_END_BYE_A : CALL_END_BYE_B, 200, NULL);
+		if (c->state == CALL_ST_CLOSING && legs_ended(c))
+			call_free(c);
+		return;
+	case LEG_REQ_CANCEL:
+		if (l->side == LEG_A && !l->answered) {
+			/* NUA has answered 487 to the INVITE */
+			l->in_req[LEG_REQ_INVITE] = false;
+			l->answered = true;	/* nothing more to answer */
+			call_close(c, CALL_END_CANCEL, 487, "Request Terminated");
+			return;
+		}
+		relay_request(l, req, m);
+		return;
+	default:
+		relay_request(l, req, m);
+		return;
+	}
+}
+
+/* ---- admission and routing of a new call ---- */
+
+static int copy_str(char **dst, const char *src)
+{
+	*dst = strdup(src ? src : "");
+	return *dst ? 0 : -ENOMEM;
+}
+
+static bool header_removed(const struct conf_route *rt, const char *h)
+{
+	size_t n = strcspn(h, ":");
+
+	for (size_t i = 0; i < rt->n_remove_headers; i++)
+		if (strlen(rt->remove_headers[i]) == n && strncasecmp(rt->remove_headers[i], h, n) == 0)
+			return true;
+	return false;
+}
+
+/* The caller's extension headers less the removed ones, plus the added ones. */
+static int build_headers(struct call *c, const struct call_invite *inv)
+{
+	const struct conf_route *rt = c->route;
+	size_t n = 0, max = inv->n_ext_headers + rt->n_add_headers + 1;
+
+	c->headers = calloc(max, sizeof(char *));
+	if (c->headers == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < inv->n_ext_headers; i++)
+		if (!header_removed(rt, inv->ext_headers[i]))
+			if ((c->headers[n++] = strdup(inv->ext_headers[i])) == NULL)
+				return -ENOMEM;
+	for (size_t i = 0; i < rt->n_add_headers; i++)
+		if ((c->headers[n++] = strdup(rt->add_headers[i])) == NULL)
+			return -ENOMEM;
+	return 0;
+}
+
+static int route_call(struct call *c, const struct call_invite *inv)
+{
+	struct route_req q = {
+		.ruri_user = inv->ruri_user, .ruri_host = inv->ruri_host,
+		.from_user = inv->from_user, .to_user = inv->to_user,
+		.source = inv->source, .header = inv->header, .header_arg = inv->header_arg,
+	};
+	char user[256];
+	const struct conf_route *rt;
+	struct route_count *rc;
+
+	rt = route_find(c->conf, &q);
+	if (rt == NULL) {
+		call_close(c, CALL_END_NO_ROUTE, c->conf->no_route_code, NULL);
+		return -ENOENT;
+	}
+	c->route = rt;
+	if (rt->reject) {
+		call_close(c, CALL_END_ROUTE_REJECT, rt->reject, rt->reject_reason);
+		return -EPERM;
+	}
+	rc = route_count_get(c->core, rt->name);
+	if (rc == NULL)
+		return -ENOMEM;
+	if (rt->max_calls > 0 && rc->n >= (unsigned)rt->max_calls) {
+		call_log(c, LOG_LVL_NOTICE, "route limit of %d calls reached", rt->max_calls);
+		call_close(c, CALL_END_LIMIT, 503, "Service Unavailable");
+		return -EBUSY;
+	}
+	rc->n++;
+	c->route_count = rc;
+	if (route_rewrite_user(rt, inv->ruri_user, user, sizeof(user)) < 0) {
+		call_close(c, CALL_END_ERROR, 414, "Request-URI Too Long");
+		return -ENOSPC;
+	}
+	if (copy_str(&c->ruri_user, user) < 0 || copy_str(&c->from_user, inv->from_user) < 0 ||
+	    copy_str(&c->to_user, inv->to_user) < 0 || build_headers(c, inv) < 0 ||
+	    relay_copy_body(&inv->msg, &c->offer_ctype, &c->offer, &c->offer_len) < 0)
+		return -ENOMEM;
+	if (inv->from_display && (c->from_display = strdup(inv->from_display)) == NULL)
+		return -ENOMEM;
+	c->max_forwards = inv->max_forwards < 0 ? 70 : inv->max_forwards - 1;
+	c->session_expires = rt->session_expires;
+	c->leg[LEG_A]->session_expires = rt->session_expires;
+	return 0;
+}
+
+void call_on_invite(struct call_core *core, struct leg *a, const struct call_invite *inv)
+{
+	struct conf *conf = core->conf;
+	struct call *c;
+	int r;
+
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		leg_respond(a, LEG_REQ_INVITE, 500, "Server Internal Error");
+		core->ops->release(a);
+		leg_free(a);
+		return;
+	}
+	c->core = core;
+	c->id = ++core->next_id;
+	c->conf = conf_ref(conf);
+	c->started = time(NULL);
+	c->leg[LEG_A] = a;
+	a->call = c;
+	a->in_req[LEG_REQ_INVITE] = true;
+	c->next = core->calls;
+	if (core->calls)
+		core->calls->prev = c;
+	core->calls = c;
+	core->active++;
+	core->total++;
+	cps_count(core, c->started);
+	call_update_log_prefix(c);
+	call_log(c, LOG_LVL_INFO, "new call from=%s to=%s", inv->from_user ? inv->from_user : "",
+		 inv->ruri_user ? inv->ruri_user : "");
+
+	c->connect_timer = ttimer_new(core->root, on_connect_timeout, c);
+	c->answer_timer = ttimer_new(core->root, on_answer_timeout, c);
+	if (c->connect_timer == NULL || c->answer_timer == NULL) {
+		call_close(c, CALL_END_ERROR, 500, "Server Internal Error");
+		return;
+	}
+	if (core->draining) {
+		call_close(c, CALL_END_DRAIN, 503, "Service Unavailable");
+		return;
+	}
+	if (inv->max_forwards == 0) {
+		call_close(c, CALL_END_ERROR, 483, "Too Many Hops");
+		return;
+	}
+	if (conf->max_calls > 0 && core->active > (unsigned)conf->max_calls) {
+		call_log(c, LOG_LVL_NOTICE, "limit of %d calls reached", conf->max_calls);
+		call_close(c, CALL_END_LIMIT, 503, "Service Unavailable");
+		return;
+	}
+	r = route_call(c, inv);
+	if (r == -ENOMEM)
+		call_close(c, CALL_END_ERROR, 500, "Server Internal Error");
+	if (r < 0)
+		return;
+	place_target(c);
+}

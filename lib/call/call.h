@@ -1,0 +1,176 @@
+/* lib/call: the session coordinator. Owns every call and its legs, decides
+ * routing, failover, limits and teardown, and relays each signalling event of
+ * one leg to the other. Runs only on the sofia thread, so call state needs no
+ * lock. It never includes NUA headers: it drives legs through struct leg_ops,
+ * which lib/sip fills in, and it hears from them through the call_on_*()
+ * functions below. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "conf/conf.h"
+
+struct call;
+struct leg;
+struct call_core;
+
+enum leg_side { LEG_A, LEG_B, _LEG_SIDE_MAX };
+
+/* The requests a leg carries. */
+enum leg_req {
+	LEG_REQ_INVITE,		/* initial INVITE or re-INVITE */
+	LEG_REQ_ACK,
+	LEG_REQ_BYE,
+	LEG_REQ_CANCEL,
+	LEG_REQ_UPDATE,
+	LEG_REQ_INFO,
+	LEG_REQ_PRACK,
+	_LEG_REQ_MAX,
+};
+
+/* A message as the coordinator sees it: a status line for responses, and
+ * the body. Strings are borrowed for the duration of the call. */
+struct call_msg {
+	int status;
+	const char *phrase;
+	const char *ctype;	/* NULL when there is no body */
+	const char *body;
+	size_t body_len;
+	int retry_after;	/* responses: Retry-After seconds, or -1 */
+};
+
+/* A new call, as it arrived on leg A. */
+struct call_invite {
+	const char *call_id;
+	const char *ruri_user, *ruri_host;
+	const char *from_user, *from_display;
+	const char *to_user, *to_display;
+	const struct sockaddr *source;
+	int max_forwards;		/* -1 when absent */
+	int session_expires;		/* the caller's Session-Expires, 0 when absent */
+	const char *(*header)(void *arg, const char *name);
+	void *header_arg;
+	const char *const *ext_headers;	/* "Name: value" headers that may be copied */
+	size_t n_ext_headers;
+	struct call_msg msg;
+};
+
+/* What lib/sip needs to place an outbound leg. */
+struct leg_target {
+	const char *ruri;		/* sip:user@host[:port][;transport=x] */
+	const char *from_user, *from_display;
+	const char *to_user;
+	int max_forwards;
+	int session_expires;
+	const char *const *headers;	/* "Name: value", NULL-terminated */
+};
+
+/* Operations on a leg, carried out by lib/sip. Return 0 or -errno. */
+struct leg_ops {
+	/* Send the first INVITE of an outbound leg. */
+	int (*place)(struct leg *l, const struct leg_target *t, const struct call_msg *m);
+	/* Send a request in the leg's dialog (re-INVITE, ACK, BYE, CANCEL, UPDATE, INFO). */
+	int (*send)(struct leg *l, enum leg_req req, const struct call_msg *m);
+	/* Answer the pending request of that kind that came in on the leg. */
+	int (*respond)(struct leg *l, enum leg_req req, const struct call_msg *m);
+	/* Forget the leg's SIP handle (hangs up what is still live). No event
+	 * arrives for the leg afterwards. */
+	void (*release)(struct leg *l);
+};
+
+enum call_state {
+	CALL_ST_ROUTING,	/* leg A in, no outbound leg yet */
+	CALL_ST_CALLING,	/* INVITE sent on B, nothing heard */
+	CALL_ST_EARLY,		/* a provisional response relayed */
+	CALL_ST_CONFIRMED,	/* answered */
+	CALL_ST_CLOSING,	/* hanging up; waiting for the legs to end */
+	_CALL_ST_MAX,
+};
+
+enum call_end {
+	CALL_END_NONE,
+	CALL_END_BYE_A,
+	CALL_END_BYE_B,
+	CALL_END_CANCEL,
+	CALL_END_REJECTED,	/* the target answered with a failure */
+	CALL_END_NO_ROUTE,
+	CALL_END_ROUTE_REJECT,
+	CALL_END_LIMIT,
+	CALL_END_NO_ANSWER,
+	CALL_END_DRAIN,
+	CALL_END_HANGUP,	/* tandemctl hangup */
+	CALL_END_ERROR,
+	CALL_END_LEG_LOST,	/* a leg ended without BYE (session timer, transport) */
+	_CALL_END_MAX,
+};
+
+struct leg {
+	struct call_core *core;
+	struct call *call;
+	enum leg_side side;
+	struct leg *peer;
+	void *sip;			/* lib/sip's handle for this leg */
+	char *call_id;			/* this leg's SIP Call-ID */
+	bool answered;			/* the initial INVITE has its 2xx */
+	bool ended;			/* the SIP dialog is over */
+	bool in_req[_LEG_REQ_MAX];	/* a request from this leg awaits our answer */
+	bool out_req[_LEG_REQ_MAX];	/* we relayed a request onto this leg */
+	bool ack_owed;			/* a 2xx we got on this leg waits for the peer's ACK */
+	int session_expires;		/* RFC 4028 interval this leg runs, 0 = off */
+	int glare_tries;
+	char *glare_ctype, *glare_body;	/* the re-INVITE to send again after a 491 */
+	size_t glare_len;
+	void *glare_timer;
+};
+
+struct call_stats {
+	unsigned active;
+	uint64_t total, answered, failed;
+	double cps;			/* calls per second, last 10 s */
+};
+
+struct call_info {
+	uint64_t id;
+	const char *a_call_id, *b_call_id;
+	const char *from, *to, *route, *target;
+	enum call_state state;
+	time_t started, answered;
+};
+
+int call_core_new(const struct leg_ops *ops, void *root, struct call_core **ret);
+struct call_core *call_core_free(struct call_core *core);
+
+/* The current config snapshot; the core takes a reference. */
+void call_core_set_conf(struct call_core *core, struct conf *conf);
+struct conf *call_core_conf(struct call_core *core);
+
+/* New calls get 503 while draining; calls in progress go on. */
+void call_core_drain(struct call_core *core, bool on);
+bool call_core_draining(const struct call_core *core);
+/* Hang up every call (end of the drain grace). */
+void call_core_hangup_all(struct call_core *core, enum call_end why);
+void call_core_stats(struct call_core *core, struct call_stats *ret);
+/* Visit every call (for the control socket). Stop when fn returns < 0. */
+int call_core_foreach(struct call_core *core, int (*fn)(const struct call_info *ci, void *arg),
+		      void *arg);
+int call_core_hangup(struct call_core *core, uint64_t id);
+
+/* Events from lib/sip. */
+void call_on_invite(struct call_core *core, struct leg *a, const struct call_invite *inv);
+void call_on_request(struct leg *l, enum leg_req req, const struct call_msg *m);
+void call_on_response(struct leg *l, enum leg_req req, const struct call_msg *m);
+void call_on_ended(struct leg *l);
+
+/* Legs: lib/sip makes leg A on a new INVITE; the core makes leg B. */
+struct leg *leg_new(struct call_core *core, enum leg_side side);
+void leg_set_call_id(struct leg *l, const char *call_id);
+/* For lib/sip's logging: "call=N a=... b=..." prefix of the leg's call. */
+const char *leg_log_prefix(const struct leg *l);
+
+const char *call_state_name(enum call_state st);
+const char *call_end_name(enum call_end why);
+const char *leg_req_name(enum leg_req req);

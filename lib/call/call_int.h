@@ -1,0 +1,70 @@
+/* lib/call private: struct call and struct call_core, shared by the files of
+ * the coordinator (call.c: lifecycle and teardown; relay.c: in-dialog
+ * requests crossing between legs; leg.c). Sofia thread only. */
+#pragma once
+
+#include "call.h"
+#include "util/ttimer.h"
+
+struct route_count {
+	struct route_count *next;
+	unsigned n;
+	char name[];
+};
+
+#define CPS_SLOTS 10
+
+struct call_core {
+	const struct leg_ops *ops;
+	void *root;
+	struct conf *conf;
+	struct call *calls;		/* doubly linked, newest first */
+	unsigned active;
+	uint64_t next_id, total, answered, failed;
+	bool draining;
+	struct route_count *route_counts;
+	time_t cps_sec[CPS_SLOTS];
+	unsigned cps_n[CPS_SLOTS];
+};
+
+struct call {
+	struct call *prev, *next;
+	struct call_core *core;
+	uint64_t id;
+	struct conf *conf;		/* the snapshot the call started with */
+	const struct conf_route *route;	/* inside conf */
+	struct route_count *route_count;
+	struct leg *leg[_LEG_SIDE_MAX];
+	enum call_state state;
+	enum call_end end;
+	int end_code;
+	size_t target_idx;
+	time_t started, answered_at;
+
+	/* what the outbound leg is built from, kept for failover */
+	char *ruri_user, *from_user, *from_display, *to_user, *target;
+	char **headers;			/* NULL-terminated "Name: value" */
+	int max_forwards;
+	int session_expires;
+	char *offer_ctype, *offer;	/* the caller's INVITE body */
+	size_t offer_len;
+
+	struct ttimer *connect_timer;	/* no response at all from the target */
+	struct ttimer *answer_timer;	/* ringing without an answer */
+	struct ttimer *guard_timer;	/* legs that never report their end */
+	char log_prefix[160];
+};
+
+void call_log(struct call *c, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void call_close(struct call *c, enum call_end why, int code, const char *phrase);
+void call_update_log_prefix(struct call *c);
+
+/* relay.c */
+void relay_request(struct leg *l, enum leg_req req, const struct call_msg *m);
+void relay_response(struct leg *l, enum leg_req req, const struct call_msg *m);
+void relay_answer_pending(struct leg *l, int code, const char *phrase);
+int relay_copy_body(const struct call_msg *m, char **ctype, char **body, size_t *len);
+
+/* leg.c */
+struct leg *leg_free(struct leg *l);
+int leg_respond(struct leg *l, enum leg_req req, int status, const char *phrase);

@@ -1,0 +1,177 @@
+/* lib/call/relay.c: in-dialog requests crossing between the legs of a call:
+ * re-INVITE (hold, resume, codec change), ACK, UPDATE, INFO, CANCEL of a
+ * re-INVITE. A request from leg X is sent on its peer Y; Y's answer goes
+ * back to X. Each leg remembers which requests wait for an answer in each
+ * direction (in_req, out_req), so a crossing request (glare) is answered
+ * 491, and a 491 we get on a relayed re-INVITE is retried after the RFC 3261
+ * 14.1 delay before it is passed back. Sofia thread only. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "call_int.h"
+#include "ops/log.h"
+
+#define GLARE_MAX_TRIES 2
+
+int relay_copy_body(const struct call_msg *m, char **ctype, char **body, size_t *len)
+{
+	free(*ctype);
+	free(*body);
+	*ctype = NULL;
+	*body = NULL;
+	*len = 0;
+	if (m == NULL || m->body == NULL || m->body_len == 0)
+		return 0;
+	*ctype = strdup(m->ctype ? m->ctype : "application/sdp");
+	*body = malloc(m->body_len + 1);
+	if (*ctype == NULL || *body == NULL)
+		return -ENOMEM;
+	memcpy(*body, m->body, m->body_len);
+	(*body)[m->body_len] = '\0';
+	*len = m->body_len;
+	return 0;
+}
+
+/* Answer every request still waiting on leg l (before it is hung up). */
+void relay_answer_pending(struct leg *l, int code, const char *phrase)
+{
+	static const enum leg_req kinds[] = { LEG_REQ_UPDATE, LEG_REQ_INFO };
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (l->in_req[kinds[i]])
+			leg_respond(l, kinds[i], code, phrase);
+	if (l->answered && l->in_req[LEG_REQ_INVITE])
+		leg_respond(l, LEG_REQ_INVITE, code, phrase);
+}
+
+static bool dialog_ready(const struct leg *p, enum leg_req req)
+{
+	if (p == NULL || p->ended)
+		return false;
+	/* re-INVITE only on a confirmed dialog; UPDATE and INFO also early */
+	if (req == LEG_REQ_INVITE)
+		return p->answered;
+	return true;
+}
+
+static void on_glare_timer(void *arg)
+{
+	struct leg *l = arg;
+	struct call_msg m = {
+		.ctype = l->glare_ctype, .body = l->glare_body, .body_len = l->glare_len,
+		.retry_after = -1,
+	};
+	struct leg *p = l->peer;
+
+	if (l->call->state == CALL_ST_CLOSING || p == NULL || !p->in_req[LEG_REQ_INVITE])
+		return;
+	call_log(l->call, LOG_LVL_INFO, "re-INVITE on leg %c again after 491 (try %d)",
+		 l->side == LEG_A ? 'A' : 'B', l->glare_tries + 1);
+	if (l->core->ops->send(l, LEG_REQ_INVITE, &m) < 0) {
+		l->out_req[LEG_REQ_INVITE] = false;
+		leg_respond(p, LEG_REQ_INVITE, 500, "Server Internal Error");
+	}
+}
+
+/* RFC 3261 14.1: the owner of the Call-ID (we are, on leg B) waits 2.1 to
+ * 4 s, the other side 0 to 2 s, in units of 10 ms. */
+static unsigned glare_delay_ms(const struct leg *l)
+{
+	if (l->side == LEG_B)
+		return 2100 + (unsigned)(random() % 191) * 10;
+	return (unsigned)(random() % 201) * 10;
+}
+
+static bool glare_retry(struct leg *l)
+{
+	if (l->glare_tries >= GLARE_MAX_TRIES)
+		return false;
+	if (l->glare_timer == NULL)
+		l->glare_timer = ttimer_new(l->core->root, on_glare_timer, l);
+	if (l->glare_timer == NULL)
+		return false;
+	l->glare_tries++;
+	ttimer_start(l->glare_timer, glare_delay_ms(l));
+	return true;
+}
+
+void relay_request(struct leg *l, enum leg_req req, const struct call_msg *m)
+{
+	struct call *c = l->call;
+	struct leg *p = l->peer;
+	const struct leg_ops *ops = c->core->ops;
+
+	if (req == LEG_REQ_ACK) {
+		if (p && p->ack_owed && !p->ended) {
+			p->ack_owed = false;
+			ops->send(p, LEG_REQ_ACK, m);
+		}
+		return;
+	}
+	if (req == LEG_REQ_PRACK)
+		return;	/* hop by hop: NUA answered it */
+	if (req == LEG_REQ_CANCEL) {
+		/* CANCEL of a re-INVITE: NUA answered it; cancel ours */
+		if (p && p->out_req[LEG_REQ_INVITE])
+			ops->send(p, LEG_REQ_CANCEL, NULL);
+		return;
+	}
+	l->in_req[req] = true;
+	if (c->state == CALL_ST_CLOSING || !dialog_ready(p, req)) {
+		leg_respond(l, req, req == LEG_REQ_INVITE && !l->answered ? 491 : 481,
+			    NULL);
+		return;
+	}
+	if (p->out_req[req] || p->in_req[req]) {
+		/* a request of the same kind crosses this one */
+		leg_respond(l, req, 491, "Request Pending");
+		return;
+	}
+	if (req == LEG_REQ_INVITE) {
+		if (relay_copy_body(m, &p->glare_ctype, &p->glare_body, &p->glare_len) < 0) {
+			leg_respond(l, req, 500, "Server Internal Error");
+			return;
+		}
+		p->glare_tries = 0;
+	}
+	p->out_req[req] = true;
+	if (ops->send(p, req, m) < 0) {
+		p->out_req[req] = false;
+		leg_respond(l, req, 500, "Server Internal Error");
+	}
+}
+
+void relay_response(struct leg *l, enum leg_req req, const struct call_msg *m)
+{
+	struct call *c = l->call;
+	struct leg *p = l->peer;
+	const struct leg_ops *ops = c->core->ops;
+	struct call_msg fwd;
+
+	if (!l->out_req[req])
+		return;
+	if (m->status < 200)
+		return;	/* NUA sent 100 on the other side; nothing more to say */
+	if (req == LEG_REQ_INVITE && m->status == 491 && c->state != CALL_ST_CLOSING &&
+	    p && p->in_req[req] && glare_retry(l))
+		return;
+	l->out_req[req] = false;
+	if (req == LEG_REQ_INVITE && m->status < 300 && !l->ended) {
+		/* our re-INVITE had an offer: ACK now; a late offer waits for
+		 * the other side's ACK with the answer */
+		if (l->glare_len > 0)
+			ops->send(l, LEG_REQ_ACK, NULL);
+		else
+			l->ack_owed = true;
+	}
+	if (p == NULL || p->ended || !p->in_req[req])
+		return;
+	p->in_req[req] = false;
+	fwd = *m;
+	if (fwd.status >= 700) {
+		fwd.status = 500;
+		fwd.phrase = "Server Internal Error";
+	}
+	ops->respond(p, req, &fwd);
+}

@@ -1,0 +1,538 @@
+/* lib/conf/conf.c: libconfig file -> validated, immutable struct conf.
+ *
+ * Every section is described by a table of keys (name, type, where it goes,
+ * its range); apply_keys() walks a group, refuses unknown keys and wrong types
+ * and reports each problem with the file and line libconfig gives for the
+ * setting. Values that need more than a range check (regexes, CIDRs, lists of
+ * targets) have a parse function of their own. Runs on the sofia thread (at
+ * start and on reload) and in `tandemd -t`. */
+#include "conf.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libconfig.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "conf_int.h"
+
+static void conf_free(struct conf *c);
+
+void conf_set_error(struct conf_error *err, const config_setting_t *s, const char *fallback_file,
+		    const char *fmt, ...)
+{
+	const char *file = s ? config_setting_source_file(s) : NULL;
+	va_list ap;
+
+	snprintf(err->file, sizeof(err->file), "%s", file ? file : fallback_file);
+	err->line = s ? (int)config_setting_source_line(s) : 0;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+}
+
+void conf_error_format(const struct conf_error *err, char *buf, size_t len)
+{
+	if (err->line > 0)
+		snprintf(buf, len, "%s:%d: %s", err->file, err->line, err->msg);
+	else
+		snprintf(buf, len, "%s: %s", err->file, err->msg);
+}
+
+static const char *const level_names[] = {
+	[LOG_LVL_ERR] = "error", [LOG_LVL_WARNING] = "warning", [LOG_LVL_NOTICE] = "notice",
+	[LOG_LVL_INFO] = "info", [LOG_LVL_DEBUG] = "debug",
+};
+
+int conf_log_level_from_name(const char *name)
+{
+	for (int i = LOG_LVL_ERR; i <= LOG_LVL_DEBUG; i++)
+		if (strcasecmp(name, level_names[i]) == 0)
+			return i;
+	return -EINVAL;
+}
+
+const char *conf_log_level_name(int level)
+{
+	if (level < LOG_LVL_ERR || level > LOG_LVL_DEBUG)
+		return "unknown";
+	return level_names[level];
+}
+
+int conf_parse_cidr(const char *s, struct conf_cidr *ret)
+{
+	char buf[64];
+	char *slash, *end;
+	struct conf_cidr c = { 0 };
+	unsigned max;
+	long prefix;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	if (inet_pton(AF_INET, buf, c.addr) == 1) {
+		c.family = AF_INET;
+		max = 32;
+	} else if (inet_pton(AF_INET6, buf, c.addr) == 1) {
+		c.family = AF_INET6;
+		max = 128;
+	} else {
+		return -EINVAL;
+	}
+	c.prefix = max;
+	if (slash) {
+		errno = 0;
+		prefix = strtol(slash + 1, &end, 10);
+		if (errno || *end || end == slash + 1 || prefix < 0 || prefix > (long)max)
+			return -EINVAL;
+		c.prefix = (unsigned)prefix;
+	}
+	*ret = c;
+	return 0;
+}
+
+bool conf_cidr_contains(const struct conf_cidr *c, const struct sockaddr *sa)
+{
+	const uint8_t *a;
+	uint8_t mapped[16];
+	unsigned full, rest;
+
+	if (sa == NULL)
+		return false;
+	if (sa->sa_family == AF_INET && c->family == AF_INET) {
+		a = (const uint8_t *)&((const struct sockaddr_in *)sa)->sin_addr;
+	} else if (sa->sa_family == AF_INET6) {
+		a = (const uint8_t *)&((const struct sockaddr_in6 *)sa)->sin6_addr;
+		if (c->family == AF_INET) {
+			/* an IPv4 client seen through a dual-stack socket */
+			static const uint8_t v4mapped[12] = { [10] = 0xff, [11] = 0xff };
+			if (memcmp(a, v4mapped, 12) != 0)
+				return false;
+			memcpy(mapped, a + 12, 4);
+			a = mapped;
+		}
+	} else {
+		return false;
+	}
+	full = c->prefix / 8;
+	rest = c->prefix % 8;
+	if (memcmp(a, c->addr, full) != 0)
+		return false;
+	if (rest == 0)
+		return true;
+	return ((a[full] ^ c->addr[full]) & (uint8_t)(0xff << (8 - rest))) == 0;
+}
+
+/* ---- generic table walker ---- */
+
+static const char *type_name(int t)
+{
+	switch (t) {
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:	return "an integer";
+	case CONFIG_TYPE_FLOAT:	return "a number";
+	case CONFIG_TYPE_STRING: return "a string";
+	case CONFIG_TYPE_BOOL:	return "true or false";
+	case CONFIG_TYPE_ARRAY:	return "an array";
+	case CONFIG_TYPE_LIST:	return "a list";
+	case CONFIG_TYPE_GROUP:	return "a group";
+	default:		return "something else";
+	}
+}
+
+int conf_want_type(struct conf_load_ctx *ctx, const config_setting_t *s, int type)
+{
+	int t = config_setting_type(s);
+
+	if (t == type || (type == CONFIG_TYPE_INT && t == CONFIG_TYPE_INT64))
+		return 0;
+	conf_set_error(ctx->err, s, ctx->path, "'%s' must be %s, not %s",
+		       config_setting_name(s) ? config_setting_name(s) : "value",
+		       type_name(type), type_name(t));
+	return -EINVAL;
+}
+
+int conf_strdup_to(struct conf_load_ctx *ctx, const config_setting_t *s, char **dst)
+{
+	char *v;
+
+	if (conf_want_type(ctx, s, CONFIG_TYPE_STRING) < 0)
+		return -EINVAL;
+	v = strdup(config_setting_get_string(s));
+	if (v == NULL)
+		return -ENOMEM;
+	free(*dst);
+	*dst = v;
+	return 0;
+}
+
+static int apply_one(struct conf_load_ctx *ctx, const config_setting_t *s,
+		     const struct conf_key *k, void *obj)
+{
+	char *field = (char *)obj + k->off;
+	long long v;
+	const char *str, *name = config_setting_name(s);
+	char *end;
+	int lvl;
+
+	switch (k->type) {
+	case CONF_INT:
+		if (conf_want_type(ctx, s, CONFIG_TYPE_INT) < 0)
+			return -EINVAL;
+		v = config_setting_get_int64(s);
+		if (v < k->min || v > k->max) {
+			conf_set_error(ctx->err, s, ctx->path, "'%s' must be between %d and %d, not %lld",
+				       name, k->min, k->max, v);
+			return -EINVAL;
+		}
+		*(int *)field = (int)v;
+		return 0;
+	case CONF_BOOL:
+		if (conf_want_type(ctx, s, CONFIG_TYPE_BOOL) < 0)
+			return -EINVAL;
+		*(bool *)field = config_setting_get_bool(s);
+		return 0;
+	case CONF_STR:
+		if (conf_strdup_to(ctx, s, (char **)field) < 0)
+			return -EINVAL;
+		if (**(char **)field == '\0' && k->min > 0) {
+			conf_set_error(ctx->err, s, ctx->path, "'%s' must not be empty", name);
+			return -EINVAL;
+		}
+		return 0;
+	case CONF_LEVEL:
+		if (conf_want_type(ctx, s, CONFIG_TYPE_STRING) < 0)
+			return -EINVAL;
+		lvl = conf_log_level_from_name(config_setting_get_string(s));
+		if (lvl < 0) {
+			conf_set_error(ctx->err, s, ctx->path,
+				       "'%s' must be error, warning, notice, info or debug", name);
+			return -EINVAL;
+		}
+		*(int *)field = lvl;
+		return 0;
+	case CONF_MODE:
+		if (conf_want_type(ctx, s, CONFIG_TYPE_STRING) < 0)
+			return -EINVAL;
+		str = config_setting_get_string(s);
+		errno = 0;
+		v = strtoll(str, &end, 8);
+		if (errno || *end || end == str || v < 0 || v > 0777) {
+			conf_set_error(ctx->err, s, ctx->path,
+				       "'%s' must be an octal file mode such as \"0660\"", name);
+			return -EINVAL;
+		}
+		*(unsigned *)field = (unsigned)v;
+		return 0;
+	case CONF_FUNC:
+		return k->fn(ctx, s, obj);
+	}
+	return -EINVAL;
+}
+
+int conf_apply_keys(struct conf_load_ctx *ctx, const config_setting_t *group,
+		    const struct conf_key *keys, void *obj, const char *where)
+{
+	int n = config_setting_length(group);
+
+	if (conf_want_type(ctx, group, CONFIG_TYPE_GROUP) < 0)
+		return -EINVAL;
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
+		const char *name = config_setting_name(s);
+		const struct conf_key *k;
+		int r;
+
+		for (k = keys; k->name; k++)
+			if (strcmp(k->name, name) == 0)
+				break;
+		if (k->name == NULL) {
+			conf_set_error(ctx->err, s, ctx->path, "unknown key '%s' in %s", name, where);
+			return -EINVAL;
+		}
+		r = apply_one(ctx, s, k, obj);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* ---- sections ---- */
+
+static int parse_listen(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	struct conf *c = obj;
+	int n = config_setting_length(s);
+	unsigned seen = 0;
+
+	if (config_setting_type(s) != CONFIG_TYPE_LIST || n == 0) {
+		conf_set_error(ctx->err, s, ctx->path,
+			       "'listen' must be a non-empty list of ( { transport, address, port } )");
+		return -EINVAL;
+	}
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *l = config_setting_get_elem(s, (unsigned)i);
+		struct conf_listener one = { .port = 5060 };
+		static const struct conf_key keys[] = {
+			{ "transport", CONF_STR, offsetof(struct conf_listener, transport), 1, 0 },
+			{ "address", CONF_STR, offsetof(struct conf_listener, address), 1, 0 },
+			{ "port", CONF_INT, offsetof(struct conf_listener, port), 1, 65535 },
+			{ NULL },
+		};
+		unsigned tp;
+		int r;
+
+		r = conf_apply_keys(ctx, l, keys, &one, "a listener");
+		if (r == 0 && (one.transport == NULL || one.address == NULL)) {
+			conf_set_error(ctx->err, l, ctx->path, "a listener needs transport and address");
+			r = -EINVAL;
+		}
+		if (r == 0) {
+			if (strcasecmp(one.transport, "udp") == 0)
+				tp = CONF_TP_UDP;
+			else if (strcasecmp(one.transport, "tcp") == 0)
+				tp = CONF_TP_TCP;
+			else
+				tp = 0;
+			if (tp == 0) {
+				conf_set_error(ctx->err, l, ctx->path,
+					       "transport must be \"udp\" or \"tcp\", not \"%s\"",
+					       one.transport);
+				r = -EINVAL;
+			} else if (seen & tp) {
+				conf_set_error(ctx->err, l, ctx->path, "a second %s listener",
+					       one.transport);
+				r = -EINVAL;
+			} else if (c->listen_address &&
+				   (strcmp(c->listen_address, one.address) != 0 ||
+				    c->listen_port != one.port)) {
+				conf_set_error(ctx->err, l, ctx->path,
+					       "all listeners must share one address and port "
+					       "(%s:%d here)", c->listen_address, c->listen_port);
+				r = -EINVAL;
+			}
+		}
+		if (r == 0) {
+			struct conf_cidr tmp;
+			if (conf_parse_cidr(one.address, &tmp) < 0 || strchr(one.address, '/')) {
+				conf_set_error(ctx->err, l, ctx->path,
+					       "listener address must be an IPv4 or IPv6 address, not \"%s\"",
+					       one.address);
+				r = -EINVAL;
+			}
+		}
+		if (r == 0) {
+			seen |= tp;
+			if (c->listen_address == NULL) {
+				c->listen_address = one.address;
+				one.address = NULL;
+			}
+			c->listen_port = one.port;
+		}
+		free(one.transport);
+		free(one.address);
+		if (r < 0)
+			return r;
+	}
+	c->listen_transports = seen;
+	return 0;
+}
+
+static const struct conf_key sip_keys[] = {
+	{ "advertise", CONF_STR, offsetof(struct conf, advertise), 1, 0 },
+	{ "user_agent", CONF_STR, offsetof(struct conf, user_agent), 1, 0 },
+	{ NULL },
+};
+
+static const struct conf_key control_keys[] = {
+	{ "socket", CONF_STR, offsetof(struct conf, ctl_socket), 1, 0 },
+	{ "mode", CONF_MODE, offsetof(struct conf, ctl_mode), 0, 0 },
+	{ NULL },
+};
+
+static const struct conf_key log_keys[] = {
+	{ "level", CONF_LEVEL, offsetof(struct conf, log_level), 0, 0 },
+	{ "sip_trace", CONF_BOOL, offsetof(struct conf, sip_trace), 0, 0 },
+	{ NULL },
+};
+
+static const struct conf_key limits_keys[] = {
+	{ "max_calls", CONF_INT, offsetof(struct conf, max_calls), 0, 1000000 },
+	{ "retry_after", CONF_INT, offsetof(struct conf, retry_after), 0, 86400 },
+	{ NULL },
+};
+
+static const struct conf_key calls_keys[] = {
+	{ "no_answer_timeout", CONF_INT, offsetof(struct conf, no_answer_timeout), 1, 3600 },
+	{ "connect_timeout", CONF_INT, offsetof(struct conf, connect_timeout), 1, 64 },
+	{ "session_expires", CONF_INT, offsetof(struct conf, session_expires), 0, 86400 },
+	{ "min_se", CONF_INT, offsetof(struct conf, min_se), 90, 86400 },
+	{ "drain_grace", CONF_INT, offsetof(struct conf, drain_grace), 0, 86400 },
+	{ "no_route_code", CONF_INT, offsetof(struct conf, no_route_code), 400, 699 },
+	{ NULL },
+};
+
+static int parse_section(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj,
+			 const struct conf_key *keys, const char *where)
+{
+	return conf_apply_keys(ctx, s, keys, obj, where);
+}
+
+static int fn_sip(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	return parse_section(ctx, s, obj, sip_keys, "'sip'");
+}
+
+static int fn_control(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	return parse_section(ctx, s, obj, control_keys, "'control'");
+}
+
+static int fn_log(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	return parse_section(ctx, s, obj, log_keys, "'log'");
+}
+
+static int fn_limits(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	return parse_section(ctx, s, obj, limits_keys, "'limits'");
+}
+
+static int fn_calls(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	return parse_section(ctx, s, obj, calls_keys, "'calls'");
+}
+
+static const struct conf_key top_keys[] = {
+	{ "listen", CONF_FUNC, 0, 0, 0, parse_listen },
+	{ "sip", CONF_FUNC, 0, 0, 0, fn_sip },
+	{ "control", CONF_FUNC, 0, 0, 0, fn_control },
+	{ "log", CONF_FUNC, 0, 0, 0, fn_log },
+	{ "limits", CONF_FUNC, 0, 0, 0, fn_limits },
+	{ "calls", CONF_FUNC, 0, 0, 0, fn_calls },
+	{ "routes", CONF_FUNC, 0, 0, 0, conf_parse_routes },
+	{ NULL },
+};
+
+static void set_defaults(struct conf *c)
+{
+	c->refs = 1;
+	c->ctl_mode = 0660;
+	c->log_level = LOG_LVL_INFO;
+	c->max_calls = 10000;
+	c->retry_after = 5;
+	c->no_answer_timeout = 60;
+	c->connect_timeout = 8;
+	c->session_expires = 0;
+	c->min_se = 90;
+	c->drain_grace = 30;
+	c->no_route_code = 404;
+}
+
+/* Values that depend on other sections, and defaults that need allocation. */
+static int finish(struct conf_load_ctx *ctx, struct conf *c, const config_setting_t *root)
+{
+	if (c->listen_address == NULL) {
+		c->listen_address = strdup("127.0.0.1");
+		c->listen_port = 5060;
+		c->listen_transports = CONF_TP_UDP | CONF_TP_TCP;
+	}
+	if (c->ctl_socket == NULL)
+		c->ctl_socket = strdup("/run/tandem/tandemd.sock");
+	if (c->user_agent == NULL)
+		c->user_agent = strdup("tandem/" TANDEM_VERSION);
+	if (c->listen_address == NULL || c->ctl_socket == NULL || c->user_agent == NULL)
+		return -ENOMEM;
+	if (c->session_expires > 0 && c->session_expires < c->min_se) {
+		conf_set_error(ctx->err, config_setting_lookup((config_setting_t *)root, "calls"), ctx->path,
+			       "calls.session_expires (%d) is below calls.min_se (%d)",
+			       c->session_expires, c->min_se);
+		return -EINVAL;
+	}
+	return conf_finish_routes(ctx, c);
+}
+
+int conf_load(const char *path, struct conf **ret, struct conf_error *err)
+{
+	struct conf_load_ctx ctx = { .path = path, .err = err };
+	config_t cfg;
+	struct conf *c;
+	int r;
+
+	memset(err, 0, sizeof(*err));
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return -ENOMEM;
+	set_defaults(c);
+	c->loaded_at = time(NULL);
+	c->path = strdup(path);
+	if (c->path == NULL) {
+		free(c);
+		return -ENOMEM;
+	}
+
+	config_init(&cfg);
+	if (config_read_file(&cfg, path) != CONFIG_TRUE) {
+		const char *f = config_error_file(&cfg);
+		snprintf(err->file, sizeof(err->file), "%s", f ? f : path);
+		err->line = config_error_line(&cfg);
+		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
+			snprintf(err->msg, sizeof(err->msg), "cannot read file: %s",
+				 errno ? strerror(errno) : "I/O error");
+		else
+			snprintf(err->msg, sizeof(err->msg), "%s", config_error_text(&cfg));
+		r = -EINVAL;
+		goto out;
+	}
+	r = conf_apply_keys(&ctx, config_root_setting(&cfg), top_keys, c, "the top level");
+	if (r == 0)
+		r = finish(&ctx, c, config_root_setting(&cfg));
+out:
+	config_destroy(&cfg);
+	if (r < 0) {
+		if (r == -ENOMEM && err->msg[0] == '\0') {
+			snprintf(err->file, sizeof(err->file), "%s", path);
+			snprintf(err->msg, sizeof(err->msg), "out of memory");
+		}
+		conf_free(c);
+		return r;
+	}
+	*ret = c;
+	return 0;
+}
+
+struct conf *conf_ref(struct conf *c)
+{
+	if (c)
+		c->refs++;
+	return c;
+}
+
+static void conf_free(struct conf *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->n_routes; i++)
+		conf_route_clear(&c->routes[i]);
+	free(c->routes);
+	free(c->path);
+	free(c->listen_address);
+	free(c->advertise);
+	free(c->ctl_socket);
+	free(c->user_agent);
+	free(c);
+}
+
+struct conf *conf_unref(struct conf *c)
+{
+	if (c && --c->refs == 0)
+		conf_free(c);
+	return NULL;
+}

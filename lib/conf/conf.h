@@ -1,0 +1,156 @@
+/* lib/conf: the config file (libconfig) turned into an immutable, validated
+ * snapshot, and the routing rules that match a call against it.
+ *
+ * A snapshot is built whole by conf_load() and never changes afterwards. It is
+ * reference-counted: the sofia thread holds the current one, and every call
+ * holds the one it started with until it ends, so a reload never changes the
+ * rules under a call in progress. Only the sofia thread touches the counter. */
+#pragma once
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <time.h>
+
+enum conf_transport {
+	CONF_TP_UDP = 1 << 0,
+	CONF_TP_TCP = 1 << 1,
+};
+
+enum log_level {
+	LOG_LVL_ERR = 3,
+	LOG_LVL_WARNING = 4,
+	LOG_LVL_NOTICE = 5,
+	LOG_LVL_INFO = 6,
+	LOG_LVL_DEBUG = 7,
+};
+
+struct conf_error {
+	char file[256];
+	int line;		/* 0 when the error has no line (e.g. file missing) */
+	char msg[256];
+};
+
+struct conf_cidr {
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t addr[16];
+	unsigned prefix;
+};
+
+/* A regex with the text it came from (for messages and `tandemctl route`). */
+struct conf_regex {
+	bool set;
+	char *src;
+	regex_t re;
+};
+
+struct conf_match {
+	struct conf_regex ruri_user;
+	char *ruri_domain;		/* exact, case-insensitive; NULL = any */
+	struct conf_regex from_user;
+	struct conf_regex to_user;
+	struct conf_cidr *sources;	/* any of them; n_sources == 0: any source */
+	size_t n_sources;
+	char *header_name;		/* with header_value: that header matches */
+	struct conf_regex header_value;
+};
+
+#define CONF_FAILOVER_MIN 300
+#define CONF_FAILOVER_MAX 699
+
+struct conf_route {
+	char *name;
+	int line;
+	struct conf_match match;
+	char **targets;			/* "sip:host[:port][;transport=x]" */
+	size_t n_targets;
+	uint8_t failover[(CONF_FAILOVER_MAX - CONF_FAILOVER_MIN + 8) / 8];
+	struct conf_regex rewrite;	/* request-URI user rewrite */
+	char *rewrite_to;		/* with \1..\9 captures */
+	char **add_headers;		/* "Name: value" */
+	size_t n_add_headers;
+	char **remove_headers;		/* names */
+	size_t n_remove_headers;
+	int reject;			/* 0, or the code to answer */
+	char *reject_reason;
+	int max_calls;			/* 0 = no per-route limit */
+	int no_answer_timeout;		/* seconds, ringing without an answer */
+	int connect_timeout;		/* seconds without any response from a target */
+	int session_expires;		/* RFC 4028, 0 = off */
+};
+
+struct conf {
+	unsigned refs;
+	char *path;
+	time_t loaded_at;
+
+	/* listen */
+	char *listen_address;
+	int listen_port;
+	unsigned listen_transports;	/* CONF_TP_* */
+	char *advertise;		/* host in our From/Contact; NULL = listen_address */
+
+	/* control */
+	char *ctl_socket;
+	unsigned ctl_mode;
+
+	/* log */
+	int log_level;
+	bool sip_trace;
+
+	/* limits */
+	int max_calls;
+	int retry_after;
+
+	/* calls: defaults for routes */
+	int no_answer_timeout;
+	int connect_timeout;
+	int session_expires;
+	int min_se;
+	int drain_grace;
+	int no_route_code;
+	char *user_agent;
+
+	struct conf_route *routes;
+	size_t n_routes;
+};
+
+/* Build a snapshot from a file. On failure returns -EINVAL (or -ENOMEM) and
+ * fills *err with file, line and message; *ret is untouched. */
+int conf_load(const char *path, struct conf **ret, struct conf_error *err);
+
+struct conf *conf_ref(struct conf *c);
+struct conf *conf_unref(struct conf *c);	/* NULL-safe; returns NULL */
+
+/* "file:line: message" (or "file: message") into buf. */
+void conf_error_format(const struct conf_error *err, char *buf, size_t len);
+
+int conf_parse_cidr(const char *s, struct conf_cidr *ret);
+bool conf_cidr_contains(const struct conf_cidr *c, const struct sockaddr *sa);
+int conf_log_level_from_name(const char *name);
+const char *conf_log_level_name(int level);
+
+/* ---- routing (route.c) ---- */
+
+/* What a route is matched against. Any field may be NULL/empty. */
+struct route_req {
+	const char *ruri_user;
+	const char *ruri_host;
+	const char *from_user;
+	const char *to_user;
+	const struct sockaddr *source;
+	/* first value of a header by name, or NULL */
+	const char *(*header)(void *arg, const char *name);
+	void *header_arg;
+};
+
+/* First route that matches, or NULL. */
+const struct conf_route *route_find(const struct conf *c, const struct route_req *req);
+
+/* The request-URI user after the route's rewrite, into buf. Returns 0, or
+ * -ENOSPC when it does not fit. With no rewrite (or no match) copies user. */
+int route_rewrite_user(const struct conf_route *r, const char *user, char *buf, size_t len);
+
+bool route_failover_on(const struct conf_route *r, int status);

@@ -1,0 +1,342 @@
+/* lib/ops/ctl.c: see ctl.h. Clients are non-blocking; an answer that does not
+ * fit the socket at once waits in the client's buffer and goes out when the
+ * socket is writable, so no client can block the sofia thread. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define SU_ROOT_MAGIC_T void
+#define SU_WAKEUP_ARG_T void
+#include <sofia-sip/su_wait.h>
+
+#include "ctl.h"
+
+#define CTL_MAX_CLIENTS 64
+#define CTL_MAX_LINE (64 * 1024)
+
+struct ctl_client {
+	struct ctl *ctl;
+	int fd;
+	int reg;			/* su_root registration index */
+	char in[CTL_MAX_LINE];
+	size_t in_len;
+	char *out;
+	size_t out_len, out_off;
+	bool closing;			/* close once out is sent */
+};
+
+struct ctl {
+	su_root_t *root;
+	int fd;
+	int reg;
+	char *path;
+	ctl_dispatch_fn fn;
+	void *arg;
+	struct ctl_client *clients[CTL_MAX_CLIENTS];
+};
+
+static void client_close(struct ctl_client *cl)
+{
+	struct ctl *c = cl->ctl;
+
+	for (int i = 0; i < CTL_MAX_CLIENTS; i++)
+		if (c->clients[i] == cl)
+			c->clients[i] = NULL;
+	if (cl->reg > 0)
+		su_root_deregister(c->root, cl->reg);
+	close(cl->fd);
+	free(cl->out);
+	free(cl);
+}
+
+/* Send what can go now; 0 when all is out, 1 when some waits, <0 error. */
+static int client_flush(struct ctl_client *cl)
+{
+	while (cl->out_off < cl->out_len) {
+		ssize_t n = send(cl->fd, cl->out + cl->out_off, cl->out_len - cl->out_off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 1;
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		cl->out_off += (size_t)n;
+	}
+	free(cl->out);
+	cl->out = NULL;
+	cl->out_len = cl->out_off = 0;
+	return 0;
+}
+
+static int client_queue(struct ctl_client *cl, json_t *answer)
+{
+	char *s = json_dumps(answer, JSON_COMPACT);
+	size_t n;
+	char *grown;
+
+	if (s == NULL)
+		return -ENOMEM;
+	n = strlen(s);
+	grown = realloc(cl->out, cl->out_len + n + 1);
+	if (grown == NULL) {
+		free(s);
+		return -ENOMEM;
+	}
+	cl->out = grown;
+	memcpy(cl->out + cl->out_len, s, n);
+	cl->out[cl->out_len + n] = '\n';
+	cl->out_len += n + 1;
+	free(s);
+	return 0;
+}
+
+json_t *ctl_parse_request(const char *line, char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *req;
+	char cmd[64], arg[512];
+	int n;
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (*line == '{') {
+		req = json_loads(line, 0, &je);
+		if (req == NULL) {
+			snprintf(err, errlen, "bad JSON at column %d: %s", je.column, je.text);
+			return NULL;
+		}
+		if (!json_is_object(req) || !json_is_string(json_object_get(req, "cmd"))) {
+			snprintf(err, errlen, "a request is an object with a string \"cmd\"");
+			json_decref(req);
+			return NULL;
+		}
+		return req;
+	}
+	n = sscanf(line, "%63s %511[^\n]", cmd, arg);
+	if (n < 1) {
+		snprintf(err, errlen, "empty request");
+		return NULL;
+	}
+	req = json_pack("{s:s}", "cmd", cmd);
+	if (req && n == 2)
+		json_object_set_new(req, "arg", json_string(arg));
+	if (req == NULL)
+		snprintf(err, errlen, "out of memory");
+	return req;
+}
+
+static void client_line(struct ctl_client *cl, const char *line)
+{
+	char err[256];
+	json_t *req, *ans;
+
+	if (*line == '\0')
+		return;
+	req = ctl_parse_request(line, err, sizeof(err));
+	if (req == NULL)
+		ans = json_pack("{s:b,s:s}", "ok", 0, "error", err);
+	else
+		ans = cl->ctl->fn(cl->ctl->arg, req);
+	json_decref(req);
+	if (ans == NULL)
+		ans = json_pack("{s:b,s:s}", "ok", 0, "error", "internal error");
+	if (ans == NULL || client_queue(cl, ans) < 0)
+		cl->closing = true;
+	json_decref(ans);
+}
+
+static int on_client(void *magic, su_wait_t *w, void *arg)
+{
+	struct ctl_client *cl = arg;
+	int events = su_wait_events(w, cl->fd);
+	(void)magic;
+
+	if (events & SU_WAIT_IN) {
+		ssize_t n = recv(cl->fd, cl->in + cl->in_len, sizeof(cl->in) - cl->in_len - 1,
+				 MSG_DONTWAIT);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			client_close(cl);
+			return 0;
+		}
+		if (n > 0) {
+			char *start = cl->in, *nl;
+			cl->in_len += (size_t)n;
+			cl->in[cl->in_len] = '\0';
+			while ((nl = memchr(start, '\n', cl->in_len - (size_t)(start - cl->in)))) {
+				*nl = '\0';
+				if (nl > start && nl[-1] == '\r')
+					nl[-1] = '\0';
+				client_line(cl, start);
+				start = nl + 1;
+			}
+			cl->in_len -= (size_t)(start - cl->in);
+			memmove(cl->in, start, cl->in_len);
+			if (cl->in_len >= sizeof(cl->in) - 1) {
+				json_t *a = json_pack("{s:b,s:s}", "ok", 0, "error", "request too long");
+				if (a)
+					client_queue(cl, a);
+				json_decref(a);
+				cl->closing = true;
+			}
+		}
+	}
+	switch (client_flush(cl)) {
+	case 0:
+		if (cl->closing) {
+			client_close(cl);
+			return 0;
+		}
+		su_root_eventmask(cl->ctl->root, cl->reg, cl->fd, SU_WAIT_IN | SU_WAIT_HUP);
+		break;
+	case 1:
+		su_root_eventmask(cl->ctl->root, cl->reg, cl->fd,
+				  SU_WAIT_IN | SU_WAIT_OUT | SU_WAIT_HUP);
+		break;
+	default:
+		client_close(cl);
+		return 0;
+	}
+	if ((events & SU_WAIT_HUP) && !(events & SU_WAIT_IN))
+		client_close(cl);
+	return 0;
+}
+
+static int on_accept(void *magic, su_wait_t *w, void *arg)
+{
+	struct ctl *c = arg;
+	struct ctl_client *cl;
+	su_wait_t cw[1];
+	int fd, slot = -1;
+	(void)magic;
+	(void)w;
+
+	fd = accept4(c->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	for (int i = 0; i < CTL_MAX_CLIENTS; i++)
+		if (c->clients[i] == NULL) {
+			slot = i;
+			break;
+		}
+	cl = slot >= 0 ? calloc(1, sizeof(*cl)) : NULL;
+	if (cl == NULL) {
+		static const char busy[] = "{\"ok\":false,\"error\":\"too many control clients\"}\n";
+		(void)!send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+		close(fd);
+		return 0;
+	}
+	cl->ctl = c;
+	cl->fd = fd;
+	if (su_wait_create(cw, fd, SU_WAIT_IN | SU_WAIT_HUP) < 0 ||
+	    (cl->reg = su_root_register(c->root, cw, on_client, cl, 0)) <= 0) {
+		cl->reg = 0;
+		client_close(cl);
+		return 0;
+	}
+	c->clients[slot] = cl;
+	return 0;
+}
+
+static int make_dir(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL || slash == dir)
+		return 0;
+	*slash = '\0';
+	if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int ctl_new(void *root, const char *path, unsigned mode, ctl_dispatch_fn fn, void *arg,
+	    struct ctl **ret)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct ctl *c;
+	su_wait_t w[1];
+	int r;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return -ENOMEM;
+	c->root = root;
+	c->fn = fn;
+	c->arg = arg;
+	c->fd = -1;
+	c->path = strdup(path);
+	if (c->path == NULL) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	strcpy(sa.sun_path, path);
+	r = make_dir(path);
+	if (r < 0)
+		goto fail;
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd < 0) {
+		r = -errno;
+		goto fail;
+	}
+	/* a socket file left by a crashed daemon: remove it only if nobody answers */
+	if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		r = -EADDRINUSE;
+		goto fail;
+	}
+	close(c->fd);
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd < 0) {
+		r = -errno;
+		goto fail;
+	}
+	unlink(path);
+	if (bind(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, mode) < 0 ||
+	    listen(c->fd, 16) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	if (su_wait_create(w, c->fd, SU_WAIT_ACCEPT) < 0 ||
+	    (c->reg = su_root_register(root, w, on_accept, c, 0)) <= 0) {
+		c->reg = 0;
+		r = -EIO;
+		goto fail;
+	}
+	*ret = c;
+	return 0;
+fail:
+	ctl_free(c);
+	return r;
+}
+
+struct ctl *ctl_free(struct ctl *c)
+{
+	if (c == NULL)
+		return NULL;
+	for (int i = 0; i < CTL_MAX_CLIENTS; i++)
+		if (c->clients[i])
+			client_close(c->clients[i]);
+	if (c->reg > 0) {
+		su_root_deregister(c->root, c->reg);
+		unlink(c->path);
+	}
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c->path);
+	free(c);
+	return NULL;
+}

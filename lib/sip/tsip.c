@@ -1,0 +1,355 @@
+/* lib/sip/tsip.c: NUA set-up for a B2BUA (see docs/hacking.md for why each
+ * setting is there) and the event dispatcher: each NUA event becomes one
+ * call_on_*() of the coordinator, or is answered here when it is not part
+ * of a call (OPTIONS, methods tandemd does not serve). Sofia thread only. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sofia-sip/msg_addr.h>
+#include <sofia-sip/tport_tag.h>
+
+#include "tsip_int.h"
+#include "ops/log.h"
+
+#define TANDEM_ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, INFO"
+#define TANDEM_SUPPORTED "timer, 100rel"
+#define MAX_EXT_HEADERS 32
+
+static void on_event(nua_event_t ev, int status, char const *phrase, nua_t *nua,
+		     struct tsip *t, nua_handle_t *nh, struct leg *l, sip_t const *sip,
+		     tagi_t tags[]);
+
+static char *listen_url(const struct conf *c)
+{
+	const char *tp = "";
+	bool v6 = strchr(c->listen_address, ':') != NULL;
+	char *url;
+
+	if (c->listen_transports == CONF_TP_UDP)
+		tp = ";transport=udp";
+	else if (c->listen_transports == CONF_TP_TCP)
+		tp = ";transport=tcp";
+	if (asprintf(&url, "sip:%s%s%s:%d%s", v6 ? "[" : "", c->listen_address, v6 ? "]" : "",
+		     c->listen_port, tp) < 0)
+		return NULL;
+	return url;
+}
+
+int tsip_new(void *root, struct conf *conf, struct tsip **ret)
+{
+	struct tsip *t;
+	char *url;
+	int r;
+
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return -ENOMEM;
+	t->root = root;
+	t->conf = conf_ref(conf);
+	r = call_core_new(&tsip_leg_ops, root, &t->core);
+	if (r < 0)
+		goto fail;
+	call_core_set_conf(t->core, conf);
+	tsip_log_init();
+	tsip_log_trace(conf->sip_trace);
+
+	url = listen_url(conf);
+	if (url == NULL) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	t->nua = nua_create(t->root, on_event, t,
+			    NUTAG_URL(url),
+			    NUTAG_MEDIA_ENABLE(0),
+			    NUTAG_AUTOACK(0),
+			    NUTAG_AUTOALERT(0),
+			    NUTAG_AUTOANSWER(0),
+			    NUTAG_APPL_METHOD("INVITE"),
+			    NUTAG_APPL_METHOD("UPDATE"),
+			    NUTAG_APPL_METHOD("INFO"),
+			    NUTAG_APPL_METHOD("REFER"),
+			    NUTAG_APPL_METHOD("OPTIONS"),
+			    NUTAG_ALLOW("INFO"),
+			    NUTAG_AUTO302(0),
+			    NUTAG_AUTO305(0),
+			    NUTAG_MAX_RETRY_AFTER(0),
+			    NUTAG_SESSION_TIMER(0),
+			    NUTAG_ENABLEMESSAGE(0),
+			    SIPTAG_ALLOW_STR(TANDEM_ALLOW),
+			    SIPTAG_SUPPORTED_STR(TANDEM_SUPPORTED),
+			    SIPTAG_USER_AGENT_STR(conf->user_agent),
+			    NTATAG_UDP_MTU(65535),
+			    TPTAG_UDP_RMEM(4 * 1024 * 1024),
+			    TPTAG_LOG(conf->sip_trace),
+			    TAG_END());
+	if (t->nua == NULL) {
+		log_error("cannot listen on %s (address in use, or not on this host?)", url);
+		free(url);
+		r = -EADDRNOTAVAIL;
+		goto fail;
+	}
+	log_notice("listening on %s", url);
+	free(url);
+	*ret = t;
+	return 0;
+fail:
+	tsip_free(t);
+	return r;
+}
+
+struct call_core *tsip_core(struct tsip *t)
+{
+	return t->core;
+}
+
+void tsip_reconfigure(struct tsip *t, struct conf *conf)
+{
+	call_core_set_conf(t->core, conf);
+	tsip_log_trace(conf->sip_trace);
+	nua_set_params(t->nua, SIPTAG_USER_AGENT_STR(conf->user_agent),
+		       TPTAG_LOG(conf->sip_trace), TAG_END());
+	if (strcmp(conf->listen_address, t->conf->listen_address) != 0 ||
+	    conf->listen_port != t->conf->listen_port ||
+	    conf->listen_transports != t->conf->listen_transports)
+		log_warning("listener changes take effect at restart; still on %s:%d",
+			    t->conf->listen_address, t->conf->listen_port);
+	/* the listener stays as bound; the rest (advertise, user agent) is new */
+	conf_ref(conf);
+	conf_unref(t->conf);
+	t->conf = conf;
+}
+
+void tsip_shutdown(struct tsip *t, void (*done)(void *arg), void *arg)
+{
+	t->shutdown_done = done;
+	t->shutdown_arg = arg;
+	nua_shutdown(t->nua);
+}
+
+struct tsip *tsip_free(struct tsip *t)
+{
+	if (t == NULL)
+		return NULL;
+	t->core = call_core_free(t->core);
+	if (t->nua)
+		nua_destroy(t->nua);
+	conf_unref(t->conf);
+	free(t);
+	return NULL;
+}
+
+/* ---- helpers ---- */
+
+static void msg_of(const sip_t *sip, int status, const char *phrase, struct call_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->status = status;
+	m->phrase = phrase;
+	m->retry_after = -1;
+	if (sip == NULL)
+		return;
+	if (sip->sip_payload && sip->sip_payload->pl_len > 0) {
+		m->body = sip->sip_payload->pl_data;
+		m->body_len = sip->sip_payload->pl_len;
+		m->ctype = sip->sip_content_type ? sip->sip_content_type->c_type : "application/sdp";
+	}
+	if (sip->sip_retry_after)
+		m->retry_after = (int)sip->sip_retry_after->af_delta;
+}
+
+struct invite_ctx {
+	const sip_t *sip;
+	char buf[512];
+};
+
+/* The first value of a header by name, as text (route matching). */
+static const char *header_value(void *arg, const char *name)
+{
+	struct invite_ctx *ic = arg;
+	const msg_header_t *h;
+
+	for (h = (const msg_header_t *)ic->sip->sip_request; h; h = h->sh_succ) {
+		const char *hn = h->sh_class->hc_name;
+		if (h->sh_class->hc_hash == sip_unknown_hash) {
+			if (strcasecmp(h->sh_unknown->un_name, name) == 0)
+				return h->sh_unknown->un_value;
+			continue;
+		}
+		if (hn && strcasecmp(hn, name) == 0) {
+			if (msg_header_field_e(ic->buf, sizeof(ic->buf), h, 0) < 0)
+				return NULL;
+			return ic->buf;
+		}
+	}
+	return NULL;
+}
+
+static void new_invite(struct tsip *t, nua_handle_t *nh, const sip_t *sip)
+{
+	struct invite_ctx ic = { .sip = sip };
+	su_home_t home[1] = { SU_HOME_INIT(home) };
+	const char *ext[MAX_EXT_HEADERS];
+	size_t n_ext = 0;
+	struct call_invite inv;
+	su_addrinfo_t *ai;
+	msg_t *msg;
+	struct leg *a;
+
+	a = leg_new(t->core, LEG_A);
+	if (a == NULL || tsip_leg_attach(t, a, nh) < 0) {
+		nua_respond(nh, SIP_500_INTERNAL_SERVER_ERROR, TAG_END());
+		free(a);
+		nua_handle_destroy(nh);
+		return;
+	}
+	leg_set_call_id(a, sip->sip_call_id ? sip->sip_call_id->i_id : NULL);
+
+	for (sip_unknown_t *u = sip->sip_unknown; u && n_ext < MAX_EXT_HEADERS; u = u->un_next)
+		ext[n_ext++] = su_sprintf(home, "%s: %s", u->un_name, u->un_value ? u->un_value : "");
+
+	memset(&inv, 0, sizeof(inv));
+	inv.call_id = a->call_id;
+	inv.ruri_user = sip->sip_request->rq_url->url_user;
+	inv.ruri_host = sip->sip_request->rq_url->url_host;
+	if (sip->sip_from) {
+		inv.from_user = sip->sip_from->a_url->url_user;
+		inv.from_display = sip->sip_from->a_display;
+	}
+	if (sip->sip_to) {
+		inv.to_user = sip->sip_to->a_url->url_user;
+		inv.to_display = sip->sip_to->a_display;
+	}
+	msg = nua_current_request(t->nua);
+	ai = msg ? msg_addrinfo(msg) : NULL;
+	inv.source = ai ? ai->ai_addr : NULL;
+	inv.max_forwards = sip->sip_max_forwards ? (int)sip->sip_max_forwards->mf_count : -1;
+	inv.session_expires = sip->sip_session_expires ? (int)sip->sip_session_expires->x_delta : 0;
+	inv.header = header_value;
+	inv.header_arg = &ic;
+	inv.ext_headers = ext;
+	inv.n_ext_headers = n_ext;
+	msg_of(sip, 0, NULL, &inv.msg);
+	call_on_invite(t->core, a, &inv);
+	su_home_deinit(home);
+}
+
+static void answer_options(struct tsip *t, nua_handle_t *nh, bool in_dialog)
+{
+	t->st.options++;
+	if (call_core_draining(t->core) && !in_dialog)
+		nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, NUTAG_WITH_THIS(t->nua), TAG_END());
+	else
+		nua_respond(nh, SIP_200_OK, NUTAG_WITH_THIS(t->nua),
+			    SIPTAG_ALLOW_STR(TANDEM_ALLOW), SIPTAG_ACCEPT_STR("application/sdp"),
+			    SIPTAG_SUPPORTED_STR(TANDEM_SUPPORTED), TAG_END());
+}
+
+static enum leg_req req_of_event(nua_event_t ev)
+{
+	switch (ev) {
+	case nua_i_invite: case nua_r_invite: return LEG_REQ_INVITE;
+	case nua_i_ack: return LEG_REQ_ACK;
+	case nua_i_bye: case nua_r_bye: return LEG_REQ_BYE;
+	case nua_i_cancel: case nua_r_cancel: return LEG_REQ_CANCEL;
+	case nua_i_update: case nua_r_update: return LEG_REQ_UPDATE;
+	case nua_i_info: case nua_r_info: return LEG_REQ_INFO;
+	case nua_i_prack: case nua_r_prack: return LEG_REQ_PRACK;
+	default: return _LEG_REQ_MAX;
+	}
+}
+
+/* Events for a handle no call owns (new requests outside a dialog, or late
+ * events of a released leg). */
+static void on_unbound(struct tsip *t, nua_event_t ev, int status, nua_handle_t *nh,
+		       const sip_t *sip)
+{
+	switch (ev) {
+	case nua_i_invite:
+		new_invite(t, nh, sip);
+		return;
+	case nua_i_options:
+		answer_options(t, nh, false);
+		nua_handle_destroy(nh);
+		return;
+	case nua_i_refer:
+		/* outside a dialog; transfers come with their own issue */
+		nua_respond(nh, SIP_403_FORBIDDEN, NUTAG_WITH_THIS(t->nua), TAG_END());
+		nua_handle_destroy(nh);
+		return;
+	case nua_i_register:
+	case nua_i_subscribe:
+	case nua_i_publish:
+		t->st.rejected_methods++;
+		nua_respond(nh, SIP_405_METHOD_NOT_ALLOWED, SIPTAG_ALLOW_STR(TANDEM_ALLOW),
+			    NUTAG_WITH_THIS(t->nua), TAG_END());
+		nua_handle_destroy(nh);
+		return;
+	case nua_r_shutdown:
+		if (status >= 200 && !t->down) {
+			t->down = true;
+			if (t->shutdown_done)
+				t->shutdown_done(t->shutdown_arg);
+		}
+		return;
+	default:
+		if (nh && ev != nua_r_set_params && ev != nua_r_get_params)
+			nua_handle_destroy(nh);
+		return;
+	}
+}
+
+static void on_event(nua_event_t ev, int status, char const *phrase, nua_t *nua,
+		     struct tsip *t, nua_handle_t *nh, struct leg *l, sip_t const *sip,
+		     tagi_t tags[])
+{
+	struct call_msg m;
+	enum leg_req req;
+	int cs = -1;
+
+	(void)nua;
+	if (l == NULL) {
+		on_unbound(t, ev, status, nh, sip);
+		return;
+	}
+	log_debug("%s event %s %d %s", leg_log_prefix(l), nua_event_name(ev), status,
+		  phrase ? phrase : "");
+	msg_of(sip, status, phrase, &m);
+	switch (ev) {
+	case nua_i_state:
+		tl_gets(tags, NUTAG_CALLSTATE_REF(cs), TAG_END());
+		if (cs == nua_callstate_terminated)
+			call_on_ended(l);
+		return;
+	case nua_r_invite:
+	case nua_r_update:
+	case nua_r_info:
+	case nua_r_bye:
+	case nua_r_cancel:
+		call_on_response(l, req_of_event(ev), &m);
+		return;
+	case nua_i_update:
+	case nua_i_info:
+		tsip_leg_save(l, req_of_event(ev));
+		/* fall through */
+	case nua_i_invite:
+	case nua_i_ack:
+	case nua_i_bye:
+	case nua_i_cancel:
+	case nua_i_prack:
+		req = req_of_event(ev);
+		call_on_request(l, req, &m);
+		return;
+	case nua_i_options:
+		answer_options(t, nh, true);
+		return;
+	case nua_i_refer:
+		nua_respond(nh, SIP_403_FORBIDDEN, NUTAG_WITH_THIS(t->nua), TAG_END());
+		return;
+	default:
+		return;
+	}
+}

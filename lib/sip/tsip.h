@@ -1,0 +1,24 @@
+/* lib/sip: the sofia-sip NUA front end. Owns the nua_t, turns NUA events
+ * into call_on_*() events of the coordinator, and carries out the
+ * coordinator's leg operations with NUA calls. Sofia thread only. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "call/call.h"
+#include "conf/conf.h"
+
+struct tsip;
+
+struct tsip_stats {
+	unsigned long long options, rejected_methods;
+};
+
+/* root is the su_root_t *; the NUA binds the listeners of conf. */
+int tsip_new(void *root, struct conf *conf, struct tsip **ret);
+struct call_core *tsip_core(struct tsip *t);
+/* Apply what a reload may change on the fly (log trace, user agent). */
+void tsip_reconfigure(struct tsip *t, struct conf *conf);
+/* Start the NUA shutdown; done() is called once it has finished. */
+void tsip_shutdown(struct tsip *t, void (*done)(void *arg), void *arg);
+struct tsip *tsip_free(struct tsip *t);

@@ -1,0 +1,220 @@
+/* lib/sip/tsip_leg.c: the coordinator's leg operations (struct leg_ops)
+ * carried out with NUA calls on the leg's handle. Sofia thread only. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tsip_int.h"
+#include "ops/log.h"
+
+static struct tsip_leg *ctx(struct leg *l)
+{
+	return l->sip;
+}
+
+int tsip_leg_attach(struct tsip *t, struct leg *l, nua_handle_t *nh)
+{
+	struct tsip_leg *x = calloc(1, sizeof(*x));
+
+	if (x == NULL)
+		return -ENOMEM;
+	x->t = t;
+	x->nh = nh;
+	su_home_init(x->home);
+	l->sip = x;
+	nua_handle_bind(nh, l);
+	return 0;
+}
+
+void tsip_leg_save(struct leg *l, enum leg_req req)
+{
+	struct tsip_leg *x = ctx(l);
+
+	if (x == NULL)
+		return;
+	if (x->saved[req])
+		nua_destroy_event(&x->saved[req]);
+	nua_save_event(x->t->nua, &x->saved[req]);
+}
+
+static void leg_release(struct leg *l)
+{
+	struct tsip_leg *x = ctx(l);
+
+	if (x == NULL)
+		return;
+	for (int i = 0; i < _LEG_REQ_MAX; i++)
+		if (x->saved[i])
+			nua_destroy_event(&x->saved[i]);
+	if (x->nh) {
+		nua_handle_bind(x->nh, NULL);
+		nua_handle_destroy(x->nh);
+	}
+	su_home_deinit(x->home);
+	free(x);
+	l->sip = NULL;
+}
+
+/* A NUL-terminated copy of a body (event bodies are not terminated). */
+static char *body_dup(const struct call_msg *m)
+{
+	char *b;
+
+	if (m == NULL || m->body == NULL || m->body_len == 0)
+		return NULL;
+	b = malloc(m->body_len + 1);
+	if (b) {
+		memcpy(b, m->body, m->body_len);
+		b[m->body_len] = '\0';
+	}
+	return b;
+}
+
+static const char *ctype_of(const struct call_msg *m)
+{
+	return m && m->ctype ? m->ctype : "application/sdp";
+}
+
+/* TAG_IF evaluates its tag even when the condition is false: keep both safe */
+#define BODY_TAGS(m, b) \
+	TAG_IF((b) != NULL, SIPTAG_CONTENT_TYPE_STR(ctype_of(m))), \
+	TAG_IF((b) != NULL, SIPTAG_PAYLOAD_STR(b))
+
+static int leg_place(struct leg *l, const struct leg_target *tg, const struct call_msg *m)
+{
+	struct tsip *t = l->peer && l->peer->sip ? ctx(l->peer)->t : NULL;
+	nua_handle_t *nh;
+	su_home_t home[1] = { SU_HOME_INIT(home) };
+	char *from, *to, *hdrs = NULL, *body, mf[16];
+	const char *host;
+	sip_call_id_t *cid;
+	size_t hlen = 0;
+	int r = 0;
+
+	if (t == NULL)
+		return -EINVAL;
+	host = t->conf->advertise ? t->conf->advertise : t->conf->listen_address;
+	if (strchr(host, ':'))
+		from = su_sprintf(home, "%s%s%s<sip:%s@[%s]>", tg->from_display ? "\"" : "",
+				  tg->from_display ? tg->from_display : "", tg->from_display ? "\" " : "",
+				  tg->from_user && *tg->from_user ? tg->from_user : "anonymous", host);
+	else
+		from = su_sprintf(home, "%s%s%s<sip:%s@%s>", tg->from_display ? "\"" : "",
+				  tg->from_display ? tg->from_display : "", tg->from_display ? "\" " : "",
+				  tg->from_user && *tg->from_user ? tg->from_user : "anonymous", host);
+	to = su_sprintf(home, "<%s>", tg->ruri);
+	cid = sip_call_id_create(home, NULL);
+	for (const char *const *h = tg->headers; h && *h; h++)
+		hlen += strlen(*h) + 2;
+	if (hlen) {
+		hdrs = su_alloc(home, hlen + 1);
+		if (hdrs) {
+			hdrs[0] = '\0';
+			for (const char *const *h = tg->headers; *h; h++) {
+				strcat(hdrs, *h);
+				if (h[1])
+					strcat(hdrs, "\r\n");
+			}
+		}
+	}
+	if (from == NULL || to == NULL || cid == NULL || (hlen && hdrs == NULL)) {
+		su_home_deinit(home);
+		return -ENOMEM;
+	}
+	snprintf(mf, sizeof(mf), "%d", tg->max_forwards);
+	nh = nua_handle(t->nua, l, SIPTAG_TO_STR(to), SIPTAG_FROM_STR(from), SIPTAG_CALL_ID(cid),
+			TAG_IF(tg->session_expires > 0, NUTAG_SESSION_TIMER(tg->session_expires)),
+			TAG_IF(tg->session_expires > 0, NUTAG_UPDATE_REFRESH(1)),
+			TAG_IF(tg->session_expires > 0, NUTAG_SESSION_REFRESHER(nua_local_refresher)),
+			TAG_END());
+	if (nh == NULL) {
+		su_home_deinit(home);
+		return -ENOMEM;
+	}
+	if (tsip_leg_attach(t, l, nh) < 0) {
+		nua_handle_destroy(nh);
+		su_home_deinit(home);
+		return -ENOMEM;
+	}
+	leg_set_call_id(l, cid->i_id);
+	body = body_dup(m);
+	nua_invite(nh, NUTAG_URL(tg->ruri), SIPTAG_MAX_FORWARDS_STR(mf),
+		   TAG_IF(hdrs != NULL, SIPTAG_HEADER_STR(hdrs)), BODY_TAGS(m, body), TAG_END());
+	free(body);
+	su_home_deinit(home);
+	return r;
+}
+
+static int leg_send(struct leg *l, enum leg_req req, const struct call_msg *m)
+{
+	struct tsip_leg *x = ctx(l);
+	char *body;
+
+	if (x == NULL || x->nh == NULL)
+		return -ENOTCONN;
+	body = body_dup(m);
+	switch (req) {
+	case LEG_REQ_INVITE:
+		nua_invite(x->nh, BODY_TAGS(m, body), TAG_END());
+		break;
+	case LEG_REQ_ACK:
+		nua_ack(x->nh, BODY_TAGS(m, body), TAG_END());
+		break;
+	case LEG_REQ_BYE:
+		nua_bye(x->nh, TAG_END());
+		break;
+	case LEG_REQ_CANCEL:
+		nua_cancel(x->nh, TAG_END());
+		break;
+	case LEG_REQ_UPDATE:
+		nua_update(x->nh, BODY_TAGS(m, body), TAG_END());
+		break;
+	case LEG_REQ_INFO:
+		nua_info(x->nh, BODY_TAGS(m, body), TAG_END());
+		break;
+	default:
+		free(body);
+		return -EOPNOTSUPP;
+	}
+	free(body);
+	return 0;
+}
+
+static int leg_respond_op(struct leg *l, enum leg_req req, const struct call_msg *m)
+{
+	struct tsip_leg *x = ctx(l);
+	const char *phrase = m->phrase;
+	char ra[16], *body;
+	int se = 0;
+
+	if (x == NULL || x->nh == NULL)
+		return -ENOTCONN;
+	/* nua_respond() keeps the phrase pointer: it must outlive the call */
+	if (phrase == NULL || *phrase == '\0' || strcmp(phrase, sip_status_phrase(m->status) ?
+							    sip_status_phrase(m->status) : "") == 0)
+		phrase = sip_status_phrase(m->status) ? sip_status_phrase(m->status) : "Unknown";
+	else
+		phrase = su_strdup(x->home, phrase);
+	snprintf(ra, sizeof(ra), "%d", m->retry_after);
+	if (req == LEG_REQ_INVITE && m->status >= 200 && m->status < 300)
+		se = l->session_expires;
+	body = body_dup(m);
+	nua_respond(x->nh, m->status, phrase,
+		    TAG_IF(m->retry_after > 0, SIPTAG_RETRY_AFTER_STR(ra)),
+		    TAG_IF(se > 0, NUTAG_SESSION_TIMER(se)),
+		    TAG_IF(se > 0, NUTAG_UPDATE_REFRESH(1)),
+		    TAG_IF(x->saved[req] != NULL, NUTAG_WITH_SAVED(&x->saved[req])),
+		    BODY_TAGS(m, body), TAG_END());
+	free(body);
+	if (x->saved[req])
+		nua_destroy_event(&x->saved[req]);
+	return 0;
+}
+
+const struct leg_ops tsip_leg_ops = {
+	.place = leg_place,
+	.send = leg_send,
+	.respond = leg_respond_op,
+	.release = leg_release,
+};
