@@ -1,1 +1,278 @@
-int main(void) { return 0; }
+/* daemon/tandemctl.c: the command-line client of tandemd's control socket.
+ * Sends one request line (JSON, built with jansson), reads one answer line,
+ * prints it as a table for people or as it came with --json. Exit status:
+ * 0 ok, 1 the daemon said no, 2 usage, 3 the daemon cannot be reached. */
+#include <errno.h>
+#include <stdbool.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_SOCKET "/run/tandem/tandemd.sock"
+#define MAX_ANSWER (16 * 1024 * 1024)
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: tandemctl [-s SOCKET] [--json] COMMAND [ARGS]\n\n"
+		"Commands:\n"
+		"  status                      version, uptime, calls, calls per second\n"
+		"  calls                       one line per call\n"
+		"  call ID                     everything about one call\n"
+		"  hangup ID                   end a call (both legs)\n"
+		"  reload                      re-read the config file (as SIGHUP) and say how it went\n"
+		"  route --from U --to U [--source IP] [--header 'Name: value'] [--domain D]\n"
+		"                              which route and targets a call would take\n"
+		"  log-level LEVEL             error, warning, notice, info or debug\n"
+		"  drain | undrain             stop / resume taking new calls\n\n"
+		"Options:\n"
+		"  -s, --socket PATH   control socket (default $TANDEM_SOCKET or " DEFAULT_SOCKET ")\n"
+		"  -j, --json          print the daemon's JSON answer as it is\n"
+		"  -h, --help          this text\n");
+}
+
+static int talk(const char *path, json_t *req, json_t **ret)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char *line, *buf = NULL;
+	size_t len = 0, cap = 0;
+	json_error_t je;
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "tandemctl: socket path too long: %s\n", path);
+		return 3;
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+		fprintf(stderr, "tandemctl: cannot reach tandemd at %s: %s%s\n", path, strerror(e),
+			e == ENOENT || e == ECONNREFUSED ? " (is tandemd running?)" :
+			e == EACCES ? " (run as root or as the tandem user)" : "");
+		if (fd >= 0)
+			close(fd);
+		return 3;
+	}
+	line = json_dumps(req, JSON_COMPACT);
+	if (line == NULL || dprintf(fd, "%s\n", line) < 0) {
+		fprintf(stderr, "tandemctl: cannot send the request\n");
+		free(line);
+		close(fd);
+		return 3;
+	}
+	free(line);
+	for (;;) {
+		ssize_t n;
+		if (len + 4096 > cap) {
+			char *g;
+			cap = cap ? cap * 2 : 65536;
+			if (cap > MAX_ANSWER || (g = realloc(buf, cap)) == NULL) {
+				fprintf(stderr, "tandemctl: answer too long\n");
+				free(buf);
+				close(fd);
+				return 3;
+			}
+			buf = g;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (memchr(buf + len - n, '\n', (size_t)n))
+			break;
+	}
+	close(fd);
+	if (len == 0) {
+		fprintf(stderr, "tandemctl: tandemd closed the connection without an answer\n");
+		free(buf);
+		return 3;
+	}
+	buf[len] = '\0';
+	*ret = json_loads(buf, JSON_DISABLE_EOF_CHECK, &je);
+	free(buf);
+	if (*ret == NULL) {
+		fprintf(stderr, "tandemctl: bad answer from tandemd: %s\n", je.text);
+		return 3;
+	}
+	return 0;
+}
+
+static const char *s_or(json_t *o, const char *key, const char *dflt)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : dflt;
+}
+
+static long long i_of(json_t *o, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(o, key));
+}
+
+static void print_status(json_t *a)
+{
+	json_t *c = json_object_get(a, "calls"), *r = json_object_get(a, "reloads");
+	time_t loaded = (time_t)i_of(a, "config_loaded");
+	char when[64];
+
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime(&loaded));
+	printf("tandemd %s, up %llds%s\n", s_or(a, "version", "?"), i_of(a, "uptime"),
+	       json_is_true(json_object_get(a, "draining")) ? ", DRAINING (new calls get 503)" : "");
+	printf("config    %s (loaded %s; reloads ok %lld, failed %lld)\n", s_or(a, "config", "?"),
+	       when, i_of(r, "ok"), i_of(r, "failed"));
+	printf("calls     %lld active, %lld total, %lld answered, %lld failed, %.1f calls/s\n",
+	       i_of(c, "active"), i_of(c, "total"), i_of(c, "answered"), i_of(c, "failed"),
+	       json_real_value(json_object_get(c, "cps")));
+}
+
+static void print_call_row(json_t *c)
+{
+	printf("%-6lld %-10s %-16.16s %-16.16s %-12.12s %6lld %s / %s\n", i_of(c, "id"),
+	       s_or(c, "state", "-"), s_or(c, "from", "-"), s_or(c, "to", "-"),
+	       s_or(c, "route", "-"), i_of(c, "age"), s_or(c, "a_call_id", "-"),
+	       s_or(c, "b_call_id", "-"));
+}
+
+static void print_calls(json_t *a)
+{
+	json_t *arr = json_object_get(a, "calls"), *c;
+	size_t i;
+
+	printf("%-6s %-10s %-16s %-16s %-12s %6s %s\n", "ID", "STATE", "FROM", "TO", "ROUTE", "AGE",
+	       "CALL-ID A / B");
+	json_array_foreach(arr, i, c)
+		print_call_row(c);
+	printf("%zu calls\n", json_array_size(arr));
+}
+
+static void print_call(json_t *a)
+{
+	json_t *c = json_object_get(a, "call");
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(c, key, v) {
+		char *s = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		printf("%-12s %s\n", key, s ? s : json_string_value(v));
+		free(s);
+	}
+}
+
+static void print_route(json_t *a)
+{
+	json_t *t = json_object_get(a, "targets"), *v;
+	size_t i;
+
+	if (json_object_get(a, "reject")) {
+		printf("route %s: reject %lld\n", s_or(a, "route", "(none)"), i_of(a, "reject"));
+		return;
+	}
+	printf("route %s: user %s\n", s_or(a, "route", "?"), s_or(a, "user", ""));
+	json_array_foreach(t, i, v)
+		printf("  target %zu: %s\n", i + 1, json_string_value(v));
+}
+
+static int build_route(int argc, char **argv, json_t *req)
+{
+	static const struct option o[] = {
+		{ "from", required_argument, NULL, 'f' }, { "to", required_argument, NULL, 't' },
+		{ "source", required_argument, NULL, 's' }, { "header", required_argument, NULL, 'H' },
+		{ "domain", required_argument, NULL, 'd' }, { NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:t:s:H:d:", o, NULL)) != -1) {
+		const char *key = c == 'f' ? "from" : c == 't' ? "to" : c == 's' ? "source" :
+				  c == 'H' ? "header" : c == 'd' ? "domain" : NULL;
+		if (key == NULL)
+			return -1;
+		json_object_set_new(req, key, json_string(optarg));
+	}
+	return optind == argc && json_object_get(req, "to") ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "socket", required_argument, NULL, 's' }, { "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	};
+	const char *sock = getenv("TANDEM_SOCKET");
+	const char *cmd;
+	bool json_out = false;
+	json_t *req, *ans = NULL;
+	int o, r;
+
+	if (sock == NULL || *sock == '\0')
+		sock = DEFAULT_SOCKET;
+	while ((o = getopt_long(argc, argv, "+s:jh", opts, NULL)) != -1) {
+		switch (o) {
+		case 's': sock = optarg; break;
+		case 'j': json_out = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	cmd = argv[optind];
+	req = json_pack("{s:s}", "cmd", cmd);
+	if (strcmp(cmd, "route") == 0) {
+		if (build_route(argc - optind, argv + optind, req) < 0) {
+			fprintf(stderr, "usage: tandemctl route --from U --to U [--source IP] "
+				"[--header 'Name: value'] [--domain D]\n");
+			return 2;
+		}
+	} else if (strcmp(cmd, "call") == 0 || strcmp(cmd, "hangup") == 0 ||
+		   strcmp(cmd, "log-level") == 0) {
+		if (optind + 2 != argc) {
+			fprintf(stderr, "usage: tandemctl %s %s\n", cmd,
+				cmd[0] == 'l' ? "LEVEL" : "ID");
+			return 2;
+		}
+		json_object_set_new(req, cmd[0] == 'l' ? "level" : "id", json_string(argv[optind + 1]));
+	} else if (optind + 1 != argc) {
+		fprintf(stderr, "tandemctl: %s takes no arguments\n", cmd);
+		return 2;
+	}
+	r = talk(sock, req, &ans);
+	json_decref(req);
+	if (r)
+		return r;
+	if (!json_is_true(json_object_get(ans, "ok"))) {
+		if (json_out)
+			json_dumpf(ans, stdout, JSON_COMPACT), putchar('\n');
+		fprintf(stderr, "tandemctl: %s\n", s_or(ans, "error", "failed"));
+		json_decref(ans);
+		return 1;
+	}
+	if (json_out) {
+		json_dumpf(ans, stdout, JSON_COMPACT);
+		putchar('\n');
+	} else if (strcmp(cmd, "status") == 0) {
+		print_status(ans);
+	} else if (strcmp(cmd, "calls") == 0) {
+		print_calls(ans);
+	} else if (strcmp(cmd, "call") == 0) {
+		print_call(ans);
+	} else if (strcmp(cmd, "route") == 0) {
+		print_route(ans);
+	} else if (strcmp(cmd, "reload") == 0) {
+		printf("reloaded %s: %lld routes\n", s_or(ans, "config", "?"), i_of(ans, "routes"));
+	} else {
+		printf("ok\n");
+	}
+	json_decref(ans);
+	return 0;
+}
