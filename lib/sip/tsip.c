@@ -78,6 +78,7 @@ int tsip_new(void *root, struct conf *conf, struct tsip **ret)
 			    NUTAG_AUTO305(0),
 			    NUTAG_MAX_RETRY_AFTER(0),
 			    NUTAG_SESSION_TIMER(0),
+			    NUTAG_MIN_SE(conf->min_se),
 			    NUTAG_ENABLEMESSAGE(0),
 			    SIPTAG_ALLOW_STR(TANDEM_ALLOW),
 			    SIPTAG_SUPPORTED_STR(TANDEM_SUPPORTED),
@@ -93,7 +94,7 @@ int tsip_new(void *root, struct conf *conf, struct tsip **ret)
 		goto fail;
 	}
 	log_notice("listening on %s", url);
-	free(url);
+	t->bound_url = url;
 	*ret = t;
 	return 0;
 fail:
@@ -108,15 +109,16 @@ struct call_core *tsip_core(struct tsip *t)
 
 void tsip_reconfigure(struct tsip *t, struct conf *conf)
 {
+	char *url;
+
 	call_core_set_conf(t->core, conf);
 	tsip_log_trace(conf->sip_trace);
 	nua_set_params(t->nua, SIPTAG_USER_AGENT_STR(conf->user_agent),
 		       TPTAG_LOG(conf->sip_trace), TAG_END());
-	if (strcmp(conf->listen_address, t->conf->listen_address) != 0 ||
-	    conf->listen_port != t->conf->listen_port ||
-	    conf->listen_transports != t->conf->listen_transports)
-		log_warning("listener changes take effect at restart; still on %s:%d",
-			    t->conf->listen_address, t->conf->listen_port);
+	url = listen_url(conf);
+	if (url && strcmp(url, t->bound_url) != 0)
+		log_warning("listener changes take effect at restart; still on %s", t->bound_url);
+	free(url);
 	/* the listener stays as bound; the rest (advertise, user agent) is new */
 	conf_ref(conf);
 	conf_unref(t->conf);
@@ -138,6 +140,7 @@ struct tsip *tsip_free(struct tsip *t)
 	if (t->nua)
 		nua_destroy(t->nua);
 	conf_unref(t->conf);
+	free(t->bound_url);
 	free(t);
 	return NULL;
 }

@@ -17,7 +17,8 @@ struct tsip {
 	su_root_t *root;
 	nua_t *nua;
 	struct call_core *core;
-	struct conf *conf;		/* for listener address and user agent */
+	struct conf *conf;		/* for the advertised host and user agent */
+	char *bound_url;		/* the listener NUA runs on (fixed until restart) */
 	void (*shutdown_done)(void *arg);
 	void *shutdown_arg;
 	bool down;
