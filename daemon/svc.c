@@ -3,6 +3,7 @@
  * taking calls, let calls end for the grace period, hang up the rest, shut
  * the SIP stack down, leave the loop). Sofia thread only. */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,12 +118,27 @@ void svc_drain(struct tandemd *d, bool on)
 	svc_notify_status(d);
 }
 
+/* glibc keeps the pages of a burst of calls until told otherwise: give
+ * them back once the daemon is idle again (SOFIA-NOTES, memory). */
+static void trim_when_idle(struct tandemd *d)
+{
+	static uint64_t trimmed_at_total;
+	struct call_stats st;
+
+	call_core_stats(tsip_core(d->sip), &st);
+	if (st.active == 0 && st.total != trimmed_at_total) {
+		trimmed_at_total = st.total;
+		malloc_trim(0);
+	}
+}
+
 static void on_status_tick(void *arg)
 {
 	struct tandemd *d = arg;
 	uint64_t wd_usec = 0;
 	unsigned next = 1000;
 
+	trim_when_idle(d);
 	if (sd_watchdog_enabled(0, &wd_usec) > 0) {
 		sd_notify(0, "WATCHDOG=1");
 		if (wd_usec / 2000 < next)
