@@ -24,11 +24,11 @@ D_SRC := daemon/tandemd.c daemon/svc.c daemon/ctl_cmds.c
 D_OBJ := $(D_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/check_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
-TOOLS := $(BUILD)/tests/tools/rtpstat
+TOOLS := $(BUILD)/tests/tools/rtpeer
 
 PROGS := $(BUILD)/tandemd $(BUILD)/tandemctl
 
-.PHONY: all run check check-unit check-sip check-asan demo bench-sip deps clean distclean install
+.PHONY: all tools run check check-unit check-sip check-asan demo bench-sip deps clean distclean install
 all: $(PROGS)
 
 config.mk: configure.ac config.mk.in
@@ -58,6 +58,12 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libtandem.a config.mk
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libtandem.a $(ALL_LDFLAGS) $(DEP_LIBS) $(CHECK_LIBS)
 
+$(BUILD)/tests/tools/%: tests/tools/%.c config.mk
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
+
+tools: $(TOOLS)
+
 -include $(LIB_OBJ:.o=.d) $(D_OBJ:.o=.d)
 
 run: all
@@ -67,7 +73,7 @@ run: all
 check-unit: $(UNIT_BIN)
 	@tests/unit/run $(UNIT_BIN)
 
-check-sip: all
+check-sip: all tools
 	@BUILD=$(BUILD) tests/sip/run
 
 # The whole suite: the normal build, then unit and SIP tests again under
@@ -76,7 +82,7 @@ check: deps
 	$(MAKE) all check-unit check-sip
 	$(MAKE) BUILD=build-asan SAN=1 CFLAGS='-O1 -g' all check-unit check-asan
 
-check-asan: all
+check-asan: all tools
 	@BUILD=$(BUILD) SIP_TESTS_SKIP="$(ASAN_SKIP)" tests/sip/run
 
 demo: all

@@ -92,6 +92,31 @@ static int setup_signals(struct tandemd *d, int *ret_fd, int *ret_reg)
 	return 0;
 }
 
+static void on_media_timeout(void *arg, uint64_t cookie)
+{
+	struct tandemd *d = arg;
+
+	if (d->sip)
+		media_on_timeout(tsip_core(d->sip), cookie);
+}
+
+static int start_relay(struct tandemd *d)
+{
+	struct relay_opts o = {
+		.bind_addr = d->conf->media_address,
+		.port_min = d->conf->media_port_min, .port_max = d->conf->media_port_max,
+		.workers = (unsigned)d->conf->media_workers,
+		.latch = d->conf->media_latch ? RELAY_LATCH_STRICT : RELAY_LATCH_FIRST,
+	};
+	int r = relay_new(&o, d->root, on_media_timeout, d, &d->relay);
+
+	if (r < 0)
+		log_error("cannot start the media relay on %s: %s", o.bind_addr, strerror(-r));
+	else
+		log_notice("media relay on %s ports %d-%d", o.bind_addr, o.port_min, o.port_max);
+	return r;
+}
+
 static int check_only(const char *path)
 {
 	struct conf_error ce;
@@ -169,7 +194,11 @@ int main(int argc, char **argv)
 		log_error("cannot set up signals: %s", strerror(-r));
 		return 1;
 	}
-	r = tsip_new(d.root, d.conf, &d.sip);
+	if (start_relay(&d) < 0) {
+		d.exit_code = 1;
+		goto out;
+	}
+	r = tsip_new(d.root, d.conf, d.relay, &d.sip);
 	if (r < 0) {
 		log_error("cannot start SIP: %s", strerror(-r));
 		d.exit_code = 1;
@@ -194,6 +223,7 @@ out:
 	d.drain_timer = ttimer_free(d.drain_timer);
 	d.status_timer = ttimer_free(d.status_timer);
 	d.sip = tsip_free(d.sip);
+	d.relay = relay_free(d.relay);
 	if (sig_reg > 0)
 		su_root_deregister(d.root, sig_reg);
 	if (sig_fd >= 0)

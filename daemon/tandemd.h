@@ -16,6 +16,7 @@ struct tandemd {
 	struct conf *conf;		/* current snapshot */
 	void *root;			/* su_root_t * */
 	struct tsip *sip;
+	struct relay *relay;
 	struct ctl *ctl;
 	time_t started;
 	unsigned reloads_ok, reloads_failed;

@@ -28,6 +28,7 @@ static const char *const end_names[_CALL_END_MAX] = {
 	[CALL_END_NO_ROUTE] = "no-route", [CALL_END_ROUTE_REJECT] = "route-reject",
 	[CALL_END_LIMIT] = "limit", [CALL_END_NO_ANSWER] = "no-answer", [CALL_END_DRAIN] = "drain",
 	[CALL_END_HANGUP] = "hangup", [CALL_END_ERROR] = "error", [CALL_END_LEG_LOST] = "leg-lost",
+	[CALL_END_MEDIA_TIMEOUT] = "media-timeout", [CALL_END_NO_PORTS] = "no-ports",
 };
 
 const char *call_state_name(enum call_state st)
@@ -64,16 +65,54 @@ void call_log(struct call *c, int level, const char *fmt, ...)
 
 /* ---- core ---- */
 
-int call_core_new(const struct leg_ops *ops, void *root, struct call_core **ret)
+static char sdp_buf[SDP_MAX];	/* sofia thread only; copied by the leg ops */
+
+int call_core_new(const struct leg_ops *ops, void *root, struct relay *relay,
+		  struct call_core **ret)
 {
 	struct call_core *core = calloc(1, sizeof(*core));
 
 	if (core == NULL)
 		return -ENOMEM;
 	core->ops = ops;
+	core->relay = relay;
 	core->root = root;
 	*ret = core;
 	return 0;
+}
+
+struct relay *call_core_relay(struct call_core *core)
+{
+	return core->relay;
+}
+
+int call_core_streams(struct call_core *core, uint64_t id, struct call_stream_info *ret,
+		      unsigned max)
+{
+	struct call *c;
+	unsigned n = 0;
+
+	for (c = core->calls; c; c = c->next)
+		if (c->id == id)
+			break;
+	if (c == NULL)
+		return -ENOENT;
+	for (unsigned i = 0; i < c->n_streams && n < max; i++) {
+		struct call_stream *cs = &c->streams[i];
+		struct call_stream_info *si = &ret[n];
+		if (!cs->active)
+			continue;
+		*si = (struct call_stream_info){ .index = i, .type = cs->type, .codec = cs->codec };
+		for (int s = 0; s < _LEG_SIDE_MAX; s++) {
+			si->port[s] = cs->port[s];
+			si->mux[s] = cs->mux[s];
+			si->dir[s] = tsdp_dir_name(cs->dir[s]);
+		}
+		if (relay_pair_stats(core->relay, cs->id, si->st) < 0)
+			continue;
+		n++;
+	}
+	return (int)n;
 }
 
 struct call_core *call_core_free(struct call_core *core)
@@ -226,6 +265,8 @@ static void call_free(struct call *c)
 {
 	struct call_core *core = c->core;
 
+	media_log_stats(c);
+	media_release(c);
 	call_log(c, LOG_LVL_INFO, "freed end=%s code=%d", call_end_name(c->end), c->end_code);
 	if (c->prev)
 		c->prev->next = c->next;
@@ -369,9 +410,17 @@ static void place_target(struct call *c)
 	struct call_msg offer = {
 		.ctype = c->offer_ctype, .body = c->offer, .body_len = c->offer_len,
 		.retry_after = -1,
-	};
+	}, fwd;
 	int r;
 
+	r = media_cross(c, LEG_A, true, &offer, &fwd, sdp_buf, sizeof(sdp_buf));
+	if (r < 0) {
+		if (r == -EADDRINUSE)
+			call_close(c, CALL_END_NO_PORTS, 503, "Service Unavailable");
+		else
+			call_close(c, CALL_END_ERROR, 488, "Not Acceptable Here");
+		return;
+	}
 	free(c->target);
 	c->target = target_uri(rt->targets[c->target_idx], c->ruri_user);
 	b = leg_new(core, LEG_B);
@@ -396,7 +445,7 @@ static void place_target(struct call *c)
 	};
 	c->state = CALL_ST_CALLING;
 	call_log(c, LOG_LVL_INFO, "placing leg B to %s", c->target);
-	r = core->ops->place(b, &t, &offer);
+	r = core->ops->place(b, &t, &fwd);
 	if (r < 0) {
 		call_log(c, LOG_LVL_WARNING, "cannot place leg B to %s: %s", c->target, strerror(-r));
 		try_next_target(c, 503);
@@ -460,6 +509,7 @@ static void on_b_invite_response(struct call *c, struct leg *b, const struct cal
 {
 	const struct leg_ops *ops = c->core->ops;
 	struct leg *a = c->leg[LEG_A];
+	struct call_msg fwd;
 
 	if (c->state == CALL_ST_CLOSING) {
 		if (m->status >= 200 && m->status < 300) {
@@ -471,6 +521,17 @@ static void on_b_invite_response(struct call *c, struct leg *b, const struct cal
 		return;
 	}
 	ttimer_stop(c->connect_timer);
+	if (m->status < 300 && m->status != 100) {
+		/* the answer to our offer, or with a late offer the callee's offer */
+		int r = media_cross(c, LEG_B, c->offer_len == 0, m, &fwd, sdp_buf, sizeof(sdp_buf));
+		if (r < 0) {
+			call_close(c, r == -EADDRINUSE ? CALL_END_NO_PORTS : CALL_END_ERROR,
+				   r == -EADDRINUSE ? 503 : 488,
+				   r == -EADDRINUSE ? "Service Unavailable" : "Not Acceptable Here");
+			return;
+		}
+		m = &fwd;
+	}
 	if (m->status < 200) {
 		if (m->status == 100)
 			return;
@@ -620,6 +681,7 @@ static int route_call(struct call *c, const struct call_invite *inv)
 	if (inv->from_display && (c->from_display = strdup(inv->from_display)) == NULL)
 		return -ENOMEM;
 	c->max_forwards = inv->max_forwards < 0 ? 70 : inv->max_forwards - 1;
+	c->media_on = c->core->relay != NULL && !rt->media_passthrough;
 	c->session_expires = rt->session_expires;
 	c->leg[LEG_A]->session_expires = rt->session_expires;
 	return 0;

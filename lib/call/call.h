@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "conf/conf.h"
+#include "media/relay.h"
 
 struct call;
 struct leg;
@@ -105,6 +106,8 @@ enum call_end {
 	CALL_END_HANGUP,	/* tandemctl hangup */
 	CALL_END_ERROR,
 	CALL_END_LEG_LOST,	/* a leg ended without BYE (session timer, transport) */
+	CALL_END_MEDIA_TIMEOUT,	/* no RTP/RTCP from either leg */
+	CALL_END_NO_PORTS,	/* the relay's port pool was empty */
 	_CALL_END_MAX,
 };
 
@@ -119,6 +122,7 @@ struct leg {
 	bool ended;			/* the SIP dialog is over */
 	bool in_req[_LEG_REQ_MAX];	/* a request from this leg awaits our answer */
 	bool out_req[_LEG_REQ_MAX];	/* we relayed a request onto this leg */
+	bool out_offer[_LEG_REQ_MAX];	/* ... and it carried an SDP offer */
 	bool ack_owed;			/* a 2xx we got on this leg waits for the peer's ACK */
 	int session_expires;		/* RFC 4028 interval this leg runs, 0 = off */
 	int glare_tries;
@@ -133,6 +137,16 @@ struct call_stats {
 	double cps;			/* calls per second, last 10 s */
 };
 
+/* One media stream of a call, for the control socket. */
+struct call_stream_info {
+	unsigned index;
+	const char *type, *codec;
+	uint16_t port[_LEG_SIDE_MAX];		/* relay port facing each leg */
+	bool mux[_LEG_SIDE_MAX];
+	const char *dir[_LEG_SIDE_MAX];
+	struct relay_side_stats st[_LEG_SIDE_MAX];	/* what came from each leg */
+};
+
 struct call_info {
 	uint64_t id;
 	const char *a_call_id, *b_call_id;
@@ -141,7 +155,11 @@ struct call_info {
 	time_t started, answered;
 };
 
-int call_core_new(const struct leg_ops *ops, void *root, struct call_core **ret);
+/* relay may be NULL: then every call's SDP passes through untouched. */
+int call_core_new(const struct leg_ops *ops, void *root, struct relay *relay,
+		  struct call_core **ret);
+/* The timeout callback to give relay_new() (arg: the core). */
+void media_on_timeout(void *arg, uint64_t cookie);
 struct call_core *call_core_free(struct call_core *core);
 
 /* The current config snapshot; the core takes a reference. */
@@ -158,6 +176,10 @@ void call_core_stats(struct call_core *core, struct call_stats *ret);
 int call_core_foreach(struct call_core *core, int (*fn)(const struct call_info *ci, void *arg),
 		      void *arg);
 int call_core_hangup(struct call_core *core, uint64_t id);
+/* The media streams of call id; returns how many (<= max), or -ENOENT. */
+int call_core_streams(struct call_core *core, uint64_t id, struct call_stream_info *ret,
+		      unsigned max);
+struct relay *call_core_relay(struct call_core *core);
 
 /* Events from lib/sip. */
 void call_on_invite(struct call_core *core, struct leg *a, const struct call_invite *inv);

@@ -5,6 +5,7 @@
 
 #include "call.h"
 #include "util/ttimer.h"
+#include "sdp/tsdp.h"
 
 struct route_count {
 	struct route_count *next;
@@ -16,6 +17,7 @@ struct route_count {
 
 struct call_core {
 	const struct leg_ops *ops;
+	struct relay *relay;
 	void *root;
 	struct conf *conf;
 	struct call *calls;		/* doubly linked, newest first */
@@ -25,6 +27,17 @@ struct call_core {
 	struct route_count *route_counts;
 	time_t cps_sec[CPS_SLOTS];
 	unsigned cps_n[CPS_SLOTS];
+};
+
+/* One m= line of the call, anchored in the relay. */
+struct call_stream {
+	bool active;			/* has a relay pair */
+	bool timed_out;
+	struct relay_pair_id id;
+	uint16_t port[_LEG_SIDE_MAX];	/* relay RTP port facing each leg */
+	bool mux[_LEG_SIDE_MAX];	/* rtcp-mux on that leg */
+	enum tsdp_dir dir[_LEG_SIDE_MAX];	/* what each leg said last */
+	char type[16], codec[32];
 };
 
 struct call {
@@ -49,6 +62,10 @@ struct call {
 	char *offer_ctype, *offer;	/* the caller's INVITE body */
 	size_t offer_len;
 
+	bool media_on;			/* relay the media (route says so, relay exists) */
+	struct call_stream streams[TSDP_MAX_MEDIA];
+	unsigned n_streams;
+
 	struct ttimer *connect_timer;	/* no response at all from the target */
 	struct ttimer *answer_timer;	/* ringing without an answer */
 	struct ttimer *guard_timer;	/* legs that never report their end */
@@ -64,6 +81,13 @@ void relay_request(struct leg *l, enum leg_req req, const struct call_msg *m);
 void relay_response(struct leg *l, enum leg_req req, const struct call_msg *m);
 void relay_answer_pending(struct leg *l, int code, const char *phrase);
 int relay_copy_body(const struct call_msg *m, char **ctype, char **body, size_t *len);
+
+/* media.c */
+#define SDP_MAX 16384
+int media_cross(struct call *c, enum leg_side from, bool offer, const struct call_msg *in,
+		struct call_msg *out, char *buf, size_t len);
+void media_release(struct call *c);
+void media_log_stats(struct call *c);
 
 /* leg.c */
 struct leg *leg_free(struct leg *l);

@@ -14,6 +14,8 @@
 
 #define GLARE_MAX_TRIES 2
 
+static char sdp_buf[SDP_MAX];	/* sofia thread only; copied by the leg ops */
+
 int relay_copy_body(const struct call_msg *m, char **ctype, char **body, size_t *len)
 {
 	free(*ctype);
@@ -102,10 +104,16 @@ void relay_request(struct leg *l, enum leg_req req, const struct call_msg *m)
 	struct leg *p = l->peer;
 	const struct leg_ops *ops = c->core->ops;
 
+	struct call_msg fwd;
+	int r;
+
 	if (req == LEG_REQ_ACK) {
 		if (p && p->ack_owed && !p->ended) {
 			p->ack_owed = false;
-			ops->send(p, LEG_REQ_ACK, m);
+			/* the answer to the late offer of the 2xx we relayed */
+			if (media_cross(c, l->side, false, m, &fwd, sdp_buf, sizeof(sdp_buf)) < 0)
+				fwd = *m;
+			ops->send(p, LEG_REQ_ACK, &fwd);
 		}
 		return;
 	}
@@ -128,15 +136,21 @@ void relay_request(struct leg *l, enum leg_req req, const struct call_msg *m)
 		leg_respond(l, req, 491, "Request Pending");
 		return;
 	}
+	r = media_cross(c, l->side, true, m, &fwd, sdp_buf, sizeof(sdp_buf));
+	if (r < 0) {
+		leg_respond(l, req, r == -EADDRINUSE ? 503 : 488, NULL);
+		return;
+	}
 	if (req == LEG_REQ_INVITE) {
-		if (relay_copy_body(m, &p->glare_ctype, &p->glare_body, &p->glare_len) < 0) {
+		if (relay_copy_body(&fwd, &p->glare_ctype, &p->glare_body, &p->glare_len) < 0) {
 			leg_respond(l, req, 500, "Server Internal Error");
 			return;
 		}
 		p->glare_tries = 0;
 	}
 	p->out_req[req] = true;
-	if (ops->send(p, req, m) < 0) {
+	p->out_offer[req] = fwd.body_len > 0;
+	if (ops->send(p, req, &fwd) < 0) {
 		p->out_req[req] = false;
 		leg_respond(l, req, 500, "Server Internal Error");
 	}
@@ -169,6 +183,11 @@ void relay_response(struct leg *l, enum leg_req req, const struct call_msg *m)
 		return;
 	p->in_req[req] = false;
 	fwd = *m;
+	if (m->status < 300 && media_cross(c, l->side, !l->out_offer[req], m, &fwd, sdp_buf,
+					   sizeof(sdp_buf)) < 0) {
+		fwd = (struct call_msg){ .status = 500, .phrase = "Server Internal Error",
+					 .retry_after = -1 };
+	}
 	if (fwd.status >= 700) {
 		fwd.status = 500;
 		fwd.phrase = "Server Internal Error";

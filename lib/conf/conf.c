@@ -379,6 +379,61 @@ static const struct conf_key calls_keys[] = {
 	{ NULL },
 };
 
+static int parse_latch(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	struct conf *c = obj;
+	const char *v;
+
+	if (conf_want_type(ctx, s, CONFIG_TYPE_STRING) < 0)
+		return -EINVAL;
+	v = config_setting_get_string(s);
+	if (strcmp(v, "first") == 0)
+		c->media_latch = 0;
+	else if (strcmp(v, "strict") == 0)
+		c->media_latch = 1;
+	else {
+		conf_set_error(ctx->err, s, ctx->path, "'latch' must be \"first\" or \"strict\"");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_ip(struct conf_load_ctx *ctx, const config_setting_t *s, char **dst)
+{
+	struct conf_cidr tmp;
+
+	if (conf_strdup_to(ctx, s, dst) < 0)
+		return -EINVAL;
+	if (conf_parse_cidr(*dst, &tmp) < 0 || strchr(*dst, '/')) {
+		conf_set_error(ctx->err, s, ctx->path, "'%s' must be an IPv4 or IPv6 address, not \"%s\"",
+			       config_setting_name(s), *dst);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int fn_media_address(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	return parse_ip(ctx, s, &((struct conf *)obj)->media_address);
+}
+
+static int fn_media_advertise(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	return parse_ip(ctx, s, &((struct conf *)obj)->media_advertise);
+}
+
+static const struct conf_key media_keys[] = {
+	{ "address", CONF_FUNC, 0, 0, 0, fn_media_address },
+	{ "advertise", CONF_FUNC, 0, 0, 0, fn_media_advertise },
+	{ "port_min", CONF_INT, offsetof(struct conf, media_port_min), 1024, 65534 },
+	{ "port_max", CONF_INT, offsetof(struct conf, media_port_max), 1025, 65535 },
+	{ "workers", CONF_INT, offsetof(struct conf, media_workers), 0, 64 },
+	{ "timeout", CONF_INT, offsetof(struct conf, media_timeout), 0, 86400 },
+	{ "hold_timeout", CONF_INT, offsetof(struct conf, media_hold_timeout), 0, 86400 },
+	{ "latch", CONF_FUNC, 0, 0, 0, parse_latch },
+	{ NULL },
+};
+
 static int parse_section(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj,
 			 const struct conf_key *keys, const char *where)
 {
@@ -410,7 +465,13 @@ static int fn_calls(struct conf_load_ctx *ctx, const config_setting_t *s, void *
 	return parse_section(ctx, s, obj, calls_keys, "'calls'");
 }
 
+static int fn_media(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	return parse_section(ctx, s, obj, media_keys, "'media'");
+}
+
 static const struct conf_key top_keys[] = {
+	{ "media", CONF_FUNC, 0, 0, 0, fn_media },
 	{ "listen", CONF_FUNC, 0, 0, 0, parse_listen },
 	{ "sip", CONF_FUNC, 0, 0, 0, fn_sip },
 	{ "control", CONF_FUNC, 0, 0, 0, fn_control },
@@ -434,6 +495,10 @@ static void set_defaults(struct conf *c)
 	c->min_se = 90;
 	c->drain_grace = 30;
 	c->no_route_code = 404;
+	c->media_port_min = 20000;
+	c->media_port_max = 29999;
+	c->media_timeout = 60;
+	c->media_hold_timeout = 3600;
 }
 
 /* Values that depend on other sections, and defaults that need allocation. */
@@ -449,6 +514,16 @@ static int finish(struct conf_load_ctx *ctx, struct conf *c, const config_settin
 	if (c->user_agent == NULL)
 		c->user_agent = strdup("tandem/" TANDEM_VERSION);
 	if (c->listen_address == NULL || c->ctl_socket == NULL || c->user_agent == NULL)
+		return -ENOMEM;
+	if (c->media_port_max - c->media_port_min < 7) {
+		conf_set_error(ctx->err, config_setting_lookup((config_setting_t *)root, "media"),
+			       ctx->path, "media.port_max (%d) must be at least port_min (%d) + 7",
+			       c->media_port_max, c->media_port_min);
+		return -EINVAL;
+	}
+	if (c->media_address == NULL && (c->media_address = strdup(c->listen_address)) == NULL)
+		return -ENOMEM;
+	if (c->media_advertise == NULL && (c->media_advertise = strdup(c->media_address)) == NULL)
 		return -ENOMEM;
 	if (c->session_expires > 0 && c->session_expires < c->min_se) {
 		conf_set_error(ctx->err, config_setting_lookup((config_setting_t *)root, "calls"), ctx->path,
@@ -527,6 +602,8 @@ static void conf_free(struct conf *c)
 	free(c->advertise);
 	free(c->ctl_socket);
 	free(c->user_agent);
+	free(c->media_address);
+	free(c->media_advertise);
 	free(c);
 }
 

@@ -79,6 +79,7 @@ struct conf_route {
 	int no_answer_timeout;		/* seconds, ringing without an answer */
 	int connect_timeout;		/* seconds without any response from a target */
 	int session_expires;		/* RFC 4028, 0 = off */
+	bool media_passthrough;		/* SDP crosses untouched, no relay */
 };
 
 struct conf {
@@ -91,6 +92,15 @@ struct conf {
 	int listen_port;
 	unsigned listen_transports;	/* CONF_TP_* */
 	char *advertise;		/* host in our From/Contact; NULL = listen_address */
+
+	/* media: the RTP relay */
+	char *media_address;		/* bind; NULL = listen_address */
+	char *media_advertise;		/* put in SDP; NULL = media_address */
+	int media_port_min, media_port_max;
+	int media_workers;		/* 0 = one per core */
+	int media_timeout;		/* s without RTP/RTCP from both legs; 0 = off */
+	int media_hold_timeout;		/* the same while a leg holds */
+	int media_latch;		/* 0 first source, 1 strict (SDP address) */
 
 	/* control */
 	char *ctl_socket;

@@ -334,7 +334,28 @@ static int fn_remove_headers(struct conf_load_ctx *ctx, const config_setting_t *
 	return ret;
 }
 
+static int fn_route_media(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	struct conf_route *r = obj;
+	const char *v;
+
+	if (conf_want_type(ctx, s, CONFIG_TYPE_STRING) < 0)
+		return -EINVAL;
+	v = config_setting_get_string(s);
+	if (strcmp(v, "relay") == 0)
+		r->media_passthrough = false;
+	else if (strcmp(v, "passthrough") == 0)
+		r->media_passthrough = true;
+	else {
+		conf_set_error(ctx->err, s, ctx->path,
+			       "'media' must be \"relay\" or \"passthrough\", not \"%s\"", v);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static const struct conf_key route_keys[] = {
+	{ "media", CONF_FUNC, 0, 0, 0, fn_route_media },
 	{ "name", CONF_STR, offsetof(struct conf_route, name), 1, 0 },
 	{ "match", CONF_FUNC, 0, 0, 0, fn_match },
 	{ "targets", CONF_FUNC, 0, 0, 0, fn_targets },

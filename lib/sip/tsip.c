@@ -39,7 +39,7 @@ static char *listen_url(const struct conf *c)
 	return url;
 }
 
-int tsip_new(void *root, struct conf *conf, struct tsip **ret)
+int tsip_new(void *root, struct conf *conf, struct relay *relay, struct tsip **ret)
 {
 	struct tsip *t;
 	char *url;
@@ -50,7 +50,7 @@ int tsip_new(void *root, struct conf *conf, struct tsip **ret)
 		return -ENOMEM;
 	t->root = root;
 	t->conf = conf_ref(conf);
-	r = call_core_new(&tsip_leg_ops, root, &t->core);
+	r = call_core_new(&tsip_leg_ops, root, relay, &t->core);
 	if (r < 0)
 		goto fail;
 	call_core_set_conf(t->core, conf);

@@ -14,8 +14,9 @@ struct tsip_stats {
 	unsigned long long options, rejected_methods;
 };
 
-/* root is the su_root_t *; the NUA binds the listeners of conf. */
-int tsip_new(void *root, struct conf *conf, struct tsip **ret);
+/* root is the su_root_t *; the NUA binds the listeners of conf. relay
+ * anchors the media (NULL: SDP passes through). */
+int tsip_new(void *root, struct conf *conf, struct relay *relay, struct tsip **ret);
 struct call_core *tsip_core(struct tsip *t);
 /* Apply what a reload may change on the fly (log trace, user agent). */
 void tsip_reconfigure(struct tsip *t, struct conf *conf);

@@ -1,0 +1,393 @@
+/* lib/media/relay.c: the relay as the sofia thread sees it: the port pool,
+ * the slots of each worker, sockets opened for a new pair, commands sent to
+ * the worker that owns it, and the events coming back (a freed pair gives
+ * its ports back only once its worker has closed the sockets). */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define SU_ROOT_MAGIC_T void
+#define SU_WAKEUP_ARG_T void
+#include <sofia-sip/su_wait.h>
+
+#include "relay_int.h"
+
+#define RING_CAP 65536
+
+/* ---- port pool ---- */
+
+int portpool_init(struct portpool *p, int min, int max)
+{
+	unsigned n = 0;
+
+	if (min % 2)
+		min++;
+	if (max <= min)
+		return -EINVAL;
+	p->free = calloc((size_t)(max - min) / 2 + 1, sizeof(uint16_t));
+	if (p->free == NULL)
+		return -ENOMEM;
+	/* hand out the lowest ports first: pushed last, popped first */
+	for (int port = max - 1; port >= min; port--)
+		if (port % 2 == 0 && port + 1 <= max)
+			p->free[n++] = (uint16_t)port;
+	p->n_free = p->n_total = n;
+	return 0;
+}
+
+void portpool_clear(struct portpool *p)
+{
+	free(p->free);
+	memset(p, 0, sizeof(*p));
+}
+
+int portpool_get(struct portpool *p, uint16_t *ret_base)
+{
+	if (p->n_free == 0)
+		return -EADDRINUSE;
+	*ret_base = p->free[--p->n_free];
+	return 0;
+}
+
+void portpool_put(struct portpool *p, uint16_t base)
+{
+	if (p->n_free < p->n_total)
+		p->free[p->n_free++] = base;
+}
+
+/* ---- sockets ---- */
+
+static int open_socket(struct relay *r, uint16_t port)
+{
+	struct sockaddr_storage ss = { 0 };
+	socklen_t len;
+	int fd;
+
+	if (r->family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (void *)&ss;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		inet_pton(AF_INET6, r->bind_addr, &s6->sin6_addr);
+		len = sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (void *)&ss;
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		inet_pton(AF_INET, r->bind_addr, &s4->sin_addr);
+		len = sizeof(*s4);
+	}
+	fd = socket(r->family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
+		int e = -errno;
+		close(fd);
+		return e;
+	}
+	return fd;
+}
+
+/* Two sockets (RTP, RTCP) on the next free pair of ports. Ports some other
+ * program holds are skipped, and stay out of the pool. */
+static int open_side(struct relay *r, int fd[2], uint16_t *ret_base)
+{
+	for (unsigned tries = 0; tries < 16; tries++) {
+		uint16_t base;
+		int r0 = portpool_get(&r->pool, &base);
+		if (r0 < 0)
+			return r0;
+		fd[0] = open_socket(r, base);
+		fd[1] = fd[0] >= 0 ? open_socket(r, (uint16_t)(base + 1)) : -1;
+		if (fd[0] >= 0 && fd[1] >= 0) {
+			*ret_base = base;
+			return 0;
+		}
+		if (fd[0] >= 0)
+			close(fd[0]);
+		/* held by someone else: leave it out of the pool */
+	}
+	return -EADDRINUSE;
+}
+
+/* ---- events from the workers ---- */
+
+static int on_events(void *magic, su_wait_t *sw, void *arg)
+{
+	struct worker *w = arg;
+	struct relay *r = w->relay;
+	struct relay_evt e;
+	(void)magic;
+	(void)sw;
+
+	ring_ack(w->evt);
+	while (ring_pop(w->evt, &e)) {
+		switch (e.type) {
+		case RELAY_EVT_FREED:
+			portpool_put(&r->pool, w->slot_ports[e.slot][0]);
+			portpool_put(&r->pool, w->slot_ports[e.slot][1]);
+			w->free_slots[w->n_free++] = e.slot;
+			r->pairs--;
+			break;
+		case RELAY_EVT_TIMEOUT:
+			if (w->slot_gen[e.slot] == e.gen && r->on_timeout)
+				r->on_timeout(r->arg, e.cookie);
+			break;
+		}
+	}
+	return 0;
+}
+
+/* ---- API ---- */
+
+static int worker_init(struct relay *r, struct worker *w, unsigned idx, uint32_t n_slots)
+{
+	su_wait_t sw[1];
+	int e;
+
+	w->relay = r;
+	w->index = idx;
+	w->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (w->epfd < 0)
+		return -errno;
+	if ((e = ring_new(sizeof(struct relay_cmd), RING_CAP, &w->cmd)) < 0 ||
+	    (e = ring_new(sizeof(struct relay_evt), RING_CAP, &w->evt)) < 0)
+		return e;
+	w->n_slots = n_slots;
+	w->slots = calloc(n_slots, sizeof(*w->slots));
+	w->free_slots = calloc(n_slots, sizeof(uint32_t));
+	w->slot_gen = calloc(n_slots, sizeof(uint32_t));
+	w->slot_ports = calloc(n_slots, sizeof(*w->slot_ports));
+	if (!w->slots || !w->free_slots || !w->slot_gen || !w->slot_ports)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < n_slots; i++)
+		w->free_slots[w->n_free++] = n_slots - 1 - i;
+	if (su_wait_create(sw, ring_fd(w->evt), SU_WAIT_IN) < 0 ||
+	    (w->evt_reg = su_root_register(r->root, sw, on_events, w, 0)) <= 0) {
+		w->evt_reg = 0;
+		return -EIO;
+	}
+	e = pthread_create(&w->thread, NULL, relay_worker_main, w);
+	if (e)
+		return -e;
+	w->started = true;
+	return 0;
+}
+
+int relay_new(const struct relay_opts *o, void *root, relay_timeout_fn on_timeout, void *arg,
+	      struct relay **ret)
+{
+	struct relay *r;
+	unsigned n;
+	uint32_t per;
+	int e;
+
+	r = calloc(1, sizeof(*r));
+	if (r == NULL)
+		return -ENOMEM;
+	r->root = root;
+	r->o = *o;
+	r->on_timeout = on_timeout;
+	r->arg = arg;
+	snprintf(r->bind_addr, sizeof(r->bind_addr), "%s", o->bind_addr);
+	r->o.bind_addr = r->bind_addr;
+	r->family = strchr(r->bind_addr, ':') ? AF_INET6 : AF_INET;
+	e = portpool_init(&r->pool, o->port_min, o->port_max);
+	if (e < 0)
+		goto fail;
+	n = o->workers;
+	if (n == 0) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		n = cores > 0 ? (unsigned)cores : 1;
+	}
+	r->w = calloc(n, sizeof(*r->w));
+	if (r->w == NULL) {
+		e = -ENOMEM;
+		goto fail;
+	}
+	r->n_workers = n;
+	/* a pair takes two base ports; any worker may get any pair */
+	per = r->pool.n_total / 2 + 1;
+	for (unsigned i = 0; i < n; i++) {
+		e = worker_init(r, &r->w[i], i, per);
+		if (e < 0)
+			goto fail;
+	}
+	*ret = r;
+	return 0;
+fail:
+	relay_free(r);
+	return e;
+}
+
+struct relay *relay_free(struct relay *r)
+{
+	if (r == NULL)
+		return NULL;
+	for (unsigned i = 0; r->w && i < r->n_workers; i++) {
+		struct worker *w = &r->w[i];
+		struct relay_cmd q = { .type = RELAY_CMD_QUIT };
+		if (w->started) {
+			ring_push(w->cmd, &q);
+			pthread_join(w->thread, NULL);
+		}
+		for (uint32_t s = 0; w->slots && s < w->n_slots; s++)
+			for (int side = 0; side < 2; side++)
+				for (int k = 0; k < 2; k++)
+					if (w->slots[s].used && w->slots[s].side[side].fd[k] >= 0)
+						close(w->slots[s].side[side].fd[k]);
+		if (w->evt_reg > 0)
+			su_root_deregister(r->root, w->evt_reg);
+		if (w->epfd > 0)
+			close(w->epfd);
+		ring_free(w->cmd);
+		ring_free(w->evt);
+		free(w->slots);
+		free(w->free_slots);
+		free(w->slot_gen);
+		free(w->slot_ports);
+	}
+	free(r->w);
+	portpool_clear(&r->pool);
+	free(r);
+	return NULL;
+}
+
+int relay_pair_new(struct relay *r, uint64_t cookie, struct relay_pair_id *ret,
+		   uint16_t ret_port[2])
+{
+	struct worker *w = &r->w[r->next_worker];
+	struct relay_cmd c = { .type = RELAY_CMD_ADD, .cookie = cookie };
+	uint16_t base[2];
+	int e;
+
+	if (w->n_free == 0)
+		return -EADDRINUSE;
+	e = open_side(r, c.fd[0], &base[0]);
+	if (e < 0)
+		return e;
+	e = open_side(r, c.fd[1], &base[1]);
+	if (e < 0) {
+		close(c.fd[0][0]);
+		close(c.fd[0][1]);
+		portpool_put(&r->pool, base[0]);
+		return e;
+	}
+	c.slot = w->free_slots[--w->n_free];
+	c.gen = ++w->slot_gen[c.slot];
+	w->slot_ports[c.slot][0] = base[0];
+	w->slot_ports[c.slot][1] = base[1];
+	e = ring_push(w->cmd, &c);
+	if (e < 0) {
+		for (int s = 0; s < 2; s++) {
+			close(c.fd[s][0]);
+			close(c.fd[s][1]);
+			portpool_put(&r->pool, base[s]);
+		}
+		w->free_slots[w->n_free++] = c.slot;
+		return e;
+	}
+	r->next_worker = (r->next_worker + 1) % r->n_workers;
+	r->pairs++;
+	*ret = (struct relay_pair_id){ .worker = (uint16_t)w->index, .slot = c.slot, .gen = c.gen };
+	ret_port[0] = base[0];
+	ret_port[1] = base[1];
+	return 0;
+}
+
+static struct worker *worker_of(struct relay *r, struct relay_pair_id id)
+{
+	if (id.worker >= r->n_workers || id.slot >= r->w[id.worker].n_slots ||
+	    r->w[id.worker].slot_gen[id.slot] != id.gen)
+		return NULL;
+	return &r->w[id.worker];
+}
+
+int relay_pair_set(struct relay *r, struct relay_pair_id id, int side,
+		   const struct relay_endpoint *ep, unsigned timeout_s)
+{
+	struct worker *w = worker_of(r, id);
+	struct relay_cmd c = { .type = RELAY_CMD_SET, .slot = id.slot, .gen = id.gen,
+			       .side = side, .ep = *ep, .timeout_s = timeout_s };
+
+	if (w == NULL)
+		return -ENOENT;
+	return ring_push(w->cmd, &c);
+}
+
+void relay_pair_free(struct relay *r, struct relay_pair_id id)
+{
+	struct worker *w = worker_of(r, id);
+	struct relay_cmd c = { .type = RELAY_CMD_DEL, .slot = id.slot, .gen = id.gen };
+
+	if (w == NULL)
+		return;
+	/* a later generation marks the id stale at once */
+	w->slot_gen[id.slot]++;
+	ring_push(w->cmd, &c);
+}
+
+#define LD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+
+static void addr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN] = "";
+
+	buf[0] = '\0';
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const void *)ss;
+		inet_ntop(AF_INET, &s4->sin_addr, a, sizeof(a));
+		snprintf(buf, len, "%s:%u", a, ntohs(s4->sin_port));
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)ss;
+		inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a));
+		snprintf(buf, len, "[%s]:%u", a, ntohs(s6->sin6_port));
+	}
+}
+
+int relay_pair_stats(struct relay *r, struct relay_pair_id id, struct relay_side_stats ret[2])
+{
+	struct worker *w = worker_of(r, id);
+
+	if (w == NULL)
+		return -ENOENT;
+	for (int side = 0; side < 2; side++) {
+		struct side_counters *c = &w->slots[id.slot].side[side].c;
+		struct sockaddr_storage latched;
+		ret[side] = (struct relay_side_stats){
+			.packets = LD(c->packets), .bytes = LD(c->bytes),
+			.rtcp_packets = LD(c->rtcp_packets), .sent = LD(c->sent),
+			.lost = LD(c->lost), .out_of_order = LD(c->out_of_order),
+			.dropped_source = LD(c->dropped_source),
+			.dropped_malformed = LD(c->dropped_malformed),
+			.dropped_no_dest = LD(c->dropped_no_dest),
+			.jitter_ms = (double)LD(c->jitter_us) / 1000.0,
+			.ssrc = (uint32_t)LD(c->ssrc),
+		};
+		if (LD(c->latched_seq)) {
+			memcpy(&latched, &c->latched, sizeof(latched));
+			addr_str(&latched, ret[side].latched, sizeof(ret[side].latched));
+		}
+	}
+	return 0;
+}
+
+void relay_get_usage(struct relay *r, struct relay_usage *ret)
+{
+	uint64_t pk = 0;
+
+	for (unsigned i = 0; i < r->n_workers; i++)
+		pk += LD(r->w[i].packets);
+	*ret = (struct relay_usage){
+		.pairs = r->pairs,
+		.ports_used = (r->pool.n_total - r->pool.n_free) * 2,
+		.ports_total = r->pool.n_total * 2,
+		.packets = pk,
+	};
+}

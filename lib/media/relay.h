@@ -1,0 +1,76 @@
+/* lib/media: the in-process RTP/RTCP relay. A stream pair (one per m= line of
+ * a call) has a side per leg; each side has an RTP and an RTCP socket bound
+ * on the relay's address. Worker threads own the pairs and move packets
+ * between the two sides: latching to where a leg's packets really come from,
+ * demultiplexing rtcp-mux, counting and checking. The sofia thread drives
+ * them through this API (commands in a ring per worker) and hears back
+ * (freed pairs, media timeouts) through the root. media knows nothing of
+ * SIP. The API functions run on the sofia thread only. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+struct relay;
+
+struct relay_pair_id {
+	uint16_t worker;
+	uint32_t slot, gen;
+};
+
+enum relay_latch {
+	RELAY_LATCH_FIRST,	/* take the first source a leg's packets come from */
+	RELAY_LATCH_STRICT,	/* only from the address in the leg's SDP (any port) */
+};
+
+enum { RELAY_RTP = 0, RELAY_RTCP = 1 };
+
+struct relay_opts {
+	const char *bind_addr;	/* IPv4 or IPv6 literal */
+	int port_min, port_max;
+	unsigned workers;	/* 0: one per core */
+	enum relay_latch latch;
+};
+
+/* Where one leg receives media, from its SDP. */
+struct relay_endpoint {
+	struct sockaddr_storage addr[2];	/* RELAY_RTP, RELAY_RTCP */
+	bool mux;				/* RTCP on the RTP port */
+	unsigned clock_rate;			/* for jitter; 0 = 8000 */
+};
+
+/* What arrived from one leg, and what was sent to it. */
+struct relay_side_stats {
+	uint64_t packets, bytes, rtcp_packets;	/* received and relayed on */
+	uint64_t sent;				/* packets sent to this leg */
+	uint64_t lost, out_of_order;		/* RTP sequence analysis */
+	uint64_t dropped_source, dropped_malformed, dropped_no_dest;
+	double jitter_ms;			/* RFC 3550 interarrival jitter */
+	uint32_t ssrc;
+	char latched[64];			/* "addr:port" or "" */
+};
+
+typedef void (*relay_timeout_fn)(void *arg, uint64_t cookie);
+
+int relay_new(const struct relay_opts *o, void *root, relay_timeout_fn on_timeout, void *arg,
+	      struct relay **ret);
+struct relay *relay_free(struct relay *r);
+
+/* A new pair. cookie comes back with its events. ret_port[side] is the RTP
+ * port of each side (RTCP: +1). -EADDRINUSE when the port pool is empty. */
+int relay_pair_new(struct relay *r, uint64_t cookie, struct relay_pair_id *ret,
+		   uint16_t ret_port[2]);
+/* Set (or change, on a re-INVITE) where a side sends; a new address makes
+ * the side latch again. timeout_s: no packet from either side for that long
+ * is a media timeout (0 = none). */
+int relay_pair_set(struct relay *r, struct relay_pair_id id, int side,
+		   const struct relay_endpoint *ep, unsigned timeout_s);
+void relay_pair_free(struct relay *r, struct relay_pair_id id);
+int relay_pair_stats(struct relay *r, struct relay_pair_id id, struct relay_side_stats ret[2]);
+
+struct relay_usage {
+	unsigned pairs, ports_used, ports_total;
+	uint64_t packets;	/* relayed since start, all workers */
+};
+void relay_get_usage(struct relay *r, struct relay_usage *ret);

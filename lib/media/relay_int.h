@@ -1,0 +1,107 @@
+/* lib/media private: the relay's commands and events (plain values: no
+ * pointer crosses a thread), a worker's stream slots, and the port pool. */
+#pragma once
+
+#include <pthread.h>
+
+#include "relay.h"
+#include "rtpstat.h"
+#include "util/ring.h"
+
+enum relay_cmd_type { RELAY_CMD_ADD, RELAY_CMD_SET, RELAY_CMD_DEL, RELAY_CMD_QUIT };
+enum relay_evt_type { RELAY_EVT_FREED, RELAY_EVT_TIMEOUT };
+
+struct relay_cmd {
+	enum relay_cmd_type type;
+	uint32_t slot, gen;
+	uint64_t cookie;		/* ADD */
+	int fd[2][2];			/* ADD: [side][RELAY_RTP/RTCP] */
+	int side;			/* SET */
+	struct relay_endpoint ep;	/* SET */
+	unsigned timeout_s;		/* SET */
+};
+
+struct relay_evt {
+	enum relay_evt_type type;
+	uint32_t slot, gen;
+	uint64_t cookie;
+};
+
+/* Counters a worker writes and the sofia thread reads (relaxed atomics:
+ * one writer, torn values impossible on aligned 64-bit words). */
+struct side_counters {
+	uint64_t packets, bytes, rtcp_packets, sent;
+	uint64_t lost, out_of_order;
+	uint64_t dropped_source, dropped_malformed, dropped_no_dest;
+	uint64_t jitter_us;
+	uint64_t ssrc;
+	uint64_t latched_seq;		/* bumped when latched changes */
+	struct sockaddr_storage latched;
+};
+
+struct stream_side {
+	int fd[2];
+	struct sockaddr_storage dst[2];
+	struct sockaddr_storage sdp_addr;	/* for strict latching */
+	bool have_dst[2];
+	bool latched[2];
+	bool configured;		/* an SDP address has been set */
+	bool mux;
+	unsigned clock_rate;
+	struct rtpstat rs;
+	struct side_counters c;
+};
+
+struct stream {
+	bool used;
+	uint32_t gen;
+	uint64_t cookie;
+	struct stream_side side[2];
+	uint64_t last_rx_ms;
+	unsigned timeout_s;
+	bool timed_out;
+};
+
+struct worker {
+	struct relay *relay;
+	unsigned index;
+	pthread_t thread;
+	bool started;
+	int epfd;
+	struct ring *cmd;		/* sofia -> worker */
+	struct ring *evt;		/* worker -> sofia */
+	int evt_reg;			/* su_root registration */
+	struct stream *slots;		/* worker-owned; counters read by sofia */
+	uint32_t n_slots;
+	uint64_t packets;		/* relayed, for status */
+	/* sofia-thread bookkeeping of this worker's slots */
+	uint32_t *free_slots;
+	uint32_t n_free;
+	uint32_t *slot_gen;
+	uint16_t (*slot_ports)[2];	/* base port of each side, for freeing */
+};
+
+struct portpool {
+	uint16_t *free;		/* even base ports; each holds port and port + 1 */
+	unsigned n_free, n_total;
+};
+
+struct relay {
+	void *root;
+	struct relay_opts o;
+	char bind_addr[64];
+	int family;
+	struct portpool pool;
+	struct worker *w;
+	unsigned n_workers, next_worker;
+	unsigned pairs;
+	relay_timeout_fn on_timeout;
+	void *arg;
+};
+
+int portpool_init(struct portpool *p, int min, int max);
+void portpool_clear(struct portpool *p);
+int portpool_get(struct portpool *p, uint16_t *ret_base);
+void portpool_put(struct portpool *p, uint16_t base);
+
+void *relay_worker_main(void *arg);

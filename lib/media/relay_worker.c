@@ -1,0 +1,378 @@
+/* lib/media/relay_worker.c: a media worker thread. It owns an epoll set, the
+ * streams assigned to it and their sockets. Each wake-up it reads every
+ * ready socket (recvmmsg, in batches) before it sends anything, then sends
+ * what it read grouped per outgoing socket (sendmmsg): no lock, no
+ * allocation, no lookup beyond an array index on the packet path. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "relay_int.h"
+
+#define MAX_EVENTS 64
+#define BATCH 256		/* packets read per wake-up, across sockets */
+#define PKT_MAX 2048
+#define TICK_MS 200
+
+#define ST_SET(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#define ST_ADD(x, n) ST_SET(x, (x) + (n))
+
+struct pkt {
+	uint32_t slot;
+	uint8_t side, kind;
+	struct sockaddr_storage src;
+	uint16_t len;
+	uint8_t buf[PKT_MAX];
+};
+
+struct out {
+	int fd;
+	struct sockaddr_storage *dst;
+	socklen_t dst_len;
+	struct pkt *p;
+};
+
+struct wstate {
+	struct worker *w;
+	struct pkt pkts[BATCH];
+	struct mmsghdr rmsg[BATCH];
+	struct iovec riov[BATCH];
+	struct out out[BATCH];
+	unsigned n_out;
+	struct mmsghdr smsg[BATCH];
+	struct iovec siov[BATCH];
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static socklen_t sa_len(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+}
+
+static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b,
+		      bool with_port)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+		return x->sin_addr.s_addr == y->sin_addr.s_addr &&
+		       (!with_port || x->sin_port == y->sin_port);
+	}
+	if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+		return memcmp(&x->sin6_addr, &y->sin6_addr, 16) == 0 &&
+		       (!with_port || x->sin6_port == y->sin6_port);
+	}
+	return false;
+}
+
+static uint64_t ev_data(uint32_t slot, int side, int kind)
+{
+	return ((uint64_t)slot << 2) | ((uint64_t)side << 1) | (uint64_t)kind;
+}
+
+static void close_stream(struct worker *w, uint32_t slot)
+{
+	struct stream *s = &w->slots[slot];
+	struct relay_evt e = { .type = RELAY_EVT_FREED, .slot = slot, .gen = s->gen };
+
+	for (int side = 0; side < 2; side++)
+		for (int k = 0; k < 2; k++)
+			if (s->side[side].fd[k] >= 0) {
+				epoll_ctl(w->epfd, EPOLL_CTL_DEL, s->side[side].fd[k], NULL);
+				close(s->side[side].fd[k]);
+				s->side[side].fd[k] = -1;
+			}
+	s->used = false;
+	ring_push(w->evt, &e);
+}
+
+static void do_add(struct worker *w, const struct relay_cmd *c)
+{
+	struct stream *s = &w->slots[c->slot];
+
+	memset(s, 0, sizeof(*s));
+	s->used = true;
+	s->gen = c->gen;
+	s->cookie = c->cookie;
+	s->last_rx_ms = now_ms();
+	for (int side = 0; side < 2; side++)
+		for (int k = 0; k < 2; k++) {
+			struct epoll_event ev = { .events = EPOLLIN,
+						  .data.u64 = ev_data(c->slot, side, k) };
+			s->side[side].fd[k] = c->fd[side][k];
+			if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, c->fd[side][k], &ev) < 0) {
+				/* cannot serve it: give it back at once */
+				close_stream(w, c->slot);
+				return;
+			}
+		}
+}
+
+static void do_set(struct worker *w, const struct relay_cmd *c)
+{
+	struct stream *s = &w->slots[c->slot];
+	struct stream_side *sd;
+
+	if (!s->used || s->gen != c->gen || c->side < 0 || c->side > 1)
+		return;
+	sd = &s->side[c->side];
+	/* a new address in the SDP (first answer, re-INVITE to elsewhere):
+	 * send there and latch again; the same address keeps the latch */
+	if (!sd->configured || !same_addr(&sd->sdp_addr, &c->ep.addr[RELAY_RTP], true)) {
+		for (int k = 0; k < 2; k++) {
+			sd->dst[k] = c->ep.addr[k];
+			sd->have_dst[k] = c->ep.addr[k].ss_family != 0;
+			sd->latched[k] = false;
+		}
+	}
+	sd->configured = true;
+	sd->sdp_addr = c->ep.addr[RELAY_RTP];
+	sd->mux = c->ep.mux;
+	sd->clock_rate = c->ep.clock_rate ? c->ep.clock_rate : 8000;
+	s->timeout_s = c->timeout_s;
+	s->timed_out = false;
+	s->last_rx_ms = now_ms();
+}
+
+static bool run_commands(struct worker *w)
+{
+	struct relay_cmd c;
+
+	ring_ack(w->cmd);
+	while (ring_pop(w->cmd, &c)) {
+		switch (c.type) {
+		case RELAY_CMD_ADD:
+			do_add(w, &c);
+			break;
+		case RELAY_CMD_SET:
+			do_set(w, &c);
+			break;
+		case RELAY_CMD_DEL:
+			if (w->slots[c.slot].used && w->slots[c.slot].gen == c.gen)
+				close_stream(w, c.slot);
+			break;
+		case RELAY_CMD_QUIT:
+			return false;
+		}
+	}
+	return true;
+}
+
+static void check_timeouts(struct worker *w, uint64_t now)
+{
+	for (uint32_t i = 0; i < w->n_slots; i++) {
+		struct stream *s = &w->slots[i];
+		if (!s->used || s->timeout_s == 0 || s->timed_out)
+			continue;
+		if (now - s->last_rx_ms >= (uint64_t)s->timeout_s * 1000) {
+			struct relay_evt e = { .type = RELAY_EVT_TIMEOUT, .slot = i, .gen = s->gen,
+					       .cookie = s->cookie };
+			s->timed_out = true;
+			ring_push(w->evt, &e);
+		}
+	}
+}
+
+/* RFC 5761: on a muxed port, RTCP packet types 192-223 sit where RTP has
+ * marker + payload type. */
+static bool looks_rtcp(const uint8_t *b)
+{
+	return b[1] >= 192 && b[1] <= 223;
+}
+
+static void stats_rtp(struct stream_side *sd, const struct pkt *p, uint64_t t_us)
+{
+	const uint8_t *b = p->buf;
+	uint32_t ssrc = (uint32_t)b[8] << 24 | (uint32_t)b[9] << 16 | (uint32_t)b[10] << 8 | b[11];
+	uint32_t ts = (uint32_t)b[4] << 24 | (uint32_t)b[5] << 16 | (uint32_t)b[6] << 8 | b[7];
+	uint16_t seq = (uint16_t)(b[2] << 8 | b[3]);
+
+	rtpstat_update(&sd->rs, ssrc, seq, ts, t_us, sd->clock_rate);
+	ST_SET(sd->c.lost, rtpstat_lost(&sd->rs));
+	ST_SET(sd->c.out_of_order, sd->rs.out_of_order);
+	ST_SET(sd->c.jitter_us, (uint64_t)(rtpstat_jitter_ms(&sd->rs, sd->clock_rate) * 1000));
+	ST_SET(sd->c.ssrc, ssrc);
+}
+
+/* One packet read from a side: check it, latch, count, queue it out. */
+static void handle(struct wstate *ws, struct pkt *p, uint64_t t_us)
+{
+	struct worker *w = ws->w;
+	struct stream *s = &w->slots[p->slot];
+	struct stream_side *in = &s->side[p->side], *out = &s->side[!p->side];
+	int kind = p->kind, okind;
+	struct out *o;
+
+	if (p->len < 8 || (p->buf[0] >> 6) != 2 ||
+	    ((kind == RELAY_RTP && !(in->mux && looks_rtcp(p->buf))) && p->len < 12)) {
+		ST_ADD(in->c.dropped_malformed, 1);
+		return;
+	}
+	if (kind == RELAY_RTP && looks_rtcp(p->buf))
+		kind = RELAY_RTCP;	/* rtcp-mux (or a stray RTCP) on the RTP port */
+	/* latching: where this leg's packets really come from */
+	if (!in->latched[p->kind]) {
+		if (w->relay->o.latch == RELAY_LATCH_STRICT && in->have_dst[RELAY_RTP] &&
+		    !same_addr(&p->src, &in->sdp_addr, false)) {
+			ST_ADD(in->c.dropped_source, 1);
+			return;
+		}
+		in->dst[p->kind] = p->src;
+		in->have_dst[p->kind] = true;
+		in->latched[p->kind] = true;
+		if (p->kind == RELAY_RTP) {
+			in->c.latched = p->src;
+			ST_ADD(in->c.latched_seq, 1);
+		}
+	} else if (!same_addr(&p->src, &in->dst[p->kind], true)) {
+		ST_ADD(in->c.dropped_source, 1);
+		return;
+	}
+	s->last_rx_ms = t_us / 1000;
+	if (kind == RELAY_RTP) {
+		ST_ADD(in->c.packets, 1);
+		ST_ADD(in->c.bytes, p->len);
+		stats_rtp(in, p, t_us);
+	} else {
+		ST_ADD(in->c.rtcp_packets, 1);
+	}
+	okind = out->mux ? RELAY_RTP : kind;
+	if (!out->have_dst[okind]) {
+		ST_ADD(in->c.dropped_no_dest, 1);
+		return;
+	}
+	o = &ws->out[ws->n_out++];
+	o->fd = out->fd[okind];
+	o->dst = &out->dst[okind];
+	o->dst_len = sa_len(&out->dst[okind]);
+	o->p = p;
+	ST_ADD(out->c.sent, 1);
+}
+
+static void flush_out(struct wstate *ws)
+{
+	unsigned i = 0;
+
+	while (i < ws->n_out) {
+		unsigned n = 0;
+		int fd = ws->out[i].fd;
+		while (i + n < ws->n_out && ws->out[i + n].fd == fd) {
+			struct out *o = &ws->out[i + n];
+			ws->siov[n] = (struct iovec){ o->p->buf, o->p->len };
+			ws->smsg[n].msg_hdr = (struct msghdr){ .msg_name = o->dst,
+							       .msg_namelen = o->dst_len,
+							       .msg_iov = &ws->siov[n],
+							       .msg_iovlen = 1 };
+			n++;
+		}
+		/* a full socket buffer drops what does not fit, like the wire */
+		(void)sendmmsg(fd, ws->smsg, n, MSG_DONTWAIT);
+		i += n;
+	}
+	ws->n_out = 0;
+}
+
+/* Read what one socket has, up to the room left in the batch. */
+static unsigned read_socket(struct wstate *ws, unsigned used, uint64_t data, uint64_t t_us)
+{
+	struct worker *w = ws->w;
+	uint32_t slot = (uint32_t)(data >> 2);
+	int side = (int)((data >> 1) & 1), kind = (int)(data & 1);
+	struct stream *s = &w->slots[slot];
+	unsigned room = BATCH - used;
+	int n;
+
+	if (slot >= w->n_slots || !s->used || room == 0)
+		return 0;
+	for (unsigned i = 0; i < room; i++) {
+		struct pkt *p = &ws->pkts[used + i];
+		ws->riov[i] = (struct iovec){ p->buf, sizeof(p->buf) };
+		ws->rmsg[i].msg_hdr = (struct msghdr){ .msg_name = &p->src,
+						       .msg_namelen = sizeof(p->src),
+						       .msg_iov = &ws->riov[i], .msg_iovlen = 1 };
+	}
+	n = recvmmsg(s->side[side].fd[kind], ws->rmsg, room, MSG_DONTWAIT, NULL);
+	if (n <= 0)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		struct pkt *p = &ws->pkts[used + (unsigned)i];
+		p->slot = slot;
+		p->side = (uint8_t)side;
+		p->kind = (uint8_t)kind;
+		p->len = (uint16_t)ws->rmsg[i].msg_len;
+		if (ws->rmsg[i].msg_hdr.msg_flags & MSG_TRUNC) {
+			ST_ADD(s->side[side].c.dropped_malformed, 1);
+			p->len = 0;
+			continue;
+		}
+		handle(ws, p, t_us);
+	}
+	return (unsigned)n;
+}
+
+void *relay_worker_main(void *arg)
+{
+	static __thread struct wstate ws_storage;
+	struct worker *w = arg;
+	struct wstate *ws = &ws_storage;
+	struct epoll_event ev[MAX_EVENTS];
+	uint64_t last_tick = now_ms();
+	uint64_t cmd_data = UINT64_MAX;
+	struct epoll_event cev = { .events = EPOLLIN, .data.u64 = cmd_data };
+	char name[16];
+
+	snprintf(name, sizeof(name), "tandem-media%u", w->index);
+	pthread_setname_np(pthread_self(), name);
+	ws->w = w;
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, ring_fd(w->cmd), &cev) < 0)
+		return NULL;
+	for (;;) {
+		int n = epoll_wait(w->epfd, ev, MAX_EVENTS, TICK_MS);
+		uint64_t t_us = now_us(), t_ms = t_us / 1000;
+		unsigned used = 0;
+		bool quit = false;
+
+		for (int i = 0; i < n; i++) {
+			if (ev[i].data.u64 == cmd_data) {
+				quit = !run_commands(w);
+				continue;
+			}
+			used += read_socket(ws, used, ev[i].data.u64, t_us);
+		}
+		if (ws->n_out) {
+			__atomic_store_n(&w->packets, w->packets + ws->n_out, __ATOMIC_RELAXED);
+			flush_out(ws);
+		}
+		if (quit)
+			break;
+		if (t_ms - last_tick >= 1000) {
+			last_tick = t_ms;
+			check_timeouts(w, t_ms);
+		}
+	}
+	return NULL;
+}

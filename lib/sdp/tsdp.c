@@ -1,0 +1,374 @@
+/* lib/sdp/tsdp.c: see tsdp.h. Both functions walk the body line by line
+ * (CRLF or LF) without copying it; tsdp_rewrite() emits CRLF lines. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "tsdp.h"
+
+struct line {
+	const char *p;
+	size_t n;
+};
+
+/* Next line of [*pos, end): true and the line, without its end. */
+static bool next_line(const char **pos, const char *end, struct line *ln)
+{
+	const char *p = *pos, *e;
+
+	if (p >= end)
+		return false;
+	e = p;
+	while (e < end && *e != '\n' && *e != '\r')
+		e++;
+	ln->p = p;
+	ln->n = (size_t)(e - p);
+	if (e < end && *e == '\r')
+		e++;
+	if (e < end && *e == '\n')
+		e++;
+	*pos = e;
+	return true;
+}
+
+static bool starts(const struct line *ln, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return ln->n >= n && strncasecmp(ln->p, prefix, n) == 0;
+}
+
+/* Copy a line's text after skip chars into buf, NUL-terminated. */
+static void line_str(const struct line *ln, size_t skip, char *buf, size_t len)
+{
+	size_t n = ln->n > skip ? ln->n - skip : 0;
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, ln->p + skip, n);
+	buf[n] = '\0';
+}
+
+/* "IN IP4 1.2.3.4[/ttl]" -> addr, family */
+static int parse_conn(const char *s, char *addr, int *family)
+{
+	char nt[8], at[8], a[TSDP_ADDR_LEN];
+	char *slash;
+
+	if (sscanf(s, "%7s %7s %63s", nt, at, a) != 3 || strcasecmp(nt, "IN") != 0)
+		return -EINVAL;
+	slash = strchr(a, '/');
+	if (slash)
+		*slash = '\0';
+	if (strcasecmp(at, "IP4") == 0)
+		*family = AF_INET;
+	else if (strcasecmp(at, "IP6") == 0)
+		*family = AF_INET6;
+	else
+		return -EINVAL;
+	snprintf(addr, TSDP_ADDR_LEN, "%s", a);
+	return 0;
+}
+
+static int parse_m(const char *s, struct tsdp_media *m)
+{
+	char portbuf[16], *slash, *end;
+	long port;
+	int pt = -1, n = 0;
+
+	if (sscanf(s, "%15s %15s %31s %n", m->type, portbuf, m->proto, &n) < 3)
+		return -EINVAL;
+	slash = strchr(portbuf, '/');
+	if (slash)
+		*slash = '\0';
+	port = strtol(portbuf, &end, 10);
+	if (*end || end == portbuf || port < 0 || port > 65535)
+		return -EINVAL;
+	m->port = (uint16_t)port;
+	if (n > 0 && sscanf(s + n, "%d", &pt) == 1 && pt >= 0 && pt <= 127)
+		m->first_pt = pt;
+	return 0;
+}
+
+/* A direction attribute: its value, or -1. */
+static int parse_dir(const char *a)
+{
+	static const char *const names[] = {
+		[TSDP_SENDRECV] = "sendrecv", [TSDP_SENDONLY] = "sendonly",
+		[TSDP_RECVONLY] = "recvonly", [TSDP_INACTIVE] = "inactive",
+	};
+
+	for (int i = 0; i < 4; i++)
+		if (strcasecmp(a, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static void parse_a(const char *a, struct tsdp_media *m)
+{
+	int pt;
+	char enc[32];
+
+	if (strcasecmp(a, "rtcp-mux") == 0)
+		m->rtcp_mux = true;
+	else if (strncasecmp(a, "rtcp:", 5) == 0) {
+		long p = strtol(a + 5, NULL, 10);
+		const char *sp = strchr(a + 5, ' ');
+		int fam;
+		if (p > 0 && p <= 65535)
+			m->rtcp_port = (uint16_t)p;
+		if (sp)
+			parse_conn(sp + 1, m->rtcp_addr, &fam);
+	} else if (strncasecmp(a, "rtpmap:", 7) == 0 &&
+		   sscanf(a + 7, "%d %31[^/]", &pt, enc) == 2 && pt == m->first_pt) {
+		snprintf(m->codec, sizeof(m->codec), "%s", enc);
+	}
+}
+
+static const char *const static_codecs[] = {
+	[0] = "PCMU", [3] = "GSM", [4] = "G723", [8] = "PCMA", [9] = "G722", [18] = "G729",
+};
+
+int tsdp_parse(const char *body, size_t len, struct tsdp *ret)
+{
+	const char *pos = body, *end = body + len;
+	char sess_addr[TSDP_ADDR_LEN] = "", buf[512];
+	int sess_family = 0;
+	int sess_dir = TSDP_SENDRECV, dirs[TSDP_MAX_MEDIA], d;
+	struct tsdp s;
+	struct line ln;
+	struct tsdp_media *m = NULL;
+
+	memset(&s, 0, sizeof(s));
+	if (body == NULL || len == 0)
+		return -EINVAL;
+	while (next_line(&pos, end, &ln)) {
+		if (ln.n < 2 || ln.p[1] != '=')
+			continue;	/* tolerate blank or odd lines */
+		line_str(&ln, 2, buf, sizeof(buf));
+		switch (ln.p[0]) {
+		case 'm':
+			if (s.n_media == TSDP_MAX_MEDIA)
+				return -EINVAL;
+			m = &s.m[s.n_media++];
+			m->first_pt = -1;
+			dirs[m - s.m] = -1;
+			if (parse_m(buf, m) < 0)
+				return -EINVAL;
+			break;
+		case 'c':
+			if (m) {
+				if (parse_conn(buf, m->addr, &m->family) < 0)
+					return -EINVAL;
+			} else if (parse_conn(buf, sess_addr, &sess_family) < 0) {
+				return -EINVAL;
+			}
+			break;
+		case 'a':
+			d = parse_dir(buf);
+			if (d >= 0 && m)
+				dirs[m - s.m] = d;
+			else if (d >= 0)
+				sess_dir = d;
+			else if (m)
+				parse_a(buf, m);
+			break;
+		default:
+			break;
+		}
+	}
+	if (s.n_media == 0)
+		return -EINVAL;
+	for (unsigned i = 0; i < s.n_media; i++) {
+		m = &s.m[i];
+		if (m->addr[0] == '\0') {
+			if (sess_addr[0] == '\0' && m->port != 0)
+				return -EINVAL;	/* nowhere to send */
+			memcpy(m->addr, sess_addr, sizeof(m->addr));
+			m->family = sess_family;
+		}
+		if (m->rtcp_port == 0 && m->port != 0)
+			m->rtcp_port = (uint16_t)(m->port + 1);
+		if (m->rtcp_addr[0] == '\0')
+			memcpy(m->rtcp_addr, m->addr, sizeof(m->rtcp_addr));
+		m->dir = (enum tsdp_dir)(dirs[i] >= 0 ? dirs[i] : sess_dir);
+		if (m->codec[0] == '\0' && m->first_pt >= 0 &&
+		    (size_t)m->first_pt < sizeof(static_codecs) / sizeof(static_codecs[0]) &&
+		    static_codecs[m->first_pt])
+			snprintf(m->codec, sizeof(m->codec), "%s", static_codecs[m->first_pt]);
+	}
+	*ret = s;
+	return 0;
+}
+
+/* ---- rewrite ---- */
+
+struct out {
+	char *p;
+	size_t len, pos;
+	bool full;
+};
+
+static void put(struct out *o, const char *s, size_t n)
+{
+	if (o->full || o->pos + n + 1 > o->len) {
+		o->full = true;
+		return;
+	}
+	memcpy(o->p + o->pos, s, n);
+	o->pos += n;
+	o->p[o->pos] = '\0';
+}
+
+static void putf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void putf(struct out *o, const char *fmt, ...)
+{
+	char buf[600];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(buf)) {
+		o->full = true;
+		return;
+	}
+	put(o, buf, (size_t)n);
+}
+
+static bool is_ice(const struct line *ln)
+{
+	return starts(ln, "a=candidate:") || starts(ln, "a=ice-") ||
+	       starts(ln, "a=end-of-candidates") || starts(ln, "a=remote-candidates");
+}
+
+/* o=<user> <id> <version> IN IP4 <addr>: keep the first three fields */
+static void rewrite_o(struct out *o, const struct line *ln, const struct tsdp_rewrite *rw)
+{
+	const char *p = ln->p, *e = ln->p + ln->n;
+	int fields = 0;
+
+	while (p < e && fields < 3) {
+		while (p < e && *p != ' ')
+			p++;
+		while (p < e && *p == ' ')
+			p++;
+		fields++;
+	}
+	if (fields < 3 || p >= e) {
+		put(o, ln->p, ln->n);
+		put(o, "\r\n", 2);
+		return;
+	}
+	put(o, ln->p, (size_t)(p - ln->p));
+	putf(o, "IN %s %s\r\n", rw->family == AF_INET6 ? "IP6" : "IP4", rw->addr);
+}
+
+static void rewrite_m(struct out *o, const struct line *ln, const struct tsdp_media_rw *mr)
+{
+	const char *p = ln->p + 2, *e = ln->p + ln->n, *port, *after;
+
+	while (p < e && *p != ' ')
+		p++;	/* media type */
+	port = p + 1;
+	after = port;
+	while (after < e && *after != ' ' && *after != '/')
+		after++;
+	if (port >= e || mr->port == 0 || strtol(port, NULL, 10) == 0) {
+		put(o, ln->p, ln->n);	/* rejected stays rejected */
+	} else {
+		put(o, ln->p, (size_t)(port - ln->p));
+		putf(o, "%u", mr->port);
+		while (after < e && *after != ' ')
+			after++;	/* drop a /<count> */
+		put(o, after, (size_t)(e - after));
+	}
+	put(o, "\r\n", 2);
+}
+
+int tsdp_rewrite(const char *body, size_t len, const struct tsdp_rewrite *rw, char *out,
+		 size_t outlen)
+{
+	const char *pos = body, *end = body + len;
+	struct out o = { .p = out, .len = outlen };
+	const struct tsdp_media_rw *mr = NULL;
+	const char *ipv = rw->family == AF_INET6 ? "IP6" : "IP4";
+	unsigned mi = 0;
+	bool in_media = false, mux_written = false;
+	struct line ln;
+
+	if (outlen == 0)
+		return -ENOSPC;
+	out[0] = '\0';
+	while (next_line(&pos, end, &ln)) {
+		if (ln.n == 0)
+			continue;
+		if (starts(&ln, "m=")) {
+			if (in_media && mr && mr->mux && mr->port && !mux_written)
+				put(&o, "a=rtcp-mux\r\n", 12);
+			if (mi >= rw->n_media)
+				return -EINVAL;
+			mr = &rw->m[mi++];
+			in_media = true;
+			mux_written = false;
+			rewrite_m(&o, &ln, mr);
+			if (mr->port)
+				putf(&o, "c=IN %s %s\r\n", ipv, rw->addr);
+			continue;
+		}
+		if (starts(&ln, "o=")) {
+			rewrite_o(&o, &ln, rw);
+			continue;
+		}
+		if (starts(&ln, "c=")) {
+			if (!in_media)
+				putf(&o, "c=IN %s %s\r\n", ipv, rw->addr);
+			else if (mr && mr->port == 0)
+				put(&o, ln.p, ln.n), put(&o, "\r\n", 2);
+			/* a media c= of an active stream was written after m= */
+			continue;
+		}
+		if (is_ice(&ln))
+			continue;
+		if (in_media && mr && mr->port) {
+			if (starts(&ln, "a=rtcp-mux")) {
+				if (mr->mux && !mux_written) {
+					put(&o, "a=rtcp-mux\r\n", 12);
+					mux_written = true;
+				}
+				continue;
+			}
+			if (starts(&ln, "a=rtcp:")) {
+				if (!mr->mux)
+					putf(&o, "a=rtcp:%u\r\n", mr->rtcp_port);
+				continue;
+			}
+		}
+		put(&o, ln.p, ln.n);
+		put(&o, "\r\n", 2);
+	}
+	if (in_media && mr && mr->mux && mr->port && !mux_written)
+		put(&o, "a=rtcp-mux\r\n", 12);
+	if (mi != rw->n_media)
+		return -EINVAL;
+	if (o.full)
+		return -ENOSPC;
+	return (int)o.pos;
+}
+
+const char *tsdp_dir_name(enum tsdp_dir d)
+{
+	switch (d) {
+	case TSDP_SENDRECV: return "sendrecv";
+	case TSDP_SENDONLY: return "sendonly";
+	case TSDP_RECVONLY: return "recvonly";
+	case TSDP_INACTIVE: return "inactive";
+	}
+	return "?";
+}

@@ -1,0 +1,61 @@
+/* lib/sdp: SDP as the relay needs it. tsdp_parse() reads what matters for
+ * anchoring media (addresses, ports, rtcp, rtcp-mux, direction, codecs) out
+ * of a body; tsdp_rewrite() writes the body again line by line with the
+ * addresses and ports of the relay put in, everything else (payload types,
+ * rtpmap, fmtp, telephone-event, direction) crossing unchanged. Pure
+ * functions over memory: no sockets, no SIP, any thread. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TSDP_MAX_MEDIA 8
+#define TSDP_ADDR_LEN 64
+
+enum tsdp_dir { TSDP_SENDRECV, TSDP_SENDONLY, TSDP_RECVONLY, TSDP_INACTIVE };
+
+struct tsdp_media {
+	char type[16];			/* audio, video, ... */
+	char proto[32];			/* RTP/AVP, RTP/SAVP, ... */
+	uint16_t port;			/* 0: rejected / disabled */
+	char addr[TSDP_ADDR_LEN];	/* the connection address in force */
+	int family;			/* AF_INET, AF_INET6, or 0 when unknown */
+	uint16_t rtcp_port;		/* a=rtcp, else port + 1 */
+	char rtcp_addr[TSDP_ADDR_LEN];	/* a=rtcp's address, else addr */
+	bool rtcp_mux;
+	enum tsdp_dir dir;
+	int first_pt;			/* the first payload type of the m= line, -1 none */
+	char codec[32];			/* encoding name of first_pt ("PCMU"), "" unknown */
+};
+
+struct tsdp {
+	unsigned n_media;
+	struct tsdp_media m[TSDP_MAX_MEDIA];
+};
+
+/* -EINVAL for a body that is not SDP we can anchor (no m= line with an
+ * address, unparsable m=, too many m= lines). */
+int tsdp_parse(const char *body, size_t len, struct tsdp *ret);
+
+/* What the relay puts into a body for one leg. */
+struct tsdp_media_rw {
+	uint16_t port;			/* relay RTP port for this m= line; 0 keeps 0 */
+	uint16_t rtcp_port;		/* relay RTCP port; ignored with mux */
+	bool mux;			/* say a=rtcp-mux (and no a=rtcp) */
+};
+
+struct tsdp_rewrite {
+	const char *addr;		/* relay address to advertise */
+	int family;			/* AF_INET or AF_INET6 */
+	unsigned n_media;
+	struct tsdp_media_rw m[TSDP_MAX_MEDIA];
+};
+
+/* Write body again into out (NUL-terminated), with the relay's address and
+ * ports. Drops ICE attributes (the relay is the only candidate). Returns
+ * the length, or -ENOSPC, -EINVAL. */
+int tsdp_rewrite(const char *body, size_t len, const struct tsdp_rewrite *rw, char *out,
+		 size_t outlen);
+
+const char *tsdp_dir_name(enum tsdp_dir d);
