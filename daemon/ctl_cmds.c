@@ -79,13 +79,33 @@ static int add_call(const struct call_info *ci, void *arg)
 	return json_array_append_new(arg, o) < 0 ? -ENOMEM : 0;
 }
 
+static json_t *media_json(struct tandemd *d)
+{
+	struct relay_usage u;
+	time_t now = time(NULL);
+	double pps = 0;
+
+	relay_get_usage(d->relay, &u);
+	if (d->pps_at && now > d->pps_at)
+		pps = (double)(u.packets - d->pps_packets) / (double)(now - d->pps_at);
+	if (now - d->pps_at >= 5) {
+		/* a window of at least 5 s between status requests */
+		d->pps_at = now;
+		d->pps_packets = u.packets;
+	}
+	return json_pack("{s:I,s:I,s:I,s:I,s:f}", "streams", (json_int_t)u.pairs,
+			 "ports_in_use", (json_int_t)u.ports_used,
+			 "ports_total", (json_int_t)u.ports_total,
+			 "packets", (json_int_t)u.packets, "pps", pps);
+}
+
 static json_t *cmd_status(struct tandemd *d, json_t *req)
 {
 	struct call_stats st;
 	(void)req;
 
 	call_core_stats(tsip_core(d->sip), &st);
-	return json_pack("{s:b,s:s,s:I,s:s,s:I,s:b,s:{s:I,s:I,s:I,s:I,s:f},s:{s:I,s:I}}",
+	return json_pack("{s:b,s:s,s:I,s:s,s:I,s:b,s:{s:I,s:I,s:I,s:I,s:f},s:{s:I,s:I},s:o}",
 			 "ok", 1, "version", TANDEM_VERSION,
 			 "uptime", (json_int_t)(time(NULL) - d->started),
 			 "config", d->conf_path, "config_loaded", (json_int_t)d->conf->loaded_at,
@@ -94,7 +114,8 @@ static json_t *cmd_status(struct tandemd *d, json_t *req)
 			 "answered", (json_int_t)st.answered, "failed", (json_int_t)st.failed,
 			 "cps", st.cps,
 			 "reloads", "ok", (json_int_t)d->reloads_ok,
-			 "failed", (json_int_t)d->reloads_failed);
+			 "failed", (json_int_t)d->reloads_failed,
+			 "media", media_json(d));
 }
 
 static json_t *cmd_calls(struct tandemd *d, json_t *req)
@@ -124,15 +145,42 @@ static int find_call(const struct call_info *ci, void *arg)
 	return -1;	/* stop */
 }
 
+static json_t *side_json(const struct call_stream_info *si, int s)
+{
+	const struct relay_side_stats *st = &si->st[s];
+
+	return json_pack("{s:i,s:b,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I,s:I,s:I}",
+			 "relay_port", si->port[s], "rtcp_mux", si->mux[s], "direction", si->dir[s],
+			 "latched", st->latched, "packets", (json_int_t)st->packets,
+			 "bytes", (json_int_t)st->bytes, "rtcp_packets", (json_int_t)st->rtcp_packets,
+			 "sent", (json_int_t)st->sent, "lost", (json_int_t)st->lost,
+			 "out_of_order", (json_int_t)st->out_of_order, "jitter_ms", st->jitter_ms,
+			 "dropped_source", (json_int_t)st->dropped_source,
+			 "dropped_malformed", (json_int_t)st->dropped_malformed,
+			 "dropped_no_dest", (json_int_t)st->dropped_no_dest);
+}
+
 static json_t *cmd_call(struct tandemd *d, json_t *req)
 {
 	struct find_one f = { 0 };
+	struct call_stream_info si[8];
+	json_t *streams;
+	int n;
 
 	if (id_arg(req, &f.id) < 0)
 		return fail("usage: call ID");
 	call_core_foreach(tsip_core(d->sip), find_call, &f);
 	if (f.found == NULL)
 		return fail("no call %llu", (unsigned long long)f.id);
+	streams = json_array();
+	n = call_core_streams(tsip_core(d->sip), f.id, si, 8);
+	for (int i = 0; i < n; i++)
+		json_array_append_new(streams,
+				      json_pack("{s:i,s:s,s:s,s:o,s:o}", "index", si[i].index,
+						"type", si[i].type, "codec", si[i].codec,
+						"a", side_json(&si[i], LEG_A),
+						"b", side_json(&si[i], LEG_B)));
+	json_object_set_new(f.found, "streams", streams);
 	return json_pack("{s:b,s:o}", "ok", 1, "call", f.found);
 }
 

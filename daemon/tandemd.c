@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
@@ -117,6 +118,18 @@ static int start_relay(struct tandemd *d)
 	return r;
 }
 
+/* Every relayed call holds four sockets: take all the descriptors we may. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			log_warning("cannot raise the open file limit: %s", strerror(errno));
+	}
+}
+
 static int check_only(const char *path)
 {
 	struct conf_error ce;
@@ -180,6 +193,7 @@ int main(int argc, char **argv)
 	}
 	log_open(d.cli_level ? d.cli_level : d.conf->log_level);
 	d.started = time(NULL);
+	raise_fd_limit();
 	srandom((unsigned)(d.started ^ getpid()));
 
 	su_init();

@@ -26,6 +26,8 @@ struct tandemd {
 	void *status_timer;
 	time_t drain_deadline;
 	bool hung_up;
+	time_t pps_at;			/* packets-per-second window for status */
+	uint64_t pps_packets;
 };
 
 /* svc.c */

@@ -88,6 +88,8 @@ int conf_parse_cidr(const char *s, struct conf_cidr *ret)
 	}
 	c.prefix = max;
 	if (slash) {
+		if (slash[1] < '0' || slash[1] > '9')
+			return -EINVAL;
 		errno = 0;
 		prefix = strtol(slash + 1, &end, 10);
 		if (errno || *end || end == slash + 1 || prefix < 0 || prefix > (long)max)
@@ -153,9 +155,14 @@ int conf_want_type(struct conf_load_ctx *ctx, const config_setting_t *s, int typ
 
 	if (t == type || (type == CONFIG_TYPE_INT && t == CONFIG_TYPE_INT64))
 		return 0;
-	conf_set_error(ctx->err, s, ctx->path, "'%s' must be %s, not %s",
-		       config_setting_name(s) ? config_setting_name(s) : "value",
-		       type_name(type), type_name(t));
+	if (config_setting_name(s))
+		conf_set_error(ctx->err, s, ctx->path, "'%s' must be %s, not %s",
+			       config_setting_name(s), type_name(type), type_name(t));
+	else
+		conf_set_error(ctx->err, s, ctx->path, "each element of '%s' must be %s, not %s",
+			       config_setting_parent(s) && config_setting_name(config_setting_parent(s)) ?
+			       config_setting_name(config_setting_parent(s)) : "the list",
+			       type_name(type), type_name(t));
 	return -EINVAL;
 }
 
@@ -501,6 +508,13 @@ static void set_defaults(struct conf *c)
 	c->media_hold_timeout = 3600;
 }
 
+static const config_setting_t *calls_se_setting(const config_setting_t *root)
+{
+	config_setting_t *calls = config_setting_get_member(root, "calls");
+
+	return calls ? config_setting_get_member(calls, "session_expires") : NULL;
+}
+
 /* Values that depend on other sections, and defaults that need allocation. */
 static int finish(struct conf_load_ctx *ctx, struct conf *c, const config_setting_t *root)
 {
@@ -526,7 +540,7 @@ static int finish(struct conf_load_ctx *ctx, struct conf *c, const config_settin
 	if (c->media_advertise == NULL && (c->media_advertise = strdup(c->media_address)) == NULL)
 		return -ENOMEM;
 	if (c->session_expires > 0 && c->session_expires < c->min_se) {
-		conf_set_error(ctx->err, config_setting_lookup((config_setting_t *)root, "calls"), ctx->path,
+		conf_set_error(ctx->err, calls_se_setting(root), ctx->path,
 			       "calls.session_expires (%d) is below calls.min_se (%d)",
 			       c->session_expires, c->min_se);
 		return -EINVAL;

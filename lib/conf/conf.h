@@ -79,6 +79,7 @@ struct conf_route {
 	int no_answer_timeout;		/* seconds, ringing without an answer */
 	int connect_timeout;		/* seconds without any response from a target */
 	int session_expires;		/* RFC 4028, 0 = off */
+	int se_line;			/* where the route set it, for errors */
 	bool media_passthrough;		/* SDP crosses untouched, no relay */
 };
 

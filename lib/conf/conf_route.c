@@ -103,6 +103,12 @@ static int fn_source(struct conf_load_ctx *ctx, const config_setting_t *s, void 
 
 	if (r < 0)
 		goto out;
+	if (n == 0) {
+		conf_set_error(ctx->err, s, ctx->path,
+			       "'source' is empty: leave it out to match any source");
+		r = -EINVAL;
+		goto out;
+	}
 	free(m->sources);
 	m->n_sources = 0;
 	m->sources = calloc(n, sizeof(*m->sources));
@@ -182,6 +188,34 @@ static int fn_match(struct conf_load_ctx *ctx, const config_setting_t *s, void *
 
 /* ---- actions ---- */
 
+/* host[:port] in [host, end): a port, when there is one, is 1-65535 */
+static int check_port(const char *host, const char *end)
+{
+	const char *colon;
+	long port = 0;
+
+	if (*host == '[') {
+		const char *rb = memchr(host, ']', (size_t)(end - host));
+		if (rb == NULL)
+			return -EINVAL;
+		colon = rb + 1 < end && rb[1] == ':' ? rb + 1 : NULL;
+		if (colon == NULL && rb + 1 != end)
+			return -EINVAL;
+	} else {
+		colon = memchr(host, ':', (size_t)(end - host));
+	}
+	if (colon == NULL)
+		return 0;
+	if (colon + 1 == end || end - colon - 1 > 5)
+		return -EINVAL;
+	for (const char *p = colon + 1; p < end; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		port = port * 10 + (*p - '0');
+	}
+	return port >= 1 && port <= 65535 ? 0 : -EINVAL;
+}
+
 /* sip:[user@]host[:port][;transport=udp|tcp] */
 static int check_target(const char *t)
 {
@@ -199,7 +233,7 @@ static int check_target(const char *t)
 	semi = strchr(host, ';');
 	if (semi && strcasecmp(semi, ";transport=udp") != 0 && strcasecmp(semi, ";transport=tcp") != 0)
 		return -EINVAL;
-	return 0;
+	return check_port(host, semi ? semi : host + strlen(host));
 }
 
 static int fn_targets(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
@@ -291,7 +325,11 @@ static int fn_rewrite(struct conf_load_ctx *ctx, const config_setting_t *s, void
 		return -EINVAL;
 	}
 	if (ret == 0) {
-		for (const char *p = r->rewrite_to; *p; p++)
+		for (const char *p = r->rewrite_to; *p; p++) {
+			if (p[0] == '\\' && p[1] == '\\') {
+				p++;	/* an escaped backslash, not a group */
+				continue;
+			}
 			if (p[0] == '\\' && p[1] >= '1' && p[1] <= '9' &&
 			    (size_t)(p[1] - '0') > r->rewrite.re.re_nsub) {
 				conf_set_error(ctx->err, s, ctx->path,
@@ -299,6 +337,7 @@ static int fn_rewrite(struct conf_load_ctx *ctx, const config_setting_t *s, void
 					       p[1], r->rewrite.re.re_nsub);
 				return -EINVAL;
 			}
+		}
 	}
 	return ret;
 }
@@ -354,6 +393,24 @@ static int fn_route_media(struct conf_load_ctx *ctx, const config_setting_t *s, 
 	return 0;
 }
 
+static int fn_route_se(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	struct conf_route *r = obj;
+	long long v;
+
+	if (conf_want_type(ctx, s, CONFIG_TYPE_INT) < 0)
+		return -EINVAL;
+	v = config_setting_get_int64(s);
+	if (v < 0 || v > 86400) {
+		conf_set_error(ctx->err, s, ctx->path,
+			       "'session_expires' must be between 0 and 86400, not %lld", v);
+		return -EINVAL;
+	}
+	r->session_expires = (int)v;
+	r->se_line = (int)config_setting_source_line(s);
+	return 0;
+}
+
 static const struct conf_key route_keys[] = {
 	{ "media", CONF_FUNC, 0, 0, 0, fn_route_media },
 	{ "name", CONF_STR, offsetof(struct conf_route, name), 1, 0 },
@@ -368,7 +425,7 @@ static const struct conf_key route_keys[] = {
 	{ "max_calls", CONF_INT, offsetof(struct conf_route, max_calls), 0, 1000000 },
 	{ "no_answer_timeout", CONF_INT, offsetof(struct conf_route, no_answer_timeout), 1, 3600 },
 	{ "connect_timeout", CONF_INT, offsetof(struct conf_route, connect_timeout), 1, 64 },
-	{ "session_expires", CONF_INT, offsetof(struct conf_route, session_expires), 0, 86400 },
+	{ "session_expires", CONF_FUNC, 0, 0, 0, fn_route_se },
 	{ NULL },
 };
 
@@ -440,9 +497,17 @@ int conf_parse_routes(struct conf_load_ctx *ctx, const config_setting_t *s, void
  * stand after `routes` in the file: hence a second pass. */
 int conf_finish_routes(struct conf_load_ctx *ctx, struct conf *c)
 {
-	(void)ctx;
 	for (size_t i = 0; i < c->n_routes; i++) {
 		struct conf_route *r = &c->routes[i];
+		if (r->session_expires != ROUTE_UNSET && r->session_expires > 0 &&
+		    r->session_expires < c->min_se) {
+			snprintf(ctx->err->file, sizeof(ctx->err->file), "%s", ctx->path);
+			ctx->err->line = r->se_line ? r->se_line : r->line;
+			snprintf(ctx->err->msg, sizeof(ctx->err->msg),
+				 "route \"%s\": session_expires (%d) is below calls.min_se (%d)",
+				 r->name, r->session_expires, c->min_se);
+			return -EINVAL;
+		}
 		if (r->no_answer_timeout == ROUTE_UNSET)
 			r->no_answer_timeout = c->no_answer_timeout;
 		if (r->connect_timeout == ROUTE_UNSET)

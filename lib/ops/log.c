@@ -1,5 +1,6 @@
 /* lib/ops/log.c: see log.h. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,26 @@ static size_t line_len(const char *p)
 	return strcspn(p, "\r\n");
 }
 
+/* An Authorization or Proxy-Authorization header line (the name in any
+ * case, blanks allowed before the colon): true, and how much to keep. */
+static bool auth_header(const char *p, size_t n, size_t *keep)
+{
+	static const char *const names[] = { "Authorization", "Proxy-Authorization" };
+
+	for (size_t i = 0; i < 2; i++) {
+		size_t k = strlen(names[i]);
+		if (n <= k || strncasecmp(p, names[i], k) != 0)
+			continue;
+		while (k < n && (p[k] == ' ' || p[k] == '\t'))
+			k++;
+		if (k < n && p[k] == ':') {
+			*keep = k + 1;
+			return true;
+		}
+	}
+	return false;
+}
+
 void redact_sip(const char *src, char *dst, size_t len)
 {
 	size_t o = 0;
@@ -72,9 +93,7 @@ void redact_sip(const char *src, char *dst, size_t len)
 			}
 			keep = (size_t)(k - p);
 			tail = "[redacted]";
-		} else if ((n > 14 && strncasecmp(p, "Authorization:", 14) == 0) ||
-			   (n > 20 && strncasecmp(p, "Proxy-Authorization:", 20) == 0)) {
-			keep = (size_t)(strchr(p, ':') - p) + 1;
+		} else if (auth_header(p, n, &keep)) {
 			tail = " [redacted]";
 		}
 		if (keep > len - 1 - o)
