@@ -96,6 +96,12 @@ install: all
 	install -m 755 $(BUILD)/tandemd $(DESTDIR)$(prefix)/sbin/tandemd
 	install -m 755 $(BUILD)/tandemctl $(DESTDIR)$(prefix)/bin/tandemctl
 	install -m 644 conf/tandemd.conf $(DESTDIR)/etc/tandem/tandemd.conf
+	install -D -m 644 man/tandemd.8 $(DESTDIR)$(prefix)/share/man/man8/tandemd.8
+	install -D -m 644 man/tandemctl.8 $(DESTDIR)$(prefix)/share/man/man8/tandemctl.8
+	install -D -m 644 man/tandemd.conf.5 $(DESTDIR)$(prefix)/share/man/man5/tandemd.conf.5
+	install -D -m 644 packaging/systemd/tandemd.service $(DESTDIR)/usr/lib/systemd/system/tandemd.service
+	install -D -m 644 packaging/sysusers/tandem.conf $(DESTDIR)/usr/lib/sysusers.d/tandem.conf
+	install -D -m 644 packaging/sysctl/60-tandem.conf $(DESTDIR)/etc/sysctl.d/60-tandem.conf
 
 clean:
 	rm -rf build build-asan run

@@ -293,6 +293,7 @@ static void call_free(struct call *c)
 	free(c->target);
 	free(c->offer_ctype);
 	free(c->offer);
+	free(c->fail_phrase);
 	conf_unref(c->conf);
 	free(c);
 }
@@ -363,7 +364,13 @@ void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 			continue;
 		relay_answer_pending(l, 487, "Request Terminated");
 		if (l->side == LEG_A && !l->answered) {
-			leg_respond(l, LEG_REQ_INVITE, code, phrase);
+			struct call_msg m = { .status = code, .phrase = phrase,
+					      .retry_after = why == CALL_END_REJECTED ?
+							     c->fail_retry_after : -1 };
+			if (m.retry_after < 0 && code == 503 && c->conf->retry_after > 0)
+				m.retry_after = c->conf->retry_after;
+			l->in_req[LEG_REQ_INVITE] = false;
+			ops->respond(l, LEG_REQ_INVITE, &m);
 		} else if (l->side == LEG_B && !l->answered) {
 			if (ops->send(l, LEG_REQ_CANCEL, NULL) < 0) {
 				l->ended = true;
@@ -478,9 +485,7 @@ static void try_next_target(struct call *c, int last_status)
 		place_target(c);
 		return;
 	}
-	call_close(c, CALL_END_REJECTED, last_status,
-		   last_status == 408 ? "Request Timeout" :
-		   last_status == 503 ? "Service Unavailable" : NULL);
+	call_close(c, CALL_END_REJECTED, last_status, c->fail_phrase);
 }
 
 static void on_connect_timeout(void *arg)
@@ -491,6 +496,9 @@ static void on_connect_timeout(void *arg)
 		return;
 	call_log(c, LOG_LVL_NOTICE, "no response from %s in %d s", c->target,
 		 c->route->connect_timeout);
+	free(c->fail_phrase);
+	c->fail_phrase = NULL;
+	c->fail_retry_after = -1;
 	try_next_target(c, 408);
 }
 
@@ -557,6 +565,9 @@ static void on_b_invite_response(struct call *c, struct leg *b, const struct cal
 		call_log(c, LOG_LVL_INFO, "answered %d by %s", m->status, c->target);
 		return;
 	}
+	free(c->fail_phrase);
+	c->fail_phrase = m->status < 700 && m->phrase ? strdup(m->phrase) : NULL;
+	c->fail_retry_after = m->retry_after;
 	try_next_target(c, m->status >= 700 ? 500 : m->status);
 }
 

@@ -51,6 +51,8 @@ struct call {
 	enum call_state state;
 	enum call_end end;
 	int end_code;
+	char *fail_phrase;		/* the last target's reason phrase */
+	int fail_retry_after;
 	size_t target_idx;
 	time_t started, answered_at;
 

@@ -318,8 +318,6 @@ int tsdp_rewrite(const char *body, size_t len, const struct tsdp_rewrite *rw, ch
 			in_media = true;
 			mux_written = false;
 			rewrite_m(&o, &ln, mr);
-			if (mr->port)
-				putf(&o, "c=IN %s %s\r\n", ipv, rw->addr);
 			continue;
 		}
 		if (starts(&ln, "o=")) {
@@ -327,11 +325,10 @@ int tsdp_rewrite(const char *body, size_t len, const struct tsdp_rewrite *rw, ch
 			continue;
 		}
 		if (starts(&ln, "c=")) {
-			if (!in_media)
+			if (!in_media || (mr && mr->port))
 				putf(&o, "c=IN %s %s\r\n", ipv, rw->addr);
-			else if (mr && mr->port == 0)
+			else
 				put(&o, ln.p, ln.n), put(&o, "\r\n", 2);
-			/* a media c= of an active stream was written after m= */
 			continue;
 		}
 		if (is_ice(&ln))

@@ -191,6 +191,13 @@ static const char *header_value(void *arg, const char *name)
 	return NULL;
 }
 
+static const char *display_text(su_home_t *home, const char *d)
+{
+	if (d == NULL || *d == '\0')
+		return NULL;
+	return *d == '"' ? msg_unquote_dup(home, d) : d;
+}
+
 static void new_invite(struct tsip *t, nua_handle_t *nh, const sip_t *sip)
 {
 	struct invite_ctx ic = { .sip = sip };
@@ -218,13 +225,15 @@ static void new_invite(struct tsip *t, nua_handle_t *nh, const sip_t *sip)
 	inv.call_id = a->call_id;
 	inv.ruri_user = sip->sip_request->rq_url->url_user;
 	inv.ruri_host = sip->sip_request->rq_url->url_host;
+	/* sofia keeps the quotes of a quoted display name: the coordinator
+	 * gets the plain text, and the outbound leg quotes it again */
 	if (sip->sip_from) {
 		inv.from_user = sip->sip_from->a_url->url_user;
-		inv.from_display = sip->sip_from->a_display;
+		inv.from_display = display_text(home, sip->sip_from->a_display);
 	}
 	if (sip->sip_to) {
 		inv.to_user = sip->sip_to->a_url->url_user;
-		inv.to_display = sip->sip_to->a_display;
+		inv.to_display = display_text(home, sip->sip_to->a_display);
 	}
 	msg = nua_current_request(t->nua);
 	ai = msg ? msg_addrinfo(msg) : NULL;

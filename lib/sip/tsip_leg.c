@@ -81,6 +81,31 @@ static const char *ctype_of(const struct call_msg *m)
 	TAG_IF((b) != NULL, SIPTAG_CONTENT_TYPE_STR(ctype_of(m))), \
 	TAG_IF((b) != NULL, SIPTAG_PAYLOAD_STR(b))
 
+/* "name" (a quoted-string, RFC 3261 25.1) and a space, or "" */
+static const char *display_quoted(su_home_t *home, const char *d)
+{
+	size_t n = 0;
+	char *q;
+
+	if (d == NULL || *d == '\0')
+		return "";
+	q = su_alloc(home, strlen(d) * 2 + 4);
+	if (q == NULL)
+		return "";
+	q[n++] = '"';
+	for (; *d; d++) {
+		if ((unsigned char)*d < 0x20 && *d != '\t')
+			continue;	/* no control characters in a header */
+		if (*d == '"' || *d == '\\')
+			q[n++] = '\\';
+		q[n++] = *d;
+	}
+	q[n++] = '"';
+	q[n++] = ' ';
+	q[n] = '\0';
+	return q;
+}
+
 static int leg_place(struct leg *l, const struct leg_target *tg, const struct call_msg *m)
 {
 	struct tsip *t = l->peer && l->peer->sip ? ctx(l->peer)->t : NULL;
@@ -95,14 +120,9 @@ static int leg_place(struct leg *l, const struct leg_target *tg, const struct ca
 	if (t == NULL)
 		return -EINVAL;
 	host = t->conf->advertise ? t->conf->advertise : t->conf->listen_address;
-	if (strchr(host, ':'))
-		from = su_sprintf(home, "%s%s%s<sip:%s@[%s]>", tg->from_display ? "\"" : "",
-				  tg->from_display ? tg->from_display : "", tg->from_display ? "\" " : "",
-				  tg->from_user && *tg->from_user ? tg->from_user : "anonymous", host);
-	else
-		from = su_sprintf(home, "%s%s%s<sip:%s@%s>", tg->from_display ? "\"" : "",
-				  tg->from_display ? tg->from_display : "", tg->from_display ? "\" " : "",
-				  tg->from_user && *tg->from_user ? tg->from_user : "anonymous", host);
+	from = su_sprintf(home, "%s<sip:%s@%s%s%s>", display_quoted(home, tg->from_display),
+			  tg->from_user && *tg->from_user ? tg->from_user : "anonymous",
+			  strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "");
 	to = su_sprintf(home, "<%s>", tg->ruri);
 	cid = sip_call_id_create(home, NULL);
 	for (const char *const *h = tg->headers; h && *h; h++)

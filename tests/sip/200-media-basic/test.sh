@@ -1,0 +1,29 @@
+# 200-media-basic: RTP both ways through the relay, checked byte by byte.
+. "$(dirname "${BASH_SOURCE[0]}")/../media.sh"
+subst "$SRC/uas.xml" "$T/uas.xml"
+subst "$SRC/uac.xml" "$T/uac.xml"
+uas_start callee "$T/uas.xml" 30 -m 1
+uac_start caller "$T/uac.xml" 30 -m 1 -s bob
+wait_until 10 "the call answered" answered_is 1
+id=$(call_id_of_first)
+[ -n "$id" ] || fail "tandemctl calls shows no call"
+a_port=$(stream_get "$id" .a.relay_port)
+b_port=$(stream_get "$id" .b.relay_port)
+note "relay ports: facing caller $a_port, facing callee $b_port"
+[ "$a_port" != "$b_port" ] || fail "both legs got relay port $a_port"
+rtpeer_start caller "$CALLER_IP:30000" "$TANDEM_IP:$a_port" -n 100 -i 20 -t 5
+rtpeer_start callee "$CALLEE_IP:31000" "$TANDEM_IP:$b_port" -n 100 -i 20 -t 5
+rtpeer_wait caller
+rtpeer_wait callee
+expect_rtp caller 95 "$TANDEM_IP:$a_port"
+expect_rtp callee 95 "$TANDEM_IP:$b_port"
+# the relay's own view, while the call is still up
+[ "$(stream_get "$id" .a.packets)" -ge 95 ] || fail "relay counted $(stream_get "$id" .a.packets) packets from the caller"
+[ "$(stream_get "$id" .b.packets)" -ge 95 ] || fail "relay counted $(stream_get "$id" .b.packets) packets from the callee"
+[ "$(stream_get "$id" .a.latched)" = "$CALLER_IP:30000" ] || fail "caller side latched to $(stream_get "$id" .a.latched)"
+[ "$(stream_get "$id" .a.lost)" = 0 ] || fail "relay saw loss from the caller on loopback"
+expect_sipp caller 0
+expect_sipp callee 0
+wait_active 0
+wait_until 5 "the relay to give its streams and ports back" media_idle
+log_has "media 0 audio PCMU: A->B (9[5-9]|100) pkts" || fail "the end-of-call line does not report the media"

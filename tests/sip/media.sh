@@ -1,0 +1,65 @@
+# tests/sip/media.sh: helpers for the tests that carry RTP through tandemd's relay
+# (sourced by their test.sh after lib.sh). rtpeer is tests/tools/rtpeer: it sends
+# 172-byte RTP packets whose payload can be checked and reports what it received.
+
+MEDIA_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+case ${BUILD:-build} in
+/*) RTPEER=${RTPEER:-$BUILD/tests/tools/rtpeer} ;;
+*) RTPEER=${RTPEER:-$MEDIA_ROOT/${BUILD:-build}/tests/tools/rtpeer} ;;
+esac
+[ -x "$RTPEER" ] || fail "$RTPEER not built (make tools)"
+
+declare -gA RTPEER_PID=()
+
+# rtpeer_start NAME LOCAL REMOTE [ARGS...]: send and receive in the background;
+# the result line goes to $T/rtp-NAME.out
+rtpeer_start() {
+	local name=$1 local_addr=$2 remote=$3
+	shift 3
+	"$RTPEER" -l "$local_addr" -r "$remote" -o "$T/rtp-$name.out" "$@" > /dev/null 2>&1 &
+	RTPEER_PID[$name]=$!
+	echo "$!" >> "$T/pids"
+}
+
+rtpeer_wait() {	# rtpeer_wait NAME: bounded by rtpeer's own -t
+	wait "${RTPEER_PID[$1]}"
+	[ -s "$T/rtp-$1.out" ] || fail "rtpeer $1 wrote no result"
+	note "rtp $1: $(cat "$T/rtp-$1.out")"
+}
+
+rtp_field() {	# rtp_field NAME KEY: a value of rtpeer's result line
+	tr ' ' '\n' < "$T/rtp-$1.out" | sed -n "s/^$2=//p"
+}
+
+# expect_rtp NAME MIN_RECEIVED FROM: at least MIN packets arrived, all intact, all
+# from FROM (tandemd's relay address and port)
+expect_rtp() {
+	local got intact bad from strays
+	got=$(rtp_field "$1" received); intact=$(rtp_field "$1" intact)
+	bad=$(rtp_field "$1" bad); from=$(rtp_field "$1" from); strays=$(rtp_field "$1" strays)
+	[ "$got" -ge "$2" ] || fail "rtp $1: received $got packets, want at least $2"
+	[ "$intact" = "$got" ] && [ "$bad" = 0 ] || fail "rtp $1: $bad of $got packets damaged"
+	[ "$from" = "$3" ] || fail "rtp $1: packets came from $from, want $3"
+	[ "$strays" = 0 ] || fail "rtp $1: $strays packets from another source"
+}
+
+call_id_of_first() {	# the tandemd id of the (only) call up
+	ctl --json calls | jq -r '.calls[0].id // empty'
+}
+
+stream_get() {	# stream_get CALL-ID JQ-PATH (under .call.streams[0], e.g. .a.relay_port)
+	ctl --json call "$1" | jq -r ".call.streams[0]$2"
+}
+
+answered_is() {
+	[ "$(status_get .calls.answered 2>/dev/null)" = "$1" ]
+}
+
+media_idle() {	# no stream and no port in use in the relay
+	[ "$(status_get .media.streams 2>/dev/null)" = 0 ] &&
+	[ "$(status_get .media.ports_in_use 2>/dev/null)" = 0 ]
+}
+
+direction_is() {	# direction_is CALL-ID SIDE(a|b) DIR: what the relay has for that leg now
+	[ "$(stream_get "$1" ".$2.direction")" = "$3" ]
+}
