@@ -28,7 +28,7 @@ TOOLS := $(BUILD)/tests/tools/rtpeer
 
 PROGS := $(BUILD)/tandemd $(BUILD)/tandemctl
 
-.PHONY: all tools run check check-unit check-sip check-asan demo bench-sip deps clean distclean install
+.PHONY: all tools run check check-unit check-sip check-asan demo bench-sip bench-relay deps clean distclean install
 all: $(PROGS)
 
 config.mk: configure.ac config.mk.in
@@ -90,6 +90,9 @@ demo: all
 
 bench-sip: all
 	@BUILD=$(BUILD) tests/bench/bench-sip
+
+bench-relay: all tools
+	@BUILD=$(BUILD) tests/bench/bench-relay
 
 install: all
 	install -d $(DESTDIR)$(prefix)/sbin $(DESTDIR)$(prefix)/bin $(DESTDIR)/etc/tandem

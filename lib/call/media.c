@@ -39,15 +39,6 @@ static int to_sockaddr(const char *addr, uint16_t port, struct sockaddr_storage 
 	return -EINVAL;	/* a host name: nothing to send to until the leg's packets latch */
 }
 
-static unsigned clock_rate_of(const char *codec)
-{
-	if (strcasecmp(codec, "G722") == 0)
-		return 8000;	/* RFC 3551: 8000 in RTP whatever the audio rate */
-	if (strcasecmp(codec, "opus") == 0)
-		return 48000;
-	return 8000;
-}
-
 static bool on_hold(const struct call_stream *cs)
 {
 	return cs->dir[LEG_A] != TSDP_SENDRECV || cs->dir[LEG_B] != TSDP_SENDRECV;
@@ -57,7 +48,7 @@ static bool on_hold(const struct call_stream *cs)
 static int set_side(struct call *c, struct call_stream *cs, enum leg_side side,
 		    const struct tsdp_media *m)
 {
-	struct relay_endpoint ep = { .mux = m->rtcp_mux, .clock_rate = clock_rate_of(m->codec) };
+	struct relay_endpoint ep = { .mux = m->rtcp_mux, .clock_rate = m->clock_rate };
 	unsigned timeout = (unsigned)(on_hold(cs) ? c->conf->media_hold_timeout :
 					   c->conf->media_timeout);
 

@@ -111,6 +111,7 @@ static int parse_dir(const char *a)
 static void parse_a(const char *a, struct tsdp_media *m)
 {
 	int pt;
+	unsigned rate;
 	char enc[32];
 
 	if (strcasecmp(a, "rtcp-mux") == 0)
@@ -126,6 +127,8 @@ static void parse_a(const char *a, struct tsdp_media *m)
 	} else if (strncasecmp(a, "rtpmap:", 7) == 0 &&
 		   sscanf(a + 7, "%d %31[^/]", &pt, enc) == 2 && pt == m->first_pt) {
 		snprintf(m->codec, sizeof(m->codec), "%s", enc);
+		if (sscanf(a + 7, "%*d %*[^/]/%u", &rate) == 1 && rate > 0 && rate <= 1000000)
+			m->clock_rate = rate;
 	}
 }
 
@@ -195,6 +198,8 @@ int tsdp_parse(const char *body, size_t len, struct tsdp *ret)
 			m->rtcp_port = (uint16_t)(m->port + 1);
 		if (m->rtcp_addr[0] == '\0')
 			memcpy(m->rtcp_addr, m->addr, sizeof(m->rtcp_addr));
+		if (m->clock_rate == 0)
+			m->clock_rate = 8000;
 		m->dir = (enum tsdp_dir)(dirs[i] >= 0 ? dirs[i] : sess_dir);
 		if (m->codec[0] == '\0' && m->first_pt >= 0 &&
 		    (size_t)m->first_pt < sizeof(static_codecs) / sizeof(static_codecs[0]) &&

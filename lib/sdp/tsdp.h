@@ -27,6 +27,7 @@ struct tsdp_media {
 	enum tsdp_dir dir;
 	int first_pt;			/* the first payload type of the m= line, -1 none */
 	char codec[32];			/* encoding name of first_pt ("PCMU"), "" unknown */
+	unsigned clock_rate;		/* its RTP clock rate (rtpmap), 8000 when unknown */
 };
 
 struct tsdp {

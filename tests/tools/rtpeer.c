@@ -12,7 +12,9 @@
  *   -t  stop after this long in all (default 10 s)
  *   -w  wait this long before sending (default 0)
  *   -o  write the result line to FILE as well
- *   -R  also send one RTCP sender report per second to the RTCP port (+1)
+ *   -R  also send an RTCP sender report every 200 ms to the RTCP port (+1),
+ *       and count RTCP that arrives on the local RTCP port (+1)
+ *   -M  rtcp-mux: RTCP goes to, and is counted on, the RTP ports
  * Exits 0 when it ran (the caller judges the figures), 2 on bad usage. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -127,10 +129,11 @@ int main(int argc, char **argv)
 	unsigned long sources = 0;
 	double total = 10, wait = 0, t0, next_send, next_rtcp;
 	uint32_t ssrc = (uint32_t)getpid() * 2654435761u;
-	int o, fd, rtcp = 0;
+	int o, fd, cfd = -1, rtcp = 0, mux = 0;
+	unsigned long rtcp_in = 0;
 	char line[512], fa[80] = "-", stray[80] = "-";
 
-	while ((o = getopt(argc, argv, "l:r:n:i:s:t:w:o:R")) != -1) {
+	while ((o = getopt(argc, argv, "l:r:n:i:s:t:w:o:RM")) != -1) {
 		switch (o) {
 		case 'l': if (parse_addr(optarg, &local, &llen) < 0) goto usage; break;
 		case 'r': if (parse_addr(optarg, &remote, &rlen) < 0) goto usage; break;
@@ -141,19 +144,29 @@ int main(int argc, char **argv)
 		case 'w': wait = atof(optarg); break;
 		case 'o': out_path = optarg; break;
 		case 'R': rtcp = 1; break;
+		case 'M': mux = 1; break;
 		default: goto usage;
 		}
 	}
 	if (llen == 0 || rlen == 0)
 		goto usage;
 	rtcp_remote = remote;
-	if (rtcp_remote.ss_family == AF_INET)
+	if (rtcp_remote.ss_family == AF_INET && !mux)
 		((struct sockaddr_in *)&rtcp_remote)->sin_port =
 			htons(ntohs(((struct sockaddr_in *)&remote)->sin_port) + 1);
 	fd = socket(local.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&local, llen) < 0) {
 		perror("rtpeer: bind");
 		return 1;
+	}
+	if (rtcp && !mux && local.ss_family == AF_INET) {
+		struct sockaddr_in cl = *(struct sockaddr_in *)&local;
+		cl.sin_port = htons(ntohs(cl.sin_port) + 1);
+		cfd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (cfd < 0 || bind(cfd, (struct sockaddr *)&cl, sizeof(cl)) < 0) {
+			perror("rtpeer: bind rtcp");
+			return 1;
+		}
 	}
 	t0 = now_s();
 	next_send = t0 + wait;
@@ -179,8 +192,14 @@ int main(int argc, char **argv)
 			uint8_t sr[28] = { 0x80, 200, 0, 6 };
 			sr[4] = (uint8_t)(ssrc >> 24); sr[5] = (uint8_t)(ssrc >> 16);
 			sr[6] = (uint8_t)(ssrc >> 8); sr[7] = (uint8_t)ssrc;
-			(void)sendto(fd, sr, sizeof(sr), 0, (struct sockaddr *)&rtcp_remote, rlen);
-			next_rtcp += 1.0;
+			(void)sendto(cfd >= 0 ? cfd : fd, sr, sizeof(sr), 0,
+				     (struct sockaddr *)&rtcp_remote, rlen);
+			next_rtcp += 0.2;
+		}
+		if (cfd >= 0) {
+			uint8_t cb[512];
+			while (recv(cfd, cb, sizeof(cb), MSG_DONTWAIT) > 0)
+				rtcp_in++;
 		}
 		ms = sent < count ? (int)((next_send - t) * 1000) : 50;
 		if (ms < 0)
@@ -191,8 +210,10 @@ int main(int argc, char **argv)
 			ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
 			if (n <= 0)
 				continue;
-			if (n >= 2 && buf[1] >= 192 && buf[1] <= 223)
-				continue;	/* RTCP: not counted as audio */
+			if (n >= 2 && buf[1] >= 192 && buf[1] <= 223) {
+				rtcp_in++;	/* RTCP: counted apart from audio */
+				continue;
+			}
 			received++;
 			if (intact(buf, n))
 				good++;
@@ -209,8 +230,8 @@ int main(int argc, char **argv)
 		}
 	}
 	snprintf(line, sizeof(line),
-		 "sent=%lu received=%lu intact=%lu bad=%lu ssrc=0x%08x from=%s strays=%lu stray=%s",
-		 sent, received, good, bad, ssrc, fa, sources > 0 ? sources - 1 : 0, stray);
+		 "sent=%lu received=%lu intact=%lu bad=%lu ssrc=0x%08x from=%s strays=%lu stray=%s rtcp=%lu",
+		 sent, received, good, bad, ssrc, fa, sources > 0 ? sources - 1 : 0, stray, rtcp_in);
 	printf("%s\n", line);
 	if (out_path) {
 		FILE *f = fopen(out_path, "w");
@@ -220,9 +241,11 @@ int main(int argc, char **argv)
 		}
 	}
 	close(fd);
+	if (cfd >= 0)
+		close(cfd);
 	return 0;
 usage:
 	fprintf(stderr, "usage: rtpeer -l LOCAL_IP:PORT -r REMOTE_IP:PORT [-n COUNT] [-i MS] "
-		"[-s SSRC] [-t SECONDS] [-w SECONDS] [-o FILE] [-R]\n");
+		"[-s SSRC] [-t SECONDS] [-w SECONDS] [-o FILE] [-R] [-M]\n");
 	return 2;
 }
