@@ -5,7 +5,9 @@
  * cause, goes through call_close(), and the call is freed in one place,
  * call_free(), once both legs have ended. Sofia thread only. */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +63,111 @@ void call_log(struct call *c, int level, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	log_msg(level, "%s route=%s %s", c->log_prefix, c->route ? c->route->name : "-", msg);
+}
+
+double call_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void format_source(const struct sockaddr *sa, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN] = "";
+
+	buf[0] = '\0';
+	if (sa && sa->sa_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const void *)sa;
+		inet_ntop(AF_INET, &s4->sin_addr, a, sizeof(a));
+		snprintf(buf, len, "%s:%u", a, ntohs(s4->sin_port));
+	} else if (sa && sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)sa;
+		inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a));
+		snprintf(buf, len, "[%s]:%u", a, ntohs(s6->sin6_port));
+	}
+}
+
+void call_set_state(struct call *c, enum call_state st)
+{
+	c->state = st;
+	call_publish(c, BUS_EV_CALL_STATE, json_pack("{s:s}", "state", call_state_name(st)));
+}
+
+/* An event of this call, with its fields (stolen) and the legs' Call-IDs. */
+void call_publish(struct call *c, const char *type, json_t *fields)
+{
+	json_t *ev;
+
+	if (!bus_active()) {
+		json_decref(fields);
+		return;
+	}
+	ev = bus_event_new(type, (unsigned long long)c->id);
+	if (ev == NULL) {
+		json_decref(fields);
+		return;
+	}
+	if (c->route)
+		json_object_set_new(ev, "route", json_string(c->route->name));
+	if (c->leg[LEG_A] && c->leg[LEG_A]->call_id)
+		json_object_set_new(ev, "a_call_id", json_string(c->leg[LEG_A]->call_id));
+	if (c->leg[LEG_B] && c->leg[LEG_B]->call_id)
+		json_object_set_new(ev, "b_call_id", json_string(c->leg[LEG_B]->call_id));
+	if (fields)
+		json_object_update(ev, fields);
+	json_decref(fields);
+	bus_event(ev);
+}
+
+static const char *ended_by(enum call_end why)
+{
+	switch (why) {
+	case CALL_END_BYE_A:
+	case CALL_END_CANCEL:
+		return "caller";
+	case CALL_END_BYE_B:
+	case CALL_END_REJECTED:
+		return "callee";
+	case CALL_END_HANGUP:
+		return "operator";
+	default:
+		return "tandem";
+	}
+}
+
+/* The record of the call, published once, from call_free(). */
+void call_publish_record(struct call *c)
+{
+	json_t *rec, *targets;
+
+	if (!bus_active())
+		return;
+	targets = json_array();
+	for (unsigned i = 0; targets && i < c->n_attempts; i++)
+		json_array_append_new(targets, json_pack("{s:s,s:i}", "target", c->attempts[i].target,
+							 "status", c->attempts[i].status));
+	rec = json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s,s:o*,s:f,s:o,s:f,s:f,s:o,s:i,s:s,s:s,s:o*,s:[]}",
+			"call", (json_int_t)c->id,
+			"a_call_id", c->leg[LEG_A] ? c->leg[LEG_A]->call_id : NULL,
+			"b_call_id", c->leg[LEG_B] ? c->leg[LEG_B]->call_id : NULL,
+			"from", c->from_user, "to", c->to_user, "ruri_user", c->ruri_user,
+			"route", c->route ? c->route->name : NULL,
+			"source", c->source,
+			"targets", targets,
+			"start", c->t_start,
+			"answer", c->t_answer > 0 ? json_real(c->t_answer) : json_null(),
+			"end", c->t_end > 0 ? c->t_end : call_now(),
+			"duration", c->t_answer > 0 ? c->t_end - c->t_answer : 0.0,
+			"setup_ms", c->t_answer > 0 ? json_real((c->t_answer - c->t_start) * 1000.0) :
+						      json_null(),
+			"code", c->answered_at ? 200 : c->end_code,
+			"reason", call_end_name(c->end),
+			"ended_by", ended_by(c->end),
+			"media", media_record(c),
+			"transfers");
+	bus_record(rec);
 }
 
 /* ---- core ---- */
@@ -127,7 +234,7 @@ struct call_core *call_core_free(struct call_core *core)
 				c->leg[s]->ended = true;
 				core->ops->release(c->leg[s]);
 			}
-		c->state = CALL_ST_CLOSING;
+		call_set_state(c, CALL_ST_CLOSING);
 		call_on_ended(c->leg[LEG_A] ? c->leg[LEG_A] : c->leg[LEG_B]);
 	}
 	while (core->route_counts) {
@@ -266,6 +373,7 @@ static void call_free(struct call *c)
 	struct call_core *core = c->core;
 
 	media_log_stats(c);
+	call_publish_record(c);
 	media_release(c);
 	call_log(c, LOG_LVL_INFO, "freed end=%s code=%d", call_end_name(c->end), c->end_code);
 	if (c->prev)
@@ -294,6 +402,8 @@ static void call_free(struct call *c)
 	free(c->offer_ctype);
 	free(c->offer);
 	free(c->fail_phrase);
+	for (unsigned i = 0; i < c->n_attempts; i++)
+		free(c->attempts[i].target);
 	conf_unref(c->conf);
 	free(c);
 }
@@ -349,9 +459,15 @@ void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 
 	if (c->state == CALL_ST_CLOSING)
 		return;
-	c->state = CALL_ST_CLOSING;
+	call_set_state(c, CALL_ST_CLOSING);
 	c->end = why;
 	c->end_code = code;
+	c->t_end = call_now();
+	if (c->n_attempts && c->attempts[c->n_attempts - 1].status == 0)
+		c->attempts[c->n_attempts - 1].status = why == CALL_END_NO_ANSWER ? 408 : 487;
+	call_publish(c, BUS_EV_CALL_ENDED,
+		     json_pack("{s:s,s:i,s:f}", "reason", call_end_name(why), "code", code,
+			       "duration", c->t_answer > 0 ? c->t_end - c->t_answer : 0.0));
 	if (c->answered_at == 0)
 		c->core->failed++;
 	stop_setup_timers(c);
@@ -450,7 +566,10 @@ static void place_target(struct call *c)
 		.session_expires = c->session_expires,
 		.headers = (const char *const *)c->headers,
 	};
-	c->state = CALL_ST_CALLING;
+	if (c->n_attempts < sizeof(c->attempts) / sizeof(c->attempts[0]) &&
+	    (c->attempts[c->n_attempts].target = strdup(c->target)) != NULL)
+		c->n_attempts++;
+	call_set_state(c, CALL_ST_CALLING);
 	call_log(c, LOG_LVL_INFO, "placing leg B to %s", c->target);
 	r = core->ops->place(b, &t, &fwd);
 	if (r < 0) {
@@ -499,6 +618,8 @@ static void on_connect_timeout(void *arg)
 	free(c->fail_phrase);
 	c->fail_phrase = NULL;
 	c->fail_retry_after = -1;
+	if (c->n_attempts)
+		c->attempts[c->n_attempts - 1].status = 408;
 	try_next_target(c, 408);
 }
 
@@ -543,15 +664,22 @@ static void on_b_invite_response(struct call *c, struct leg *b, const struct cal
 	if (m->status < 200) {
 		if (m->status == 100)
 			return;
-		c->state = CALL_ST_EARLY;
+		if (c->state != CALL_ST_EARLY)
+			call_set_state(c, CALL_ST_EARLY);
 		ops->respond(a, LEG_REQ_INVITE, m);
 		return;
 	}
 	if (m->status < 300) {
 		ttimer_stop(c->answer_timer);
 		b->answered = true;
-		c->state = CALL_ST_CONFIRMED;
 		c->answered_at = time(NULL);
+		c->t_answer = call_now();
+		if (c->n_attempts)
+			c->attempts[c->n_attempts - 1].status = m->status;
+		call_set_state(c, CALL_ST_CONFIRMED);
+		call_publish(c, BUS_EV_CALL_ANSWERED,
+			     json_pack("{s:s,s:i,s:f}", "target", c->target, "code", m->status,
+				       "setup_ms", (c->t_answer - c->t_start) * 1000.0));
 		c->core->answered++;
 		a->in_req[LEG_REQ_INVITE] = false;
 		ops->respond(a, LEG_REQ_INVITE, m);
@@ -565,6 +693,8 @@ static void on_b_invite_response(struct call *c, struct leg *b, const struct cal
 		call_log(c, LOG_LVL_INFO, "answered %d by %s", m->status, c->target);
 		return;
 	}
+	if (c->n_attempts)
+		c->attempts[c->n_attempts - 1].status = m->status >= 700 ? 500 : m->status;
 	free(c->fail_phrase);
 	c->fail_phrase = m->status < 700 && m->phrase ? strdup(m->phrase) : NULL;
 	c->fail_retry_after = m->retry_after;
@@ -715,6 +845,8 @@ void call_on_invite(struct call_core *core, struct leg *a, const struct call_inv
 	c->id = ++core->next_id;
 	c->conf = conf_ref(conf);
 	c->started = time(NULL);
+	c->t_start = call_now();
+	format_source(inv->source, c->source, sizeof(c->source));
 	c->leg[LEG_A] = a;
 	a->call = c;
 	a->in_req[LEG_REQ_INVITE] = true;
@@ -728,6 +860,9 @@ void call_on_invite(struct call_core *core, struct leg *a, const struct call_inv
 	call_update_log_prefix(c);
 	call_log(c, LOG_LVL_INFO, "new call from=%s to=%s", inv->from_user ? inv->from_user : "",
 		 inv->ruri_user ? inv->ruri_user : "");
+	call_publish(c, BUS_EV_CALL_CREATED,
+		     json_pack("{s:s?,s:s?,s:s?,s:s}", "from", inv->from_user, "to", inv->ruri_user,
+			       "a_call_id", a->call_id, "source", c->source));
 
 	c->connect_timer = ttimer_new(core->root, on_connect_timeout, c);
 	c->answer_timer = ttimer_new(core->root, on_answer_timeout, c);

@@ -6,6 +6,7 @@
 #include "call.h"
 #include "util/ttimer.h"
 #include "sdp/tsdp.h"
+#include "ops/bus.h"
 
 struct route_count {
 	struct route_count *next;
@@ -55,6 +56,13 @@ struct call {
 	int fail_retry_after;
 	size_t target_idx;
 	time_t started, answered_at;
+	double t_start, t_answer, t_end;	/* real time, for records */
+	char source[64];			/* where the INVITE came from */
+	struct call_attempt {
+		char *target;
+		int status;			/* final answer, 408 for no response, 0 pending */
+	} attempts[8];
+	unsigned n_attempts;
 
 	/* what the outbound leg is built from, kept for failover */
 	char *ruri_user, *from_user, *from_display, *to_user, *target;
@@ -74,6 +82,10 @@ struct call {
 	char log_prefix[160];
 };
 
+void call_set_state(struct call *c, enum call_state st);
+double call_now(void);
+void call_publish_record(struct call *c);
+void call_publish(struct call *c, const char *type, json_t *fields);
 void call_log(struct call *c, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void call_close(struct call *c, enum call_end why, int code, const char *phrase);
 void call_update_log_prefix(struct call *c);
@@ -90,6 +102,7 @@ int media_cross(struct call *c, enum leg_side from, bool offer, const struct cal
 		struct call_msg *out, char *buf, size_t len);
 void media_release(struct call *c);
 void media_log_stats(struct call *c);
+json_t *media_record(struct call *c);
 
 /* leg.c */
 struct leg *leg_free(struct leg *l);

@@ -153,6 +153,40 @@ void media_log_stats(struct call *c)
 	}
 }
 
+static json_t *side_record(const struct relay_side_stats *st, const struct call_stream *cs,
+			   enum leg_side side)
+{
+	return json_pack("{s:i,s:b,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I,s:I,s:n}",
+			 "relay_port", cs->port[side], "rtcp_mux", cs->mux[side],
+			 "direction", tsdp_dir_name(cs->dir[side]), "latched", st->latched,
+			 "packets", (json_int_t)st->packets, "bytes", (json_int_t)st->bytes,
+			 "rtcp_packets", (json_int_t)st->rtcp_packets, "sent", (json_int_t)st->sent,
+			 "lost", (json_int_t)st->lost, "out_of_order", (json_int_t)st->out_of_order,
+			 "jitter_ms", st->jitter_ms,
+			 "dropped_source", (json_int_t)st->dropped_source,
+			 "dropped_malformed", (json_int_t)st->dropped_malformed,
+			 "srtp");
+}
+
+/* The call's streams for its record: per leg, what the relay received from
+ * it ("a": from the caller, "b": from the callee) and sent to it. */
+json_t *media_record(struct call *c)
+{
+	json_t *arr = json_array();
+
+	for (unsigned i = 0; arr && i < c->n_streams; i++) {
+		struct call_stream *cs = &c->streams[i];
+		struct relay_side_stats st[2];
+		if (!cs->active || relay_pair_stats(c->core->relay, cs->id, st) < 0)
+			continue;
+		json_array_append_new(arr, json_pack("{s:i,s:s,s:s,s:o,s:o}", "index", i,
+						     "type", cs->type, "codec", cs->codec,
+						     "a", side_record(&st[0], cs, LEG_A),
+						     "b", side_record(&st[1], cs, LEG_B)));
+	}
+	return arr;
+}
+
 /* The relay saw no packet on a stream for the timeout: end the call. */
 void media_on_timeout(void *arg, uint64_t cookie)
 {

@@ -13,6 +13,7 @@
 #include <sofia-sip/tport_tag.h>
 
 #include "tsip_int.h"
+#include "ops/bus.h"
 #include "ops/log.h"
 
 #define TANDEM_ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, INFO"
@@ -252,6 +253,7 @@ static void new_invite(struct tsip *t, nua_handle_t *nh, const sip_t *sip)
 static void answer_options(struct tsip *t, nua_handle_t *nh, bool in_dialog)
 {
 	t->st.options++;
+	bus_sip(false, "OPTIONS", call_core_draining(t->core) && !in_dialog ? 503 : 200);
 	if (call_core_draining(t->core) && !in_dialog)
 		nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, NUTAG_WITH_THIS(t->nua), TAG_END());
 	else
@@ -323,6 +325,10 @@ static void on_event(nua_event_t ev, int status, char const *phrase, nua_t *nua,
 	int cs = -1;
 
 	(void)nua;
+	if (sip && sip->sip_request && ev != nua_i_state && ev != nua_i_active)
+		bus_sip(true, sip->sip_request->rq_method_name, 0);
+	else if (sip && sip->sip_status && sip->sip_cseq)
+		bus_sip(true, sip->sip_cseq->cs_method_name, sip->sip_status->st_status);
 	if (l == NULL) {
 		on_unbound(t, ev, status, nh, sip);
 		return;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tsip_int.h"
+#include "ops/bus.h"
 #include "ops/log.h"
 
 static struct tsip_leg *ctx(struct leg *l)
@@ -158,6 +159,7 @@ static int leg_place(struct leg *l, const struct leg_target *tg, const struct ca
 		return -ENOMEM;
 	}
 	leg_set_call_id(l, cid->i_id);
+	bus_sip(false, "INVITE", 0);
 	body = body_dup(m);
 	nua_invite(nh, NUTAG_URL(tg->ruri), SIPTAG_MAX_FORWARDS_STR(mf),
 		   TAG_IF(hdrs != NULL, SIPTAG_HEADER_STR(hdrs)), BODY_TAGS(m, body), TAG_END());
@@ -173,6 +175,7 @@ static int leg_send(struct leg *l, enum leg_req req, const struct call_msg *m)
 
 	if (x == NULL || x->nh == NULL)
 		return -ENOTCONN;
+	bus_sip(false, leg_req_name(req), 0);
 	body = body_dup(m);
 	switch (req) {
 	case LEG_REQ_INVITE:
@@ -217,6 +220,7 @@ static int leg_respond_op(struct leg *l, enum leg_req req, const struct call_msg
 	else
 		phrase = su_strdup(x->home, phrase);
 	snprintf(ra, sizeof(ra), "%d", m->retry_after);
+	bus_sip(false, leg_req_name(req), m->status);
 	if (req == LEG_REQ_INVITE && m->status >= 200 && m->status < 300)
 		se = l->session_expires;
 	body = body_dup(m);
