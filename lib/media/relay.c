@@ -188,6 +188,8 @@ int relay_new(const struct relay_opts *o, void *root, relay_timeout_fn on_timeou
 	uint32_t per;
 	int e;
 
+	if (tsrtp_init() < 0)
+		return -EIO;
 	r = calloc(1, sizeof(*r));
 	if (r == NULL)
 		return -ENOMEM;
@@ -238,10 +240,16 @@ struct relay *relay_free(struct relay *r)
 			pthread_join(w->thread, NULL);
 		}
 		for (uint32_t s = 0; w->slots && s < w->n_slots; s++)
-			for (int side = 0; side < 2; side++)
+			for (int side = 0; side < 2; side++) {
+				struct stream_side *sd = &w->slots[s].side[side];
 				for (int k = 0; k < 2; k++)
-					if (w->slots[s].used && w->slots[s].side[side].fd[k] >= 0)
-						close(w->slots[s].side[side].fd[k]);
+					if (w->slots[s].used && sd->fd[k] >= 0)
+						close(sd->fd[k]);
+				sd->rx = tsrtp_free(sd->rx);
+				sd->tx = tsrtp_free(sd->tx);
+				tsrtp_key_wipe(&sd->rx_key);
+				tsrtp_key_wipe(&sd->tx_key);
+			}
 		if (w->evt_reg > 0)
 			su_root_deregister(r->root, w->evt_reg);
 		if (w->epfd > 0)
@@ -315,10 +323,12 @@ int relay_pair_set(struct relay *r, struct relay_pair_id id, int side,
 	struct worker *w = worker_of(r, id);
 	struct relay_cmd c = { .type = RELAY_CMD_SET, .slot = id.slot, .gen = id.gen,
 			       .side = side, .ep = *ep, .timeout_s = timeout_s };
+	int e = w ? ring_push(w->cmd, &c) : -ENOENT;
 
-	if (w == NULL)
-		return -ENOENT;
-	return ring_push(w->cmd, &c);
+	/* the keys live on in the worker only */
+	tsrtp_key_wipe(&c.ep.rx);
+	tsrtp_key_wipe(&c.ep.tx);
+	return e;
 }
 
 void relay_pair_free(struct relay *r, struct relay_pair_id id)
@@ -367,6 +377,8 @@ int relay_pair_stats(struct relay *r, struct relay_pair_id id, struct relay_side
 			.dropped_source = LD(c->dropped_source),
 			.dropped_malformed = LD(c->dropped_malformed),
 			.dropped_no_dest = LD(c->dropped_no_dest),
+			.dropped_auth = LD(c->dropped_auth),
+			.dropped_replay = LD(c->dropped_replay),
 			.jitter_ms = (double)LD(c->jitter_us) / 1000.0,
 			.ssrc = (uint32_t)LD(c->ssrc),
 		};

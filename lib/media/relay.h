@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "tsrtp.h"
+
 struct relay;
 
 struct relay_pair_id {
@@ -38,6 +40,8 @@ struct relay_endpoint {
 	struct sockaddr_storage addr[2];	/* RELAY_RTP, RELAY_RTCP */
 	bool mux;				/* RTCP on the RTP port */
 	unsigned clock_rate;			/* for jitter; 0 = 8000 */
+	struct tsrtp_key rx;			/* the leg's SRTP key: unprotect what it sends */
+	struct tsrtp_key tx;			/* our key toward it: protect what we send */
 };
 
 /* What arrived from one leg, and what was sent to it. */
@@ -46,6 +50,7 @@ struct relay_side_stats {
 	uint64_t sent;				/* packets sent to this leg */
 	uint64_t lost, out_of_order;		/* RTP sequence analysis */
 	uint64_t dropped_source, dropped_malformed, dropped_no_dest;
+	uint64_t dropped_auth, dropped_replay;	/* SRTP checks failed */
 	double jitter_ms;			/* RFC 3550 interarrival jitter */
 	uint32_t ssrc;
 	char latched[64];			/* "addr:port" or "" */
@@ -61,7 +66,8 @@ struct relay *relay_free(struct relay *r);
  * port of each side (RTCP: +1). -EADDRINUSE when the port pool is empty. */
 int relay_pair_new(struct relay *r, uint64_t cookie, struct relay_pair_id *ret,
 		   uint16_t ret_port[2]);
-/* Set (or change, on a re-INVITE) where a side sends; a new address makes
+/* Set (or change, on a re-INVITE) where a side sends, and its SRTP keys (a
+ * changed key makes a new context; ep's keys are wiped on return); a new address makes
  * the side latch again. timeout_s: no packet from either side for that long
  * is a media timeout (0 = none). */
 int relay_pair_set(struct relay *r, struct relay_pair_id id, int side,

@@ -33,6 +33,7 @@ struct side_counters {
 	uint64_t packets, bytes, rtcp_packets, sent;
 	uint64_t lost, out_of_order;
 	uint64_t dropped_source, dropped_malformed, dropped_no_dest;
+	uint64_t dropped_auth, dropped_replay;
 	uint64_t jitter_us;
 	uint64_t ssrc;
 	uint64_t latched_seq;		/* bumped when latched changes */
@@ -48,6 +49,8 @@ struct stream_side {
 	bool configured;		/* an SDP address has been set */
 	bool mux;
 	unsigned clock_rate;
+	struct tsrtp_key rx_key, tx_key;	/* wiped when the stream closes */
+	struct tsrtp *rx, *tx;			/* NULL: plain RTP on this leg */
 	struct rtpstat rs;
 	struct side_counters c;
 };

@@ -29,7 +29,7 @@ struct pkt {
 	uint8_t side, kind;
 	struct sockaddr_storage src;
 	uint16_t len;
-	uint8_t buf[PKT_MAX];
+	uint8_t buf[PKT_MAX + TSRTP_TRAILER_MAX];	/* room for protect() */
 };
 
 struct out {
@@ -99,13 +99,19 @@ static void close_stream(struct worker *w, uint32_t slot)
 	struct stream *s = &w->slots[slot];
 	struct relay_evt e = { .type = RELAY_EVT_FREED, .slot = slot, .gen = s->gen };
 
-	for (int side = 0; side < 2; side++)
+	for (int side = 0; side < 2; side++) {
+		struct stream_side *sd = &s->side[side];
 		for (int k = 0; k < 2; k++)
-			if (s->side[side].fd[k] >= 0) {
-				epoll_ctl(w->epfd, EPOLL_CTL_DEL, s->side[side].fd[k], NULL);
-				close(s->side[side].fd[k]);
-				s->side[side].fd[k] = -1;
+			if (sd->fd[k] >= 0) {
+				epoll_ctl(w->epfd, EPOLL_CTL_DEL, sd->fd[k], NULL);
+				close(sd->fd[k]);
+				sd->fd[k] = -1;
 			}
+		sd->rx = tsrtp_free(sd->rx);
+		sd->tx = tsrtp_free(sd->tx);
+		tsrtp_key_wipe(&sd->rx_key);
+		tsrtp_key_wipe(&sd->tx_key);
+	}
 	s->used = false;
 	ring_push(w->evt, &e);
 }
@@ -132,6 +138,20 @@ static void do_add(struct worker *w, const struct relay_cmd *c)
 		}
 }
 
+/* A new key (or none) for one direction of a side: a new context. */
+static void set_key(struct tsrtp **ctx, struct tsrtp_key *cur, const struct tsrtp_key *k,
+		    bool inbound)
+{
+	if (*ctx && tsrtp_key_equal(cur, k))
+		return;
+	*ctx = tsrtp_free(*ctx);
+	tsrtp_key_wipe(cur);
+	if (k->suite == TSRTP_NONE)
+		return;
+	if (tsrtp_new(k, inbound, ctx) == 0)
+		*cur = *k;
+}
+
 static void do_set(struct worker *w, const struct relay_cmd *c)
 {
 	struct stream *s = &w->slots[c->slot];
@@ -149,6 +169,8 @@ static void do_set(struct worker *w, const struct relay_cmd *c)
 			sd->latched[k] = false;
 		}
 	}
+	set_key(&sd->rx, &sd->rx_key, &c->ep.rx, true);
+	set_key(&sd->tx, &sd->tx_key, &c->ep.tx, false);
 	sd->configured = true;
 	sd->sdp_addr = c->ep.addr[RELAY_RTP];
 	sd->mux = c->ep.mux;
@@ -178,6 +200,8 @@ static bool run_commands(struct worker *w)
 		case RELAY_CMD_QUIT:
 			return false;
 		}
+		tsrtp_key_wipe(&c.ep.rx);
+		tsrtp_key_wipe(&c.ep.tx);
 	}
 	return true;
 }
@@ -188,7 +212,9 @@ static void check_timeouts(struct worker *w, uint64_t now)
 		struct stream *s = &w->slots[i];
 		if (!s->used || s->timeout_s == 0 || s->timed_out)
 			continue;
-		if (now - s->last_rx_ms >= (uint64_t)s->timeout_s * 1000) {
+		/* a command after this pass's clock reading may have set
+		 * last_rx_ms later than now: not a timeout (and no wrap) */
+		if (s->last_rx_ms < now && now - s->last_rx_ms >= (uint64_t)s->timeout_s * 1000) {
 			struct relay_evt e = { .type = RELAY_EVT_TIMEOUT, .slot = i, .gen = s->gen,
 					       .cookie = s->cookie };
 			s->timed_out = true;
@@ -234,6 +260,19 @@ static void handle(struct wstate *ws, struct pkt *p, uint64_t t_us)
 	}
 	if (kind == RELAY_RTP && looks_rtcp(p->buf))
 		kind = RELAY_RTCP;	/* rtcp-mux (or a stray RTCP) on the RTP port */
+	if (in->rx) {
+		/* only authentic packets count, latch or cross */
+		size_t n = p->len;
+		int r = tsrtp_unprotect(in->rx, p->buf, &n, kind == RELAY_RTCP);
+		if (r < 0) {
+			if (r == -EALREADY)
+				ST_ADD(in->c.dropped_replay, 1);
+			else
+				ST_ADD(in->c.dropped_auth, 1);
+			return;
+		}
+		p->len = (uint16_t)n;
+	}
 	/* latching: where this leg's packets really come from */
 	if (!in->latched[p->kind]) {
 		if (w->relay->o.latch == RELAY_LATCH_STRICT && in->have_dst[RELAY_RTP] &&
@@ -264,6 +303,12 @@ static void handle(struct wstate *ws, struct pkt *p, uint64_t t_us)
 	if (!out->have_dst[okind]) {
 		ST_ADD(in->c.dropped_no_dest, 1);
 		return;
+	}
+	if (out->tx) {
+		size_t n = p->len;
+		if (tsrtp_protect(out->tx, p->buf, &n, kind == RELAY_RTCP) < 0)
+			return;
+		p->len = (uint16_t)n;
 	}
 	o = &ws->out[ws->n_out++];
 	o->fd = out->fd[okind];
@@ -310,7 +355,7 @@ static unsigned read_socket(struct wstate *ws, unsigned used, uint64_t data, uin
 		return 0;
 	for (unsigned i = 0; i < room; i++) {
 		struct pkt *p = &ws->pkts[used + i];
-		ws->riov[i] = (struct iovec){ p->buf, sizeof(p->buf) };
+		ws->riov[i] = (struct iovec){ p->buf, PKT_MAX };
 		ws->rmsg[i].msg_hdr = (struct msghdr){ .msg_name = &p->src,
 						       .msg_namelen = sizeof(p->src),
 						       .msg_iov = &ws->riov[i], .msg_iovlen = 1 };

@@ -1,0 +1,7 @@
+# 090-info: INFO with a DTMF body both ways in an answered call.
+uas_start callee uas.xml 20 -m 1
+uac_start caller uac.xml 20 -m 1 -s bob
+expect_sipp caller 0
+expect_sipp callee 0
+wait_active 0
+expect_stat .calls.answered 1
