@@ -58,9 +58,9 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libtandem.a config.mk
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libtandem.a $(ALL_LDFLAGS) $(DEP_LIBS) $(CHECK_LIBS)
 
-$(BUILD)/tests/tools/%: tests/tools/%.c config.mk
+$(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libtandem.a config.mk
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libtandem.a $(ALL_LDFLAGS) $(DEP_LIBS)
 
 tools: $(TOOLS)
 

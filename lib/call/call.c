@@ -214,6 +214,7 @@ int call_core_streams(struct call_core *core, uint64_t id, struct call_stream_in
 			si->port[s] = cs->port[s];
 			si->mux[s] = cs->mux[s];
 			si->dir[s] = tsdp_dir_name(cs->dir[s]);
+			si->srtp[s] = cs->srtp[s] ? tsrtp_suite_name(cs->tx[s].suite) : NULL;
 		}
 		if (relay_pair_stats(core->relay, cs->id, si->st) < 0)
 			continue;

@@ -144,6 +144,7 @@ struct call_stream_info {
 	uint16_t port[_LEG_SIDE_MAX];		/* relay port facing each leg */
 	bool mux[_LEG_SIDE_MAX];
 	const char *dir[_LEG_SIDE_MAX];
+	const char *srtp[_LEG_SIDE_MAX];		/* SRTP suite with the leg, or NULL */
 	struct relay_side_stats st[_LEG_SIDE_MAX];	/* what came from each leg */
 };
 

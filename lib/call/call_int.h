@@ -39,6 +39,14 @@ struct call_stream {
 	bool mux[_LEG_SIDE_MAX];	/* rtcp-mux on that leg */
 	enum tsdp_dir dir[_LEG_SIDE_MAX];	/* what each leg said last */
 	char type[16], codec[32];
+	/* SDES SRTP per leg (wiped in media_release) */
+	bool srtp[_LEG_SIDE_MAX];		/* the leg runs SRTP with the relay */
+	bool savp_offer[_LEG_SIDE_MAX];		/* the leg offered RTP/SAVP */
+	unsigned tag[_LEG_SIDE_MAX];		/* crypto tag in use with the leg */
+	struct tsrtp_key rx[_LEG_SIDE_MAX];	/* the leg's key */
+	struct tsrtp_key tx[_LEG_SIDE_MAX];	/* ours toward the leg */
+	unsigned n_offered[_LEG_SIDE_MAX];	/* keys we offered to the leg, by tag 1..n */
+	struct tsrtp_key offered[_LEG_SIDE_MAX][CONF_MAX_SUITES];
 };
 
 struct call {

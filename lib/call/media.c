@@ -12,6 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sofia-sip/base64.h>
+
 #include "call_int.h"
 #include "ops/log.h"
 
@@ -44,11 +46,174 @@ static bool on_hold(const struct call_stream *cs)
 	return cs->dir[LEG_A] != TSDP_SENDRECV || cs->dir[LEG_B] != TSDP_SENDRECV;
 }
 
+#define CRYPTO_LINES_MAX 1024
+
+static enum conf_sec sec_of(const struct call *c, enum leg_side side)
+{
+	return side == LEG_A ? c->route->sec_caller : c->route->sec_callee;
+}
+
+static bool suite_allowed(const struct call *c, enum tsrtp_suite su)
+{
+	for (int i = 0; i < CONF_MAX_SUITES && c->route->suites[i]; i++)
+		if (c->route->suites[i] == (int)su)
+			return true;
+	return false;
+}
+
+/* The key of an a=crypto line we can use, or a negative errno. */
+static int crypto_key(const struct call *c, const struct tsdp_crypto *cr, struct tsrtp_key *ret)
+{
+	char buf[96];
+	enum tsrtp_suite su;
+	isize_t n;
+
+	if (cr->mki || cr->multi || cr->params)
+		return -EOPNOTSUPP;	/* RFC 4568 features we do not do */
+	su = tsrtp_suite_from_name(cr->suite);
+	if (su == TSRTP_NONE || !suite_allowed(c, su))
+		return -EOPNOTSUPP;
+	n = base64_d(buf, sizeof(buf), cr->key);
+	/* phones pad or do not pad; a key of another length is no key */
+	if (n < 0 || (size_t)n != tsrtp_key_len(su)) {
+		explicit_bzero(buf, sizeof(buf));
+		return -EINVAL;
+	}
+	ret->suite = su;
+	ret->len = (uint8_t)n;
+	memcpy(ret->key, buf, (size_t)n);
+	explicit_bzero(buf, sizeof(buf));
+	return 0;
+}
+
+static int crypto_line(char *buf, size_t len, unsigned tag, const struct tsrtp_key *k)
+{
+	char b64[BASE64_SIZE(TSRTP_KEY_MAX) + 4];
+	int n;
+
+	base64_e(b64, sizeof(b64), (void *)k->key, k->len);
+	n = snprintf(buf, len, "a=crypto:%u %s inline:%s\r\n", tag, tsrtp_suite_name(k->suite), b64);
+	explicit_bzero(b64, sizeof(b64));
+	return n > 0 && (size_t)n < len ? n : -ENOSPC;
+}
+
+/* The offering leg `from`: which of its a=crypto lines we take (first
+ * acceptable, RFC 4568 6.1), its key, and a fresh key of ours for it. */
+static int offer_from(struct call *c, struct call_stream *cs, enum leg_side from,
+		      const struct tsdp_media *m)
+{
+	enum conf_sec sec = sec_of(c, from);
+	struct tsrtp_key k;
+
+	cs->savp_offer[from] = m->savp;
+	if (sec != CONF_SEC_RTP) {
+		for (unsigned i = 0; i < m->n_crypto; i++) {
+			if (crypto_key(c, &m->crypto[i], &k) < 0)
+				continue;
+			if (!cs->srtp[from] || cs->tx[from].suite != k.suite) {
+				tsrtp_key_wipe(&cs->tx[from]);
+				if (tsrtp_key_random(k.suite, &cs->tx[from]) < 0) {
+					tsrtp_key_wipe(&k);
+					return -EIO;
+				}
+			}
+			cs->srtp[from] = true;
+			cs->tag[from] = m->crypto[i].tag;
+			cs->rx[from] = k;
+			tsrtp_key_wipe(&k);
+			return 0;
+		}
+	}
+	/* no SRTP with this leg */
+	if (sec == CONF_SEC_SRTP || m->savp) {
+		call_log(c, LOG_LVL_NOTICE, "leg %c offers %s without crypto we accept",
+			 from == LEG_A ? 'A' : 'B', m->proto);
+		return -EPROTONOSUPPORT;
+	}
+	cs->srtp[from] = false;
+	tsrtp_key_wipe(&cs->rx[from]);
+	tsrtp_key_wipe(&cs->tx[from]);
+	return 0;
+}
+
+/* What we offer leg `to`: plain, or our keys, one a=crypto line per suite. */
+static int offer_to(struct call *c, struct call_stream *cs, enum leg_side to,
+		    struct tsdp_media_rw *mr, char *lines, size_t len)
+{
+	enum conf_sec sec = sec_of(c, to);
+	size_t used = 0;
+
+	mr->crypto_set = true;
+	mr->crypto = lines;
+	lines[0] = '\0';
+	mr->proto = sec == CONF_SEC_SRTP ? "RTP/SAVP" : "RTP/AVP";
+	if (sec == CONF_SEC_RTP)
+		return 0;
+	if (cs->n_offered[to] == 0)
+		for (int i = 0; i < CONF_MAX_SUITES && c->route->suites[i]; i++) {
+			if (tsrtp_key_random((enum tsrtp_suite)c->route->suites[i],
+					     &cs->offered[to][i]) < 0)
+				return -EIO;
+			cs->n_offered[to]++;
+		}
+	for (unsigned i = 0; i < cs->n_offered[to]; i++) {
+		int n = crypto_line(lines + used, len - used, i + 1, &cs->offered[to][i]);
+		if (n < 0)
+			return n;
+		used += (size_t)n;
+	}
+	return 0;
+}
+
+/* The answering leg `from`: the a=crypto line it took from our offer. */
+static int answer_from(struct call *c, struct call_stream *cs, enum leg_side from,
+		       const struct tsdp_media *m)
+{
+	struct tsrtp_key k;
+
+	for (unsigned i = 0; cs->n_offered[from] && i < m->n_crypto; i++) {
+		const struct tsdp_crypto *cr = &m->crypto[i];
+		if (cr->tag < 1 || cr->tag > cs->n_offered[from] ||
+		    tsrtp_suite_from_name(cr->suite) != cs->offered[from][cr->tag - 1].suite ||
+		    crypto_key(c, cr, &k) < 0)
+			continue;
+		cs->srtp[from] = true;
+		cs->tag[from] = cr->tag;
+		cs->rx[from] = k;
+		cs->tx[from] = cs->offered[from][cr->tag - 1];
+		tsrtp_key_wipe(&k);
+		return 0;
+	}
+	if (sec_of(c, from) == CONF_SEC_SRTP) {
+		call_log(c, LOG_LVL_NOTICE, "leg %c answers without the SRTP it must use",
+			 from == LEG_A ? 'A' : 'B');
+		return -EPROTONOSUPPORT;
+	}
+	cs->srtp[from] = false;
+	tsrtp_key_wipe(&cs->rx[from]);
+	tsrtp_key_wipe(&cs->tx[from]);
+	return 0;
+}
+
+/* What we answer leg `to` (the offerer): our key for the tag it chose. */
+static int answer_to(struct call_stream *cs, enum leg_side to, struct tsdp_media_rw *mr,
+		     char *lines, size_t len)
+{
+	mr->crypto_set = true;
+	mr->crypto = lines;
+	mr->proto = cs->savp_offer[to] ? "RTP/SAVP" : "RTP/AVP";
+	lines[0] = '\0';
+	if (!cs->srtp[to])
+		return 0;
+	return crypto_line(lines, len, cs->tag[to], &cs->tx[to]) < 0 ? -ENOSPC : 0;
+}
+
 /* Tell the relay where leg `side` receives this stream. */
 static int set_side(struct call *c, struct call_stream *cs, enum leg_side side,
 		    const struct tsdp_media *m)
 {
 	struct relay_endpoint ep = { .mux = m->rtcp_mux, .clock_rate = m->clock_rate };
+	int r;
 	unsigned timeout = (unsigned)(on_hold(cs) ? c->conf->media_hold_timeout :
 					   c->conf->media_timeout);
 
@@ -59,7 +224,14 @@ static int set_side(struct call *c, struct call_stream *cs, enum leg_side side,
 		ep.addr[1] = ep.addr[0];
 	else if (to_sockaddr(m->rtcp_addr, m->rtcp_port, &ep.addr[1]) < 0)
 		memset(&ep.addr[1], 0, sizeof(ep.addr[1]));
-	return relay_pair_set(c->core->relay, cs->id, side, &ep, timeout);
+	if (cs->srtp[side]) {
+		ep.rx = cs->rx[side];
+		ep.tx = cs->tx[side];
+	}
+	r = relay_pair_set(c->core->relay, cs->id, side, &ep, timeout);
+	tsrtp_key_wipe(&ep.rx);
+	tsrtp_key_wipe(&ep.tx);
+	return r;
 }
 
 int media_cross(struct call *c, enum leg_side from, bool offer, const struct call_msg *in,
@@ -67,6 +239,8 @@ int media_cross(struct call *c, enum leg_side from, bool offer, const struct cal
 {
 	enum leg_side to = from == LEG_A ? LEG_B : LEG_A;
 	struct tsdp_rewrite rw = { .addr = c->conf->media_advertise };
+	static char lines[TSDP_MAX_MEDIA][CRYPTO_LINES_MAX];
+	bool pass_crypto = c->route->sec_caller == CONF_SEC_PASSTHROUGH;
 	struct tsdp s;
 	int r;
 
@@ -86,6 +260,9 @@ int media_cross(struct call *c, enum leg_side from, bool offer, const struct cal
 
 		if (m->port == 0 || (!offer && !cs->active)) {
 			rw.m[i].port = 0;	/* rejected, or never offered */
+			/* a disabled stream's keys stay on their leg too */
+			rw.m[i].crypto_set = !pass_crypto;
+			rw.m[i].crypto = "";
 			cs->dir[from] = m->dir;
 			continue;
 		}
@@ -106,18 +283,26 @@ int media_cross(struct call *c, enum leg_side from, bool offer, const struct cal
 			cs->mux[from] = m->rtcp_mux;	/* answered as offered */
 		else
 			cs->mux[from] = m->rtcp_mux && cs->mux[to];
+		if (!pass_crypto) {
+			r = offer ? offer_from(c, cs, from, m) : answer_from(c, cs, from, m);
+			if (r == 0)
+				r = offer ? offer_to(c, cs, to, &rw.m[i], lines[i], sizeof(lines[i])) :
+					    answer_to(cs, to, &rw.m[i], lines[i], sizeof(lines[i]));
+			if (r < 0)
+				return r == -EPROTONOSUPPORT ? -EBADMSG : r;
+		}
 		snprintf(cs->codec, sizeof(cs->codec), "%s", m->codec);
 		snprintf(cs->type, sizeof(cs->type), "%s", m->type);
 		set_side(c, cs, from, m);
-		rw.m[i] = (struct tsdp_media_rw){
-			.port = cs->port[to],
-			.rtcp_port = (uint16_t)(cs->port[to] + 1),
-			/* offer toward the peer what the offerer offered; answer
-			 * the peer as it offered */
-			.mux = offer ? m->rtcp_mux : cs->mux[to],
-		};
+		/* offer toward the peer what the offerer offered; answer the
+		 * peer as it offered */
+		rw.m[i].port = cs->port[to];
+		rw.m[i].rtcp_port = (uint16_t)(cs->port[to] + 1);
+		rw.m[i].mux = offer ? m->rtcp_mux : cs->mux[to];
 	}
 	r = tsdp_rewrite(in->body, in->body_len, &rw, buf, len);
+	for (unsigned i = 0; i < s.n_media; i++)
+		explicit_bzero(lines[i], sizeof(lines[i]));
 	if (r < 0)
 		return r == -ENOSPC ? -EMSGSIZE : -EBADMSG;
 	out->body = buf;
@@ -127,11 +312,19 @@ int media_cross(struct call *c, enum leg_side from, bool offer, const struct cal
 
 void media_release(struct call *c)
 {
-	for (unsigned i = 0; i < c->n_streams; i++)
-		if (c->streams[i].active) {
-			relay_pair_free(c->core->relay, c->streams[i].id);
-			c->streams[i].active = false;
+	for (unsigned i = 0; i < c->n_streams; i++) {
+		struct call_stream *cs = &c->streams[i];
+		if (cs->active) {
+			relay_pair_free(c->core->relay, cs->id);
+			cs->active = false;
 		}
+		for (int s = 0; s < _LEG_SIDE_MAX; s++) {
+			tsrtp_key_wipe(&cs->rx[s]);
+			tsrtp_key_wipe(&cs->tx[s]);
+			for (unsigned k = 0; k < cs->n_offered[s]; k++)
+				tsrtp_key_wipe(&cs->offered[s][k]);
+		}
+	}
 }
 
 void media_log_stats(struct call *c)
@@ -156,7 +349,7 @@ void media_log_stats(struct call *c)
 static json_t *side_record(const struct relay_side_stats *st, const struct call_stream *cs,
 			   enum leg_side side)
 {
-	return json_pack("{s:i,s:b,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I,s:I,s:n}",
+	return json_pack("{s:i,s:b,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I,s:I,s:I,s:I,s:s?}",
 			 "relay_port", cs->port[side], "rtcp_mux", cs->mux[side],
 			 "direction", tsdp_dir_name(cs->dir[side]), "latched", st->latched,
 			 "packets", (json_int_t)st->packets, "bytes", (json_int_t)st->bytes,
@@ -165,7 +358,9 @@ static json_t *side_record(const struct relay_side_stats *st, const struct call_
 			 "jitter_ms", st->jitter_ms,
 			 "dropped_source", (json_int_t)st->dropped_source,
 			 "dropped_malformed", (json_int_t)st->dropped_malformed,
-			 "srtp");
+			 "dropped_auth", (json_int_t)st->dropped_auth,
+			 "dropped_replay", (json_int_t)st->dropped_replay,
+			 "srtp", cs->srtp[side] ? tsrtp_suite_name(cs->tx[side].suite) : NULL);
 }
 
 /* The call's streams for its record: per leg, what the relay received from

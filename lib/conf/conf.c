@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "conf_int.h"
+#include "media/tsrtp.h"
 
 static void conf_free(struct conf *c);
 
@@ -130,6 +131,34 @@ bool conf_cidr_contains(const struct conf_cidr *c, const struct sockaddr *sa)
 	if (rest == 0)
 		return true;
 	return ((a[full] ^ c->addr[full]) & (uint8_t)(0xff << (8 - rest))) == 0;
+}
+
+/* A list of SRTP suite names -> suite numbers (0-terminated). */
+int conf_parse_suites(struct conf_load_ctx *ctx, const config_setting_t *s, int *out)
+{
+	int t = config_setting_type(s), n = config_setting_length(s);
+
+	if ((t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST) || n == 0 || n > CONF_MAX_SUITES) {
+		conf_set_error(ctx->err, s, ctx->path,
+			       "'%s' must be a list of 1 to %d SRTP suite names",
+			       config_setting_name(s), CONF_MAX_SUITES);
+		return -EINVAL;
+	}
+	memset(out, 0, sizeof(int) * CONF_MAX_SUITES);
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		const char *name = config_setting_get_string(e);
+		enum tsrtp_suite su = name ? tsrtp_suite_from_name(name) : TSRTP_NONE;
+		if (su == TSRTP_NONE) {
+			conf_set_error(ctx->err, e, ctx->path,
+				       "unknown SRTP suite \"%s\" (AES_CM_128_HMAC_SHA1_80, "
+				       "AES_CM_128_HMAC_SHA1_32, AES_256_CM_HMAC_SHA1_80, "
+				       "AEAD_AES_128_GCM, ...)", name ? name : "?");
+			return -EINVAL;
+		}
+		out[i] = (int)su;
+	}
+	return 0;
 }
 
 /* ---- generic table walker ---- */
@@ -429,7 +458,13 @@ static int fn_media_advertise(struct conf_load_ctx *ctx, const config_setting_t 
 	return parse_ip(ctx, s, &((struct conf *)obj)->media_advertise);
 }
 
+static int fn_media_suites(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	return conf_parse_suites(ctx, s, ((struct conf *)obj)->srtp_suites);
+}
+
 static const struct conf_key media_keys[] = {
+	{ "srtp_suites", CONF_FUNC, 0, 0, 0, fn_media_suites },
 	{ "address", CONF_FUNC, 0, 0, 0, fn_media_address },
 	{ "advertise", CONF_FUNC, 0, 0, 0, fn_media_advertise },
 	{ "port_min", CONF_INT, offsetof(struct conf, media_port_min), 1024, 65534 },
@@ -505,6 +540,8 @@ static void set_defaults(struct conf *c)
 	c->media_port_min = 20000;
 	c->media_port_max = 29999;
 	c->media_timeout = 60;
+	c->srtp_suites[0] = TSRTP_AES_CM_128_HMAC_SHA1_80;
+	c->srtp_suites[1] = TSRTP_AES_CM_128_HMAC_SHA1_32;
 	c->media_hold_timeout = 3600;
 }
 

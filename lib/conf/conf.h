@@ -60,6 +60,16 @@ struct conf_match {
 #define CONF_FAILOVER_MIN 300
 #define CONF_FAILOVER_MAX 699
 
+/* Media security of one leg (issue: SRTP). */
+enum conf_sec {
+	CONF_SEC_RTP,		/* plain RTP only */
+	CONF_SEC_SRTP,		/* SDES SRTP required: no acceptable crypto, 488 */
+	CONF_SEC_OPTIONAL,	/* SRTP when the peer offers or accepts it */
+	CONF_SEC_PASSTHROUGH,	/* a=crypto crosses untouched, packets too */
+};
+
+#define CONF_MAX_SUITES 8
+
 struct conf_route {
 	char *name;
 	int line;
@@ -81,6 +91,9 @@ struct conf_route {
 	int session_expires;		/* RFC 4028, 0 = off */
 	int se_line;			/* where the route set it, for errors */
 	bool media_passthrough;		/* SDP crosses untouched, no relay */
+	enum conf_sec sec_caller, sec_callee;	/* leg A, leg B */
+	int suites[CONF_MAX_SUITES];	/* tsrtp suites to offer, in order; 0 ends */
+	bool suites_set;		/* else the media section's list */
 };
 
 struct conf {
@@ -102,6 +115,7 @@ struct conf {
 	int media_timeout;		/* s without RTP/RTCP from both legs; 0 = off */
 	int media_hold_timeout;		/* the same while a leg holds */
 	int media_latch;		/* 0 first source, 1 strict (SDP address) */
+	int srtp_suites[CONF_MAX_SUITES];	/* default suites to offer; 0 ends */
 
 	/* control */
 	char *ctl_socket;

@@ -37,6 +37,7 @@ int conf_strdup_to(struct conf_load_ctx *ctx, const config_setting_t *s, char **
 int conf_apply_keys(struct conf_load_ctx *ctx, const config_setting_t *group,
 		    const struct conf_key *keys, void *obj, const char *where);
 
+int conf_parse_suites(struct conf_load_ctx *ctx, const config_setting_t *s, int *out);
 int conf_parse_routes(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
 int conf_finish_routes(struct conf_load_ctx *ctx, struct conf *c);
 void conf_route_clear(struct conf_route *r);

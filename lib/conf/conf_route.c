@@ -411,7 +411,67 @@ static int fn_route_se(struct conf_load_ctx *ctx, const config_setting_t *s, voi
 	return 0;
 }
 
+static int parse_sec(struct conf_load_ctx *ctx, const config_setting_t *s, enum conf_sec *out)
+{
+	static const char *const names[] = {
+		[CONF_SEC_RTP] = "rtp", [CONF_SEC_SRTP] = "srtp",
+		[CONF_SEC_OPTIONAL] = "srtp-optional", [CONF_SEC_PASSTHROUGH] = "passthrough",
+	};
+	const char *v;
+
+	if (conf_want_type(ctx, s, CONFIG_TYPE_STRING) < 0)
+		return -EINVAL;
+	v = config_setting_get_string(s);
+	for (int i = 0; i < 4; i++)
+		if (strcmp(v, names[i]) == 0) {
+			*out = (enum conf_sec)i;
+			return 0;
+		}
+	conf_set_error(ctx->err, s, ctx->path,
+		       "'%s' must be \"rtp\", \"srtp\", \"srtp-optional\" or \"passthrough\", not \"%s\"",
+		       config_setting_name(s), v);
+	return -EINVAL;
+}
+
+static int fn_sec_caller(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	return parse_sec(ctx, s, &((struct conf_route *)obj)->sec_caller);
+}
+
+static int fn_sec_callee(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	return parse_sec(ctx, s, &((struct conf_route *)obj)->sec_callee);
+}
+
+static int fn_sec_suites(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	struct conf_route *r = obj;
+
+	r->suites_set = true;
+	return conf_parse_suites(ctx, s, r->suites);
+}
+
+static int fn_security(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	static const struct conf_key keys[] = {
+		{ "caller", CONF_FUNC, 0, 0, 0, fn_sec_caller },
+		{ "callee", CONF_FUNC, 0, 0, 0, fn_sec_callee },
+		{ "suites", CONF_FUNC, 0, 0, 0, fn_sec_suites },
+		{ NULL },
+	};
+	struct conf_route *r = obj;
+	int ret = conf_apply_keys(ctx, s, keys, r, "'security'");
+
+	if (ret == 0 && (r->sec_caller == CONF_SEC_PASSTHROUGH) != (r->sec_callee == CONF_SEC_PASSTHROUGH)) {
+		conf_set_error(ctx->err, s, ctx->path,
+			       "'passthrough' keeps the endpoints' own keys: set it for both caller and callee");
+		return -EINVAL;
+	}
+	return ret;
+}
+
 static const struct conf_key route_keys[] = {
+	{ "security", CONF_FUNC, 0, 0, 0, fn_security },
 	{ "media", CONF_FUNC, 0, 0, 0, fn_route_media },
 	{ "name", CONF_STR, offsetof(struct conf_route, name), 1, 0 },
 	{ "match", CONF_FUNC, 0, 0, 0, fn_match },
@@ -434,6 +494,9 @@ static int parse_route(struct conf_load_ctx *ctx, const config_setting_t *s, str
 	int ret;
 
 	r->line = (int)config_setting_source_line(s);
+	/* a caller's SRTP is terminated; targets get plain RTP unless asked */
+	r->sec_caller = CONF_SEC_OPTIONAL;
+	r->sec_callee = CONF_SEC_RTP;
 	r->no_answer_timeout = ROUTE_UNSET;
 	r->connect_timeout = ROUTE_UNSET;
 	r->session_expires = ROUTE_UNSET;
@@ -514,6 +577,8 @@ int conf_finish_routes(struct conf_load_ctx *ctx, struct conf *c)
 			r->connect_timeout = c->connect_timeout;
 		if (r->session_expires == ROUTE_UNSET)
 			r->session_expires = c->session_expires;
+		if (!r->suites_set)
+			memcpy(r->suites, c->srtp_suites, sizeof(r->suites));
 	}
 	return 0;
 }

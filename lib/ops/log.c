@@ -70,6 +70,39 @@ static bool auth_header(const char *p, size_t n, size_t *keep)
 	return false;
 }
 
+/* Copy n octets, or what fits. */
+static void out_put(char *dst, size_t len, size_t *o, const char *s, size_t n)
+{
+	if (n > len - 1 - *o)
+		n = len - 1 - *o;
+	memcpy(dst + *o, s, n);
+	*o += n;
+}
+
+/* Copy one line, with every "inline:" key (SDES, RFC 4568) replaced. */
+static void put_line_keys(char *dst, size_t len, size_t *o, const char *p, size_t n)
+{
+	const char *e = p + n;
+
+	while (p < e) {
+		const char *k = NULL;
+		for (const char *q = p; q + 7 <= e; q++)
+			if (strncasecmp(q, "inline:", 7) == 0) {
+				k = q;
+				break;
+			}
+		if (k == NULL) {
+			out_put(dst, len, o, p, (size_t)(e - p));
+			return;
+		}
+		out_put(dst, len, o, p, (size_t)(k + 7 - p));
+		out_put(dst, len, o, "[redacted]", 10);
+		p = k + 7;
+		while (p < e && *p != ' ' && *p != '\t' && *p != ';')
+			p++;
+	}
+}
+
 void redact_sip(const char *src, char *dst, size_t len)
 {
 	size_t o = 0;
@@ -78,34 +111,26 @@ void redact_sip(const char *src, char *dst, size_t len)
 	if (len == 0)
 		return;
 	while (*p && o + 1 < len) {
-		size_t n = line_len(p);
-		size_t keep = n;
-		const char *tail = NULL;
+		size_t n = line_len(p), lead = 0, keep;
 
-		if (n > 9 && strncasecmp(p, "a=crypto:", 9) == 0) {
-			/* a=crypto:<tag> <suite> inline:<key>... : keep tag and suite */
-			const char *k = p + 9;
+		while (lead < n && (p[lead] == ' ' || p[lead] == '\t'))
+			lead++;	/* traces indent the lines of a message */
+		if (n - lead > 9 && strncasecmp(p + lead, "a=crypto:", 9) == 0) {
+			/* a=crypto:<tag> <suite> <key params...>: keep tag and suite */
+			const char *k = p + lead + 9;
 			int spaces = 0;
 			while (k < p + n && spaces < 2) {
 				if (*k == ' ')
 					spaces++;
 				k++;
 			}
-			keep = (size_t)(k - p);
-			tail = "[redacted]";
-		} else if (auth_header(p, n, &keep)) {
-			tail = " [redacted]";
-		}
-		if (keep > len - 1 - o)
-			keep = len - 1 - o;
-		memcpy(dst + o, p, keep);
-		o += keep;
-		if (tail) {
-			size_t t = strlen(tail);
-			if (t > len - 1 - o)
-				t = len - 1 - o;
-			memcpy(dst + o, tail, t);
-			o += t;
+			out_put(dst, len, &o, p, (size_t)(k - p));
+			out_put(dst, len, &o, "[redacted]", 10);
+		} else if (auth_header(p + lead, n - lead, &keep)) {
+			out_put(dst, len, &o, p, lead + keep);
+			out_put(dst, len, &o, " [redacted]", 11);
+		} else {
+			put_line_keys(dst, len, &o, p, n);
 		}
 		p += n;
 		/* the line end itself */

@@ -108,6 +108,42 @@ static int parse_dir(const char *a)
 	return -1;
 }
 
+/* a=crypto:<tag> <suite> inline:<key>[|lifetime][|MKI:len][;inline:...] [params] */
+static void parse_crypto(const char *a, struct tsdp_media *m)
+{
+	struct tsdp_crypto *c;
+	const char *p, *k, *end;
+	char keyparam[200];
+	int n = 0;
+
+	if (m->n_crypto == TSDP_MAX_CRYPTO)
+		return;
+	c = &m->crypto[m->n_crypto];
+	memset(c, 0, sizeof(*c));
+	if (sscanf(a, "%u %39s %199s%n", &c->tag, c->suite, keyparam, &n) != 3)
+		return;
+	if (strncasecmp(keyparam, "inline:", 7) != 0)
+		return;
+	k = keyparam + 7;
+	end = k + strcspn(k, "|;");
+	if ((size_t)(end - k) >= sizeof(c->key) || end == k)
+		return;
+	memcpy(c->key, k, (size_t)(end - k));
+	c->key[end - k] = '\0';
+	/* lifetime and MKI: |2^31 |1:4 (the MKI has a colon) */
+	for (p = end; *p == '|'; ) {
+		const char *q = p + 1, *e = q + strcspn(q, "|;");
+		if (memchr(q, ':', (size_t)(e - q)))
+			c->mki = true;
+		p = e;
+	}
+	c->multi = strchr(keyparam, ';') != NULL;
+	for (p = a + n; *p == ' ' || *p == '\t'; p++)
+		;
+	c->params = *p != '\0';
+	m->n_crypto++;
+}
+
 static void parse_a(const char *a, struct tsdp_media *m)
 {
 	int pt;
@@ -116,6 +152,8 @@ static void parse_a(const char *a, struct tsdp_media *m)
 
 	if (strcasecmp(a, "rtcp-mux") == 0)
 		m->rtcp_mux = true;
+	else if (strncasecmp(a, "crypto:", 7) == 0)
+		parse_crypto(a + 7, m);
 	else if (strncasecmp(a, "rtcp:", 5) == 0) {
 		long p = strtol(a + 5, NULL, 10);
 		const char *sp = strchr(a + 5, ' ');
@@ -200,6 +238,7 @@ int tsdp_parse(const char *body, size_t len, struct tsdp *ret)
 			memcpy(m->rtcp_addr, m->addr, sizeof(m->rtcp_addr));
 		if (m->clock_rate == 0)
 			m->clock_rate = 8000;
+		m->savp = strncasecmp(m->proto, "RTP/SAVP", 8) == 0;
 		m->dir = (enum tsdp_dir)(dirs[i] >= 0 ? dirs[i] : sess_dir);
 		if (m->codec[0] == '\0' && m->first_pt >= 0 &&
 		    (size_t)m->first_pt < sizeof(static_codecs) / sizeof(static_codecs[0]) &&
@@ -288,11 +327,23 @@ static void rewrite_m(struct out *o, const struct line *ln, const struct tsdp_me
 	if (port >= e || mr->port == 0 || strtol(port, NULL, 10) == 0) {
 		put(o, ln->p, ln->n);	/* rejected stays rejected */
 	} else {
+		const char *proto, *pend;
 		put(o, ln->p, (size_t)(port - ln->p));
 		putf(o, "%u", mr->port);
 		while (after < e && *after != ' ')
 			after++;	/* drop a /<count> */
-		put(o, after, (size_t)(e - after));
+		proto = after < e ? after + 1 : e;
+		pend = proto;
+		while (pend < e && *pend != ' ')
+			pend++;
+		if (mr->proto && proto < e) {
+			/* RTP/AVPF <-> RTP/SAVPF: keep the feedback profile */
+			bool f = pend > proto && (pend[-1] == 'F' || pend[-1] == 'f');
+			putf(o, " %s%s", mr->proto, f ? "F" : "");
+			put(o, pend, (size_t)(e - pend));
+		} else {
+			put(o, after, (size_t)(e - after));
+		}
 	}
 	put(o, "\r\n", 2);
 }
@@ -317,6 +368,8 @@ int tsdp_rewrite(const char *body, size_t len, const struct tsdp_rewrite *rw, ch
 		if (starts(&ln, "m=")) {
 			if (in_media && mr && mr->mux && mr->port && !mux_written)
 				put(&o, "a=rtcp-mux\r\n", 12);
+			if (in_media && mr && mr->port && mr->crypto_set && mr->crypto)
+				put(&o, mr->crypto, strlen(mr->crypto));
 			if (mi >= rw->n_media)
 				return -EINVAL;
 			mr = &rw->m[mi++];
@@ -338,6 +391,8 @@ int tsdp_rewrite(const char *body, size_t len, const struct tsdp_rewrite *rw, ch
 		}
 		if (is_ice(&ln))
 			continue;
+		if (in_media && mr && mr->crypto_set && starts(&ln, "a=crypto:"))
+			continue;
 		if (in_media && mr && mr->port) {
 			if (starts(&ln, "a=rtcp-mux")) {
 				if (mr->mux && !mux_written) {
@@ -351,12 +406,15 @@ int tsdp_rewrite(const char *body, size_t len, const struct tsdp_rewrite *rw, ch
 					putf(&o, "a=rtcp:%u\r\n", mr->rtcp_port);
 				continue;
 			}
+
 		}
 		put(&o, ln.p, ln.n);
 		put(&o, "\r\n", 2);
 	}
 	if (in_media && mr && mr->mux && mr->port && !mux_written)
 		put(&o, "a=rtcp-mux\r\n", 12);
+	if (in_media && mr && mr->port && mr->crypto_set && mr->crypto)
+		put(&o, mr->crypto, strlen(mr->crypto));
 	if (mi != rw->n_media)
 		return -EINVAL;
 	if (o.full)

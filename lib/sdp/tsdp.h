@@ -13,7 +13,19 @@
 #define TSDP_MAX_MEDIA 8
 #define TSDP_ADDR_LEN 64
 
+#define TSDP_MAX_CRYPTO 8
+
 enum tsdp_dir { TSDP_SENDRECV, TSDP_SENDONLY, TSDP_RECVONLY, TSDP_INACTIVE };
+
+/* An a=crypto line (RFC 4568) as written. */
+struct tsdp_crypto {
+	unsigned tag;
+	char suite[40];
+	char key[96];		/* the inline base64 key||salt, without lifetime/MKI */
+	bool mki;		/* a |MKI:length part */
+	bool multi;		/* more than one key parameter */
+	bool params;		/* session parameters after the key */
+};
 
 struct tsdp_media {
 	char type[16];			/* audio, video, ... */
@@ -28,6 +40,9 @@ struct tsdp_media {
 	int first_pt;			/* the first payload type of the m= line, -1 none */
 	char codec[32];			/* encoding name of first_pt ("PCMU"), "" unknown */
 	unsigned clock_rate;		/* its RTP clock rate (rtpmap), 8000 when unknown */
+	bool savp;			/* proto is RTP/SAVP or RTP/SAVPF */
+	unsigned n_crypto;
+	struct tsdp_crypto crypto[TSDP_MAX_CRYPTO];
 };
 
 struct tsdp {
@@ -44,6 +59,13 @@ struct tsdp_media_rw {
 	uint16_t port;			/* relay RTP port for this m= line; 0 keeps 0 */
 	uint16_t rtcp_port;		/* relay RTCP port; ignored with mux */
 	bool mux;			/* say a=rtcp-mux (and no a=rtcp) */
+	/* SRTP: with crypto_set, every a=crypto line of the body is dropped and
+	 * crypto (zero or more complete "a=crypto:..." lines, CRLF ended) is
+	 * written at the end of the media section; proto, when set, replaces
+	 * the m= line's transport (RTP/AVP, RTP/SAVP; an F suffix is kept) */
+	bool crypto_set;
+	const char *crypto;
+	const char *proto;
 };
 
 struct tsdp_rewrite {

@@ -15,6 +15,10 @@
  *   -R  also send an RTCP sender report every 200 ms to the RTCP port (+1),
  *       and count RTCP that arrives on the local RTCP port (+1)
  *   -M  rtcp-mux: RTCP goes to, and is counted on, the RTP ports
+ *   -k  SUITE:BASE64  SRTP: protect what we send with this key
+ *   -K  SUITE:BASE64  SRTP: unprotect what we receive with this key
+ *       (packets that fail are counted as auth_fail, not received)
+ *   -T  tamper: flip a payload bit of every 10th packet after protecting it
  * Exits 0 when it ran (the caller judges the figures), 2 on bad usage. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -29,8 +33,31 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sofia-sip/base64.h>
+
+#include "media/tsrtp.h"
+
 #define PAYLOAD 160
 #define PKT (12 + PAYLOAD)
+
+static int parse_key(const char *arg, struct tsrtp_key *k)
+{
+	char suite[48], b64[128];
+	const char *colon = strchr(arg, ':');
+	isize_t n;
+
+	if (colon == NULL || (size_t)(colon - arg) >= sizeof(suite) || strlen(colon + 1) >= sizeof(b64))
+		return -1;
+	memcpy(suite, arg, (size_t)(colon - arg));
+	suite[colon - arg] = '\0';
+	strcpy(b64, colon + 1);
+	k->suite = tsrtp_suite_from_name(suite);
+	n = base64_d((char *)k->key, sizeof(k->key), b64);
+	if (k->suite == TSRTP_NONE || n != (isize_t)tsrtp_key_len(k->suite))
+		return -1;
+	k->len = (uint8_t)n;
+	return 0;
+}
 
 static int parse_addr(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 {
@@ -129,11 +156,13 @@ int main(int argc, char **argv)
 	unsigned long sources = 0;
 	double total = 10, wait = 0, t0, next_send, next_rtcp;
 	uint32_t ssrc = (uint32_t)getpid() * 2654435761u;
-	int o, fd, cfd = -1, rtcp = 0, mux = 0;
-	unsigned long rtcp_in = 0;
+	int o, fd, cfd = -1, rtcp = 0, mux = 0, tamper = 0;
+	unsigned long rtcp_in = 0, auth_fail = 0;
+	struct tsrtp_key txk = { 0 }, rxk = { 0 };
+	struct tsrtp *tx = NULL, *rx = NULL;
 	char line[512], fa[80] = "-", stray[80] = "-";
 
-	while ((o = getopt(argc, argv, "l:r:n:i:s:t:w:o:RM")) != -1) {
+	while ((o = getopt(argc, argv, "l:r:n:i:s:t:w:o:RMk:K:T")) != -1) {
 		switch (o) {
 		case 'l': if (parse_addr(optarg, &local, &llen) < 0) goto usage; break;
 		case 'r': if (parse_addr(optarg, &remote, &rlen) < 0) goto usage; break;
@@ -145,11 +174,21 @@ int main(int argc, char **argv)
 		case 'o': out_path = optarg; break;
 		case 'R': rtcp = 1; break;
 		case 'M': mux = 1; break;
+		case 'k': if (parse_key(optarg, &txk) < 0) goto usage; break;
+		case 'K': if (parse_key(optarg, &rxk) < 0) goto usage; break;
+		case 'T': tamper = 1; break;
 		default: goto usage;
 		}
 	}
 	if (llen == 0 || rlen == 0)
 		goto usage;
+	if ((txk.suite || rxk.suite) && tsrtp_init() < 0)
+		return 1;
+	if ((txk.suite && tsrtp_new(&txk, false, &tx) < 0) ||
+	    (rxk.suite && tsrtp_new(&rxk, true, &rx) < 0)) {
+		fprintf(stderr, "rtpeer: bad SRTP key\n");
+		return 2;
+	}
 	rtcp_remote = remote;
 	if (rtcp_remote.ss_family == AF_INET && !mux)
 		((struct sockaddr_in *)&rtcp_remote)->sin_port =
@@ -181,18 +220,26 @@ int main(int argc, char **argv)
 		if (sent >= count && received >= count)
 			break;
 		if (sent < count && t >= next_send) {
-			uint8_t p[PKT];
+			uint8_t p[PKT + TSRTP_TRAILER_MAX];
+			size_t plen = PKT;
 			build(p, ssrc, (uint16_t)(sent + 1000), (uint32_t)(sent * 160));
-			(void)sendto(fd, p, sizeof(p), 0, (struct sockaddr *)&remote, rlen);
+			if (tx)
+				tsrtp_protect(tx, p, &plen, false);
+			if (tamper && sent % 10 == 5)
+				p[20] ^= 0x01;
+			(void)sendto(fd, p, plen, 0, (struct sockaddr *)&remote, rlen);
 			sent++;
 			next_send += (double)interval / 1000.0;
 			continue;
 		}
 		if (rtcp && t >= next_rtcp && sent < count) {
-			uint8_t sr[28] = { 0x80, 200, 0, 6 };
+			uint8_t sr[28 + TSRTP_TRAILER_MAX] = { 0x80, 200, 0, 6 };
+			size_t slen = 28;
 			sr[4] = (uint8_t)(ssrc >> 24); sr[5] = (uint8_t)(ssrc >> 16);
 			sr[6] = (uint8_t)(ssrc >> 8); sr[7] = (uint8_t)ssrc;
-			(void)sendto(cfd >= 0 ? cfd : fd, sr, sizeof(sr), 0,
+			if (tx)
+				tsrtp_protect(tx, sr, &slen, true);
+			(void)sendto(cfd >= 0 ? cfd : fd, sr, slen, 0,
 				     (struct sockaddr *)&rtcp_remote, rlen);
 			next_rtcp += 0.2;
 		}
@@ -205,14 +252,26 @@ int main(int argc, char **argv)
 		if (ms < 0)
 			ms = 0;
 		if (poll(&pfd, 1, ms) > 0) {
-			uint8_t buf[2048];
+			uint8_t buf[2048 + TSRTP_TRAILER_MAX];
 			socklen_t fl = sizeof(from);
 			ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
 			if (n <= 0)
 				continue;
 			if (n >= 2 && buf[1] >= 192 && buf[1] <= 223) {
-				rtcp_in++;	/* RTCP: counted apart from audio */
+				size_t rl = (size_t)n;
+				if (rx && tsrtp_unprotect(rx, buf, &rl, true) < 0)
+					auth_fail++;
+				else
+					rtcp_in++;	/* RTCP: counted apart from audio */
 				continue;
+			}
+			if (rx) {
+				size_t rl = (size_t)n;
+				if (tsrtp_unprotect(rx, buf, &rl, false) < 0) {
+					auth_fail++;
+					continue;
+				}
+				n = (ssize_t)rl;
 			}
 			received++;
 			if (intact(buf, n))
@@ -230,8 +289,8 @@ int main(int argc, char **argv)
 		}
 	}
 	snprintf(line, sizeof(line),
-		 "sent=%lu received=%lu intact=%lu bad=%lu ssrc=0x%08x from=%s strays=%lu stray=%s rtcp=%lu",
-		 sent, received, good, bad, ssrc, fa, sources > 0 ? sources - 1 : 0, stray, rtcp_in);
+		 "sent=%lu received=%lu intact=%lu bad=%lu ssrc=0x%08x from=%s strays=%lu stray=%s rtcp=%lu auth_fail=%lu",
+		 sent, received, good, bad, ssrc, fa, sources > 0 ? sources - 1 : 0, stray, rtcp_in, auth_fail);
 	printf("%s\n", line);
 	if (out_path) {
 		FILE *f = fopen(out_path, "w");
@@ -243,9 +302,11 @@ int main(int argc, char **argv)
 	close(fd);
 	if (cfd >= 0)
 		close(cfd);
+	tsrtp_free(tx);
+	tsrtp_free(rx);
 	return 0;
 usage:
 	fprintf(stderr, "usage: rtpeer -l LOCAL_IP:PORT -r REMOTE_IP:PORT [-n COUNT] [-i MS] "
-		"[-s SSRC] [-t SECONDS] [-w SECONDS] [-o FILE] [-R] [-M]\n");
+		"[-s SSRC] [-t SECONDS] [-w SECONDS] [-o FILE] [-R] [-M] [-k SUITE:KEY] [-K SUITE:KEY] [-T]\n");
 	return 2;
 }
