@@ -31,6 +31,7 @@ static const char *const end_names[_CALL_END_MAX] = {
 	[CALL_END_LIMIT] = "limit", [CALL_END_NO_ANSWER] = "no-answer", [CALL_END_DRAIN] = "drain",
 	[CALL_END_HANGUP] = "hangup", [CALL_END_ERROR] = "error", [CALL_END_LEG_LOST] = "leg-lost",
 	[CALL_END_MEDIA_TIMEOUT] = "media-timeout", [CALL_END_NO_PORTS] = "no-ports",
+	[CALL_END_TRANSFER_FAILED] = "transfer-failed",
 };
 
 const char *call_state_name(enum call_state st)
@@ -148,7 +149,7 @@ void call_publish_record(struct call *c)
 	for (unsigned i = 0; targets && i < c->n_attempts; i++)
 		json_array_append_new(targets, json_pack("{s:s,s:i}", "target", c->attempts[i].target,
 							 "status", c->attempts[i].status));
-	rec = json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s,s:o*,s:f,s:o,s:f,s:f,s:o,s:i,s:s,s:s,s:o*,s:[]}",
+	rec = json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s,s:o*,s:f,s:o,s:f,s:f,s:o,s:i,s:s,s:s,s:o*,s:o}",
 			"call", (json_int_t)c->id,
 			"a_call_id", c->leg[LEG_A] ? c->leg[LEG_A]->call_id : NULL,
 			"b_call_id", c->leg[LEG_B] ? c->leg[LEG_B]->call_id : NULL,
@@ -166,7 +167,7 @@ void call_publish_record(struct call *c)
 			"reason", call_end_name(c->end),
 			"ended_by", ended_by(c->end),
 			"media", media_record(c),
-			"transfers");
+			"transfers", c->transfers ? json_incref(c->transfers) : json_array());
 	bus_record(rec);
 }
 
@@ -386,8 +387,11 @@ static void call_free(struct call *c)
 	core->active--;
 	if (c->route_count)
 		c->route_count->n--;
-	for (int s = 0; s < _LEG_SIDE_MAX; s++)
+	for (int s = 0; s < _LEG_SIDE_MAX; s++) {
 		leg_free(c->leg[s]);
+		free(c->last_sdp[s]);
+	}
+	xfer_free(c);
 	ttimer_free(c->connect_timer);
 	ttimer_free(c->answer_timer);
 	ttimer_free(c->guard_timer);
@@ -414,12 +418,27 @@ static bool legs_ended(const struct call *c)
 	for (int s = 0; s < _LEG_SIDE_MAX; s++)
 		if (c->leg[s] && !c->leg[s]->ended)
 			return false;
-	return true;
+	return xfer_legs_ended(c);
 }
 
 void call_on_ended(struct leg *l)
 {
 	struct call *c = l->call;
+
+	if (xfer_owns(c, l)) {
+		xfer_on_leg_event(c, l, LEG_REQ_BYE);
+		if (c->state == CALL_ST_CLOSING && legs_ended(c))
+			call_free(c);
+		return;
+	}
+	if (l == c->xfer.transferor && c->xfer.leg && c->state != CALL_ST_CLOSING) {
+		/* the transferor left before the target answered: go on */
+		if (!l->ended) {
+			l->ended = true;
+			c->core->ops->release(l);
+		}
+		return;
+	}
 
 	if (!l->ended) {
 		l->ended = true;
@@ -500,6 +519,7 @@ void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 	}
 	(void)a;
 	(void)b;
+	xfer_close(c);
 	if (legs_ended(c)) {
 		call_free(c);
 		return;
@@ -678,6 +698,7 @@ static void on_b_invite_response(struct call *c, struct leg *b, const struct cal
 		if (c->n_attempts)
 			c->attempts[c->n_attempts - 1].status = m->status;
 		call_set_state(c, CALL_ST_CONFIRMED);
+		media_confirmed(c);
 		call_publish(c, BUS_EV_CALL_ANSWERED,
 			     json_pack("{s:s,s:i,s:f}", "target", c->target, "code", m->status,
 				       "setup_ms", (c->t_answer - c->t_start) * 1000.0));
@@ -706,6 +727,11 @@ void call_on_response(struct leg *l, enum leg_req req, const struct call_msg *m)
 {
 	struct call *c = l->call;
 
+	if (l->xfer) {
+		if (req == LEG_REQ_INVITE)
+			xfer_on_response(c, l, m);
+		return;
+	}
 	if (l->side == LEG_B && req == LEG_REQ_INVITE && !l->answered) {
 		on_b_invite_response(c, l, m);
 		return;
@@ -719,11 +745,24 @@ void call_on_request(struct leg *l, enum leg_req req, const struct call_msg *m)
 {
 	struct call *c = l->call;
 
+	if (xfer_owns(c, l)) {
+		/* a leg let go by a transfer, hanging up: nothing to cross */
+		if (req == LEG_REQ_BYE)
+			call_on_ended(l);
+		else if (req != LEG_REQ_ACK && req != LEG_REQ_PRACK)
+			leg_respond(l, req, 481, "Call/Transaction Does Not Exist");
+		return;
+	}
 	switch (req) {
 	case LEG_REQ_BYE:
 		/* NUA has answered the BYE; this leg is over */
 		l->ended = true;
 		c->core->ops->release(l);
+		if (l == c->xfer.transferor && c->xfer.leg && c->state != CALL_ST_CLOSING) {
+			/* the transferor hangs up while the target rings: go on */
+			call_log(c, LOG_LVL_INFO, "transferor left; the transfer goes on");
+			return;
+		}
 		call_close(c, l->side == LEG_A ? CALL_END_BYE_A : CALL_END_BYE_B, 200, NULL);
 		if (c->state == CALL_ST_CLOSING && legs_ended(c))
 			call_free(c);
@@ -844,6 +883,7 @@ void call_on_invite(struct call_core *core, struct leg *a, const struct call_inv
 	}
 	c->core = core;
 	c->id = ++core->next_id;
+	c->fail_retry_after = -1;
 	c->conf = conf_ref(conf);
 	c->started = time(NULL);
 	c->t_start = call_now();

@@ -30,6 +30,7 @@ enum leg_req {
 	LEG_REQ_UPDATE,
 	LEG_REQ_INFO,
 	LEG_REQ_PRACK,
+	LEG_REQ_REFER,
 	_LEG_REQ_MAX,
 };
 
@@ -81,6 +82,21 @@ struct leg_ops {
 	/* Forget the leg's SIP handle (hangs up what is still live). No event
 	 * arrives for the leg afterwards. */
 	void (*release)(struct leg *l);
+	/* NOTIFY the progress of a REFER that came in on the leg (implicit
+	 * subscription, message/sipfrag such as "SIP/2.0 180 Ringing");
+	 * final ends the subscription. */
+	int (*notify)(struct leg *l, const char *sipfrag, bool final);
+	/* Send a REFER of our own on the leg (policy passthrough). */
+	int (*refer)(struct leg *l, const char *refer_to, const char *referred_by);
+};
+
+/* A REFER as it arrived on a leg. */
+struct call_refer {
+	const char *refer_to;		/* the Refer-To URI as written (headers included) */
+	const char *user, *host;	/* of the Refer-To URI */
+	const char *referred_by;	/* "Referred-By" value, or NULL */
+	bool replaces;			/* the Refer-To carries a Replaces header */
+	struct leg *replaced;		/* our leg that Replaces names, or NULL */
 };
 
 enum call_state {
@@ -108,6 +124,7 @@ enum call_end {
 	CALL_END_LEG_LOST,	/* a leg ended without BYE (session timer, transport) */
 	CALL_END_MEDIA_TIMEOUT,	/* no RTP/RTCP from either leg */
 	CALL_END_NO_PORTS,	/* the relay's port pool was empty */
+	CALL_END_TRANSFER_FAILED,	/* the transferor left and the target failed */
 	_CALL_END_MAX,
 };
 
@@ -125,6 +142,8 @@ struct leg {
 	bool out_offer[_LEG_REQ_MAX];	/* ... and it carried an SDP offer */
 	bool ack_owed;			/* a 2xx we got on this leg waits for the peer's ACK */
 	int session_expires;		/* RFC 4028 interval this leg runs, 0 = off */
+	bool tls;			/* signalling runs over TLS (set by lib/sip) */
+	bool xfer;			/* the new leg of a transfer in progress */
 	int glare_tries;
 	char *glare_ctype, *glare_body;	/* the re-INVITE to send again after a 491 */
 	size_t glare_len;
@@ -187,6 +206,9 @@ void call_on_invite(struct call_core *core, struct leg *a, const struct call_inv
 void call_on_request(struct leg *l, enum leg_req req, const struct call_msg *m);
 void call_on_response(struct leg *l, enum leg_req req, const struct call_msg *m);
 void call_on_ended(struct leg *l);
+void call_on_refer(struct leg *l, const struct call_refer *r);
+/* A NOTIFY of the REFER we sent on the leg (passthrough). */
+void call_on_notify(struct leg *l, const char *sipfrag, bool final);
 
 /* Legs: lib/sip makes leg A on a new INVITE; the core makes leg B. */
 struct leg *leg_new(struct call_core *core, enum leg_side side);

@@ -81,6 +81,21 @@ struct call {
 	size_t offer_len;
 
 	bool media_on;			/* relay the media (route says so, relay exists) */
+	char *last_sdp[_LEG_SIDE_MAX];	/* the last SDP each leg sent, as it sent it */
+	size_t last_sdp_len[_LEG_SIDE_MAX];
+
+	/* a transfer in progress (xfer.c) */
+	struct call_xfer {
+		struct leg *leg;		/* the new leg toward the target */
+		struct leg *transferor;		/* the leg whose REFER this is */
+		const struct conf_route *route;	/* how the target was routed */
+		size_t target_idx;
+		char *user, *target, *referred_by;
+		struct ttimer *timer;		/* no answer from the target */
+	} xfer;
+	struct leg *gone[4];		/* legs let go by a transfer, ending */
+	unsigned n_gone;
+	json_t *transfers;		/* for the record */
 	struct call_stream streams[TSDP_MAX_MEDIA];
 	unsigned n_streams;
 
@@ -110,7 +125,16 @@ int media_cross(struct call *c, enum leg_side from, bool offer, const struct cal
 		struct call_msg *out, char *buf, size_t len);
 void media_release(struct call *c);
 void media_log_stats(struct call *c);
+void media_confirmed(struct call *c);
 json_t *media_record(struct call *c);
+
+/* xfer.c */
+bool xfer_owns(struct call *c, struct leg *l);	/* transfer leg or a gone leg */
+void xfer_on_response(struct call *c, struct leg *l, const struct call_msg *m);
+void xfer_on_leg_event(struct call *c, struct leg *l, enum leg_req req);
+void xfer_close(struct call *c);			/* from call_close */
+void xfer_free(struct call *c);				/* from call_free */
+bool xfer_legs_ended(const struct call *c);
 
 /* leg.c */
 struct leg *leg_free(struct leg *l);

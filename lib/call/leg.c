@@ -10,7 +10,7 @@
 static const char *const req_names[_LEG_REQ_MAX] = {
 	[LEG_REQ_INVITE] = "INVITE", [LEG_REQ_ACK] = "ACK", [LEG_REQ_BYE] = "BYE",
 	[LEG_REQ_CANCEL] = "CANCEL", [LEG_REQ_UPDATE] = "UPDATE", [LEG_REQ_INFO] = "INFO",
-	[LEG_REQ_PRACK] = "PRACK",
+	[LEG_REQ_PRACK] = "PRACK", [LEG_REQ_REFER] = "REFER",
 };
 
 const char *leg_req_name(enum leg_req req)

@@ -28,6 +28,9 @@ static bool is_sdp(const struct call_msg *m)
 static int to_sockaddr(const char *addr, uint16_t port, struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof(*ss));
+	/* c=0.0.0.0 (RFC 2543 hold): nowhere to send */
+	if (strcmp(addr, "0.0.0.0") == 0 || strcmp(addr, "::") == 0)
+		return -EINVAL;
 	if (inet_pton(AF_INET, addr, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
 		((struct sockaddr_in *)ss)->sin_family = AF_INET;
 		((struct sockaddr_in *)ss)->sin_port = htons(port);
@@ -48,9 +51,29 @@ static bool on_hold(const struct call_stream *cs)
 
 #define CRYPTO_LINES_MAX 1024
 
+/* Does the leg's signalling run over TLS? Leg B's first offer is built
+ * before the leg is placed: then its target says. */
+static bool leg_on_tls(const struct call *c, enum leg_side side)
+{
+	const struct leg *l = c->leg[side];
+
+	if (l)
+		return l->tls;
+	if (side == LEG_B && c->route->targets && c->target_idx < c->route->n_targets)
+		return conf_target_is_tls(c->route->targets[c->target_idx]);
+	return false;
+}
+
 static enum conf_sec sec_of(const struct call *c, enum leg_side side)
 {
-	return side == LEG_A ? c->route->sec_caller : c->route->sec_callee;
+	enum conf_sec sec = side == LEG_A ? c->route->sec_caller : c->route->sec_callee;
+
+	/* SDES keys travel in the SDP: not over UDP/TCP unless the route allows
+	 * it (passthrough keys are the endpoints' own and cross as they are) */
+	if (c->route->sdes_tls_only && (sec == CONF_SEC_SRTP || sec == CONF_SEC_OPTIONAL) &&
+	    !leg_on_tls(c, side))
+		return CONF_SEC_RTP;
+	return sec;
 }
 
 static bool suite_allowed(const struct call *c, enum tsrtp_suite su)
@@ -214,8 +237,10 @@ static int set_side(struct call *c, struct call_stream *cs, enum leg_side side,
 {
 	struct relay_endpoint ep = { .mux = m->rtcp_mux, .clock_rate = m->clock_rate };
 	int r;
-	unsigned timeout = (unsigned)(on_hold(cs) ? c->conf->media_hold_timeout :
-					   c->conf->media_timeout);
+	/* no media timeout while a call rings: no_answer_timeout rules then */
+	unsigned timeout = c->state != CALL_ST_CONFIRMED ? 0 :
+			   (unsigned)(on_hold(cs) ? c->conf->media_hold_timeout :
+				      c->conf->media_timeout);
 
 	cs->timed_out = false;
 	if (to_sockaddr(m->addr, m->port, &ep.addr[0]) < 0)
@@ -245,7 +270,19 @@ int media_cross(struct call *c, enum leg_side from, bool offer, const struct cal
 	int r;
 
 	*out = *in;
-	if (!c->media_on || !is_sdp(in))
+	if (!is_sdp(in))
+		return 0;
+	/* remembered as the leg sent it: a transfer offers it to a new leg */
+	if (c->last_sdp_len[from] < in->body_len || c->last_sdp[from] == NULL) {
+		char *grown = realloc(c->last_sdp[from], in->body_len + 1);
+		if (grown == NULL)
+			return -ENOMEM;
+		c->last_sdp[from] = grown;
+	}
+	memcpy(c->last_sdp[from], in->body, in->body_len);
+	c->last_sdp[from][in->body_len] = '\0';
+	c->last_sdp_len[from] = in->body_len;
+	if (!c->media_on)
 		return 0;
 	r = tsdp_parse(in->body, in->body_len, &s);
 	if (r < 0) {
@@ -324,6 +361,18 @@ void media_release(struct call *c)
 			for (unsigned k = 0; k < cs->n_offered[s]; k++)
 				tsrtp_key_wipe(&cs->offered[s][k]);
 		}
+	}
+}
+
+/* The call is answered: arm the media timeouts the relay has held back. */
+void media_confirmed(struct call *c)
+{
+	for (unsigned i = 0; i < c->n_streams; i++) {
+		struct call_stream *cs = &c->streams[i];
+		if (cs->active)
+			relay_pair_timeout(c->core->relay, cs->id,
+					   (unsigned)(on_hold(cs) ? c->conf->media_hold_timeout :
+						      c->conf->media_timeout));
 	}
 }
 

@@ -179,15 +179,16 @@ void relay_response(struct leg *l, enum leg_req req, const struct call_msg *m)
 		else
 			l->ack_owed = true;
 	}
-	if (p == NULL || p->ended || !p->in_req[req])
-		return;
-	p->in_req[req] = false;
 	fwd = *m;
+	/* the relay learns the answer even for a request of tandemd's own */
 	if (m->status < 300 && media_cross(c, l->side, !l->out_offer[req], m, &fwd, sdp_buf,
 					   sizeof(sdp_buf)) < 0) {
 		fwd = (struct call_msg){ .status = 500, .phrase = "Server Internal Error",
 					 .retry_after = -1 };
 	}
+	if (p == NULL || p->ended || !p->in_req[req])
+		return;
+	p->in_req[req] = false;
 	if (fwd.status >= 700) {
 		fwd.status = 500;
 		fwd.phrase = "Server Internal Error";

@@ -307,6 +307,9 @@ static int parse_listen(struct conf_load_ctx *ctx, const config_setting_t *s, vo
 	struct conf *c = obj;
 	int n = config_setting_length(s);
 	unsigned seen = 0;
+	char *tls_address = NULL;
+	const config_setting_t *tls_line = NULL;
+	int r;
 
 	if (config_setting_type(s) != CONFIG_TYPE_LIST || n == 0) {
 		conf_set_error(ctx->err, s, ctx->path,
@@ -322,8 +325,7 @@ static int parse_listen(struct conf_load_ctx *ctx, const config_setting_t *s, vo
 			{ "port", CONF_INT, offsetof(struct conf_listener, port), 1, 65535 },
 			{ NULL },
 		};
-		unsigned tp;
-		int r;
+		unsigned tp = 0;
 
 		r = conf_apply_keys(ctx, l, keys, &one, "a listener");
 		if (r == 0 && (one.transport == NULL || one.address == NULL)) {
@@ -335,17 +337,21 @@ static int parse_listen(struct conf_load_ctx *ctx, const config_setting_t *s, vo
 				tp = CONF_TP_UDP;
 			else if (strcasecmp(one.transport, "tcp") == 0)
 				tp = CONF_TP_TCP;
+			else if (strcasecmp(one.transport, "tls") == 0)
+				tp = CONF_TP_TLS;
 			else
 				tp = 0;
 			if (tp == 0) {
 				conf_set_error(ctx->err, l, ctx->path,
-					       "transport must be \"udp\" or \"tcp\", not \"%s\"",
+					       "transport must be \"udp\", \"tcp\" or \"tls\", not \"%s\"",
 					       one.transport);
 				r = -EINVAL;
 			} else if (seen & tp) {
 				conf_set_error(ctx->err, l, ctx->path, "a second %s listener",
 					       one.transport);
 				r = -EINVAL;
+			} else if (tp == CONF_TP_TLS) {
+				/* its own port; the address is checked after the loop */
 			} else if (c->listen_address &&
 				   (strcmp(c->listen_address, one.address) != 0 ||
 				    c->listen_port != one.port)) {
@@ -364,7 +370,15 @@ static int parse_listen(struct conf_load_ctx *ctx, const config_setting_t *s, vo
 				r = -EINVAL;
 			}
 		}
-		if (r == 0) {
+		if (r == 0 && tp == CONF_TP_TLS) {
+			/* the address of the UDP/TCP listeners, wherever they stand */
+			seen |= tp;
+			c->listen_tls_port = one.port;
+			tls_line = l;
+			free(tls_address);
+			tls_address = one.address;
+			one.address = NULL;
+		} else if (r == 0) {
 			seen |= tp;
 			if (c->listen_address == NULL) {
 				c->listen_address = one.address;
@@ -374,11 +388,31 @@ static int parse_listen(struct conf_load_ctx *ctx, const config_setting_t *s, vo
 		}
 		free(one.transport);
 		free(one.address);
-		if (r < 0)
+		if (r < 0) {
+			free(tls_address);
 			return r;
+		}
 	}
 	c->listen_transports = seen;
-	return 0;
+	if (seen == CONF_TP_TLS) {
+		conf_set_error(ctx->err, s, ctx->path,
+			       "a TLS listener needs a UDP or TCP listener beside it (same address)");
+		r = -EINVAL;
+	} else if (tls_address && strcmp(tls_address, c->listen_address) != 0) {
+		conf_set_error(ctx->err, tls_line, ctx->path,
+			       "the TLS listener must use the address of the UDP/TCP listeners (%s), "
+			       "not %s", c->listen_address, tls_address);
+		r = -EINVAL;
+	} else if (tls_address && c->listen_tls_port == c->listen_port) {
+		conf_set_error(ctx->err, tls_line, ctx->path,
+			       "the TLS listener needs a port of its own (%d is the UDP/TCP port)",
+			       c->listen_port);
+		r = -EINVAL;
+	} else {
+		r = 0;
+	}
+	free(tls_address);
+	return r;
 }
 
 static const struct conf_key sip_keys[] = {
@@ -521,6 +555,7 @@ static const struct conf_key top_keys[] = {
 	{ "limits", CONF_FUNC, 0, 0, 0, fn_limits },
 	{ "calls", CONF_FUNC, 0, 0, 0, fn_calls },
 	{ "routes", CONF_FUNC, 0, 0, 0, conf_parse_routes },
+	{ "tls", CONF_FUNC, 0, 0, 0, conf_parse_tls },
 	{ NULL },
 };
 
@@ -543,6 +578,7 @@ static void set_defaults(struct conf *c)
 	c->srtp_suites[0] = TSRTP_AES_CM_128_HMAC_SHA1_80;
 	c->srtp_suites[1] = TSRTP_AES_CM_128_HMAC_SHA1_32;
 	c->media_hold_timeout = 3600;
+	c->tls_verify_peer = true;
 }
 
 static const config_setting_t *calls_se_setting(const config_setting_t *root)
@@ -582,6 +618,8 @@ static int finish(struct conf_load_ctx *ctx, struct conf *c, const config_settin
 			       c->session_expires, c->min_se);
 		return -EINVAL;
 	}
+	if (conf_tls_finish(ctx, c, root) < 0)
+		return ctx->err->msg[0] ? -EINVAL : -ENOMEM;
 	return conf_finish_routes(ctx, c);
 }
 
@@ -655,6 +693,10 @@ static void conf_free(struct conf *c)
 	free(c->user_agent);
 	free(c->media_address);
 	free(c->media_advertise);
+	free(c->tls_certificate);
+	free(c->tls_key);
+	free(c->tls_ca);
+	free(c->tls_dir);
 	free(c);
 }
 

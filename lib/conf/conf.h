@@ -17,6 +17,7 @@
 enum conf_transport {
 	CONF_TP_UDP = 1 << 0,
 	CONF_TP_TCP = 1 << 1,
+	CONF_TP_TLS = 1 << 2,	/* its own port (listen_tls_port), same address */
 };
 
 enum log_level {
@@ -70,6 +71,12 @@ enum conf_sec {
 
 #define CONF_MAX_SUITES 8
 
+enum conf_refer {
+	CONF_REFER_LOCAL,	/* tandemd carries the transfer out */
+	CONF_REFER_PASSTHROUGH,	/* the REFER crosses to the other leg */
+	CONF_REFER_REJECT,	/* 403 */
+};
+
 struct conf_route {
 	char *name;
 	int line;
@@ -94,6 +101,10 @@ struct conf_route {
 	enum conf_sec sec_caller, sec_callee;	/* leg A, leg B */
 	int suites[CONF_MAX_SUITES];	/* tsrtp suites to offer, in order; 0 ends */
 	bool suites_set;		/* else the media section's list */
+	bool sdes_tls_only;		/* SDES keys only on TLS legs (security.sdes_tls_only) */
+	bool tls_verify;		/* verify TLS targets' certificates (else tls.verify_peer) */
+	int tls_verify_set;		/* the line that set tls_verify, 0 = not set */
+	enum conf_refer refer;
 };
 
 struct conf {
@@ -105,6 +116,7 @@ struct conf {
 	char *listen_address;
 	int listen_port;
 	unsigned listen_transports;	/* CONF_TP_* */
+	int listen_tls_port;		/* with CONF_TP_TLS */
 	char *advertise;		/* host in our From/Contact; NULL = listen_address */
 
 	/* media: the RTP relay */
@@ -116,6 +128,14 @@ struct conf {
 	int media_hold_timeout;		/* the same while a leg holds */
 	int media_latch;		/* 0 first source, 1 strict (SDP address) */
 	int srtp_suites[CONF_MAX_SUITES];	/* default suites to offer; 0 ends */
+
+	/* tls: PEM files, checked at load (lib/conf/conf_tls.c) */
+	bool tls_set;			/* a tls section */
+	char *tls_certificate;		/* certificate (and chain) */
+	char *tls_key;
+	char *tls_ca;			/* NULL: the system's CA bundle */
+	char *tls_dir;			/* sofia's private copy; NULL: beside the control socket */
+	bool tls_verify_peer;		/* verify the certificates of TLS targets */
 
 	/* control */
 	char *ctl_socket;
@@ -179,3 +199,6 @@ const struct conf_route *route_find(const struct conf *c, const struct route_req
 int route_rewrite_user(const struct conf_route *r, const char *user, char *buf, size_t len);
 
 bool route_failover_on(const struct conf_route *r, int status);
+
+/* The target (or request URI) goes over TLS: sips:, or ;transport=tls. */
+bool conf_target_is_tls(const char *target);

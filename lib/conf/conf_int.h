@@ -41,3 +41,8 @@ int conf_parse_suites(struct conf_load_ctx *ctx, const config_setting_t *s, int 
 int conf_parse_routes(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
 int conf_finish_routes(struct conf_load_ctx *ctx, struct conf *c);
 void conf_route_clear(struct conf_route *r);
+
+/* conf_tls.c: the tls section, and the checks that need every section
+ * (files readable and matching, TLS targets with a TLS listener). */
+int conf_parse_tls(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
+int conf_tls_finish(struct conf_load_ctx *ctx, struct conf *c, const config_setting_t *root);

@@ -216,14 +216,30 @@ static int check_port(const char *host, const char *end)
 	return port >= 1 && port <= 65535 ? 0 : -EINVAL;
 }
 
-/* sip:[user@]host[:port][;transport=udp|tcp] */
+bool conf_target_is_tls(const char *t)
+{
+	const char *semi;
+
+	if (t == NULL)
+		return false;
+	if (strncasecmp(t, "sips:", 5) == 0)
+		return true;
+	for (semi = strchr(t, ';'); semi; semi = strchr(semi + 1, ';'))
+		if (strncasecmp(semi, ";transport=tls", 14) == 0 &&
+		    (semi[14] == '\0' || semi[14] == ';' || semi[14] == '>'))
+			return true;
+	return false;
+}
+
+/* sip:[user@]host[:port][;transport=udp|tcp|tls], sips:[user@]host[:port] */
 static int check_target(const char *t)
 {
 	const char *p, *host, *semi;
+	bool sips = strncasecmp(t, "sips:", 5) == 0;
 
-	if (strncasecmp(t, "sip:", 4) != 0)
+	if (strncasecmp(t, "sip:", 4) != 0 && !sips)
 		return -EINVAL;
-	p = t + 4;
+	p = t + (sips ? 5 : 4);
 	host = strchr(p, '@');
 	host = host ? host + 1 : p;
 	if (*host == '\0' || *host == ':' || *host == ';')
@@ -231,7 +247,9 @@ static int check_target(const char *t)
 	if (strpbrk(t, " \t\r\n<>\"") != NULL)
 		return -EINVAL;
 	semi = strchr(host, ';');
-	if (semi && strcasecmp(semi, ";transport=udp") != 0 && strcasecmp(semi, ";transport=tcp") != 0)
+	if (semi && strcasecmp(semi, ";transport=tls") != 0 &&
+	    (sips || (strcasecmp(semi, ";transport=udp") != 0 &&
+		      strcasecmp(semi, ";transport=tcp") != 0)))
 		return -EINVAL;
 	return check_port(host, semi ? semi : host + strlen(host));
 }
@@ -250,7 +268,8 @@ static int fn_targets(struct conf_load_ctx *ctx, const config_setting_t *s, void
 	for (size_t i = 0; i < r->n_targets; i++)
 		if (check_target(r->targets[i]) < 0) {
 			conf_set_error(ctx->err, s, ctx->path,
-				       "bad target \"%s\": want sip:[user@]host[:port][;transport=udp|tcp]",
+				       "bad target \"%s\": want sip:[user@]host[:port][;transport=udp|tcp|tls] "
+				       "or sips:[user@]host[:port]",
 				       r->targets[i]);
 			return -EINVAL;
 		}
@@ -457,6 +476,7 @@ static int fn_security(struct conf_load_ctx *ctx, const config_setting_t *s, voi
 		{ "caller", CONF_FUNC, 0, 0, 0, fn_sec_caller },
 		{ "callee", CONF_FUNC, 0, 0, 0, fn_sec_callee },
 		{ "suites", CONF_FUNC, 0, 0, 0, fn_sec_suites },
+		{ "sdes_tls_only", CONF_BOOL, offsetof(struct conf_route, sdes_tls_only), 0, 0 },
 		{ NULL },
 	};
 	struct conf_route *r = obj;
@@ -470,7 +490,44 @@ static int fn_security(struct conf_load_ctx *ctx, const config_setting_t *s, voi
 	return ret;
 }
 
+static int fn_refer(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	static const char *const names[] = {
+		[CONF_REFER_LOCAL] = "local", [CONF_REFER_PASSTHROUGH] = "passthrough",
+		[CONF_REFER_REJECT] = "reject",
+	};
+	struct conf_route *r = obj;
+	const char *v;
+
+	if (conf_want_type(ctx, s, CONFIG_TYPE_STRING) < 0)
+		return -EINVAL;
+	v = config_setting_get_string(s);
+	for (int i = 0; i < 3; i++)
+		if (strcmp(v, names[i]) == 0) {
+			r->refer = (enum conf_refer)i;
+			return 0;
+		}
+	conf_set_error(ctx->err, s, ctx->path,
+		       "'refer' must be \"local\", \"passthrough\" or \"reject\", not \"%s\"", v);
+	return -EINVAL;
+}
+
+static int fn_tls_verify(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	struct conf_route *r = obj;
+
+	if (conf_want_type(ctx, s, CONFIG_TYPE_BOOL) < 0)
+		return -EINVAL;
+	r->tls_verify = config_setting_get_bool(s);
+	r->tls_verify_set = (int)config_setting_source_line(s);
+	if (r->tls_verify_set == 0)
+		r->tls_verify_set = r->line ? r->line : 1;
+	return 0;
+}
+
 static const struct conf_key route_keys[] = {
+	{ "tls_verify", CONF_FUNC, 0, 0, 0, fn_tls_verify },
+	{ "refer", CONF_FUNC, 0, 0, 0, fn_refer },
 	{ "security", CONF_FUNC, 0, 0, 0, fn_security },
 	{ "media", CONF_FUNC, 0, 0, 0, fn_route_media },
 	{ "name", CONF_STR, offsetof(struct conf_route, name), 1, 0 },
@@ -497,6 +554,7 @@ static int parse_route(struct conf_load_ctx *ctx, const config_setting_t *s, str
 	/* a caller's SRTP is terminated; targets get plain RTP unless asked */
 	r->sec_caller = CONF_SEC_OPTIONAL;
 	r->sec_callee = CONF_SEC_RTP;
+	r->sdes_tls_only = true;	/* SDES keys never cross UDP/TCP unless allowed */
 	r->no_answer_timeout = ROUTE_UNSET;
 	r->connect_timeout = ROUTE_UNSET;
 	r->session_expires = ROUTE_UNSET;

@@ -104,14 +104,20 @@ static int open_side(struct relay *r, int fd[2], uint16_t *ret_base)
 		if (r0 < 0)
 			return r0;
 		fd[0] = open_socket(r, base);
-		fd[1] = fd[0] >= 0 ? open_socket(r, (uint16_t)(base + 1)) : -1;
+		fd[1] = fd[0] >= 0 ? open_socket(r, (uint16_t)(base + 1)) : fd[0];
 		if (fd[0] >= 0 && fd[1] >= 0) {
 			*ret_base = base;
 			return 0;
 		}
 		if (fd[0] >= 0)
 			close(fd[0]);
-		/* held by someone else: leave it out of the pool */
+		if (fd[1] != -EADDRINUSE) {
+			/* out of descriptors, or some other failure: the port
+			 * is fine, give it back and say why */
+			portpool_put(&r->pool, base);
+			return fd[1];
+		}
+		/* held by another program: leave it out of the pool */
 	}
 	return -EADDRINUSE;
 }
@@ -203,6 +209,11 @@ int relay_new(const struct relay_opts *o, void *root, relay_timeout_fn on_timeou
 	e = portpool_init(&r->pool, o->port_min, o->port_max);
 	if (e < 0)
 		goto fail;
+	/* an address not on this host fails now, not at the first call */
+	e = open_socket(r, 0);
+	if (e < 0)
+		goto fail;
+	close(e);
 	n = o->workers;
 	if (n == 0) {
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -329,6 +340,15 @@ int relay_pair_set(struct relay *r, struct relay_pair_id id, int side,
 	tsrtp_key_wipe(&c.ep.rx);
 	tsrtp_key_wipe(&c.ep.tx);
 	return e;
+}
+
+int relay_pair_timeout(struct relay *r, struct relay_pair_id id, unsigned timeout_s)
+{
+	struct worker *w = worker_of(r, id);
+	struct relay_cmd c = { .type = RELAY_CMD_TIMEOUT, .slot = id.slot, .gen = id.gen,
+			       .timeout_s = timeout_s };
+
+	return w ? ring_push(w->cmd, &c) : -ENOENT;
 }
 
 void relay_pair_free(struct relay *r, struct relay_pair_id id)

@@ -72,6 +72,8 @@ int relay_pair_new(struct relay *r, uint64_t cookie, struct relay_pair_id *ret,
  * is a media timeout (0 = none). */
 int relay_pair_set(struct relay *r, struct relay_pair_id id, int side,
 		   const struct relay_endpoint *ep, unsigned timeout_s);
+/* Change only the media timeout of a pair (0 = none); restarts its clock. */
+int relay_pair_timeout(struct relay *r, struct relay_pair_id id, unsigned timeout_s);
 void relay_pair_free(struct relay *r, struct relay_pair_id id);
 int relay_pair_stats(struct relay *r, struct relay_pair_id id, struct relay_side_stats ret[2]);
 

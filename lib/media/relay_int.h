@@ -8,7 +8,7 @@
 #include "rtpstat.h"
 #include "util/ring.h"
 
-enum relay_cmd_type { RELAY_CMD_ADD, RELAY_CMD_SET, RELAY_CMD_DEL, RELAY_CMD_QUIT };
+enum relay_cmd_type { RELAY_CMD_ADD, RELAY_CMD_SET, RELAY_CMD_TIMEOUT, RELAY_CMD_DEL, RELAY_CMD_QUIT };
 enum relay_evt_type { RELAY_EVT_FREED, RELAY_EVT_TIMEOUT };
 
 struct relay_cmd {

@@ -193,6 +193,13 @@ static bool run_commands(struct worker *w)
 		case RELAY_CMD_SET:
 			do_set(w, &c);
 			break;
+		case RELAY_CMD_TIMEOUT:
+			if (w->slots[c.slot].used && w->slots[c.slot].gen == c.gen) {
+				w->slots[c.slot].timeout_s = c.timeout_s;
+				w->slots[c.slot].timed_out = false;
+				w->slots[c.slot].last_rx_ms = now_ms();
+			}
+			break;
 		case RELAY_CMD_DEL:
 			if (w->slots[c.slot].used && w->slots[c.slot].gen == c.gen)
 				close_stream(w, c.slot);
@@ -399,11 +406,11 @@ void *relay_worker_main(void *arg)
 		int n = epoll_wait(w->epfd, ev, MAX_EVENTS, TICK_MS);
 		uint64_t t_us = now_us(), t_ms = t_us / 1000;
 		unsigned used = 0;
-		bool quit = false;
+		bool cmds = false;
 
 		for (int i = 0; i < n; i++) {
 			if (ev[i].data.u64 == cmd_data) {
-				quit = !run_commands(w);
+				cmds = true;
 				continue;
 			}
 			used += read_socket(ws, used, ev[i].data.u64, t_us);
@@ -412,7 +419,9 @@ void *relay_worker_main(void *arg)
 			__atomic_store_n(&w->packets, w->packets + ws->n_out, __ATOMIC_RELAXED);
 			flush_out(ws);
 		}
-		if (quit)
+		/* only now: a DEL must not close a socket that packets of this
+		 * batch still go out of (its number could even be reused) */
+		if (cmds && !run_commands(w))
 			break;
 		if (t_ms - last_tick >= 1000) {
 			last_tick = t_ms;

@@ -40,7 +40,7 @@ void rtpstat_update(struct rtpstat *s, uint32_t ssrc, uint16_t seq, uint32_t ts,
 	}
 	s->received++;
 	/* A.8: jitter from the difference of relative transit times */
-	d = transit - s->last_transit;
+	d = (int32_t)(uint32_t)(transit - s->last_transit);	/* ts wraps at 2^32 */
 	s->last_transit = transit;
 	s->jitter += ((double)llabs(d) - s->jitter) / 16.0;
 }

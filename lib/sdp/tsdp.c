@@ -324,7 +324,11 @@ static void rewrite_m(struct out *o, const struct line *ln, const struct tsdp_me
 	after = port;
 	while (after < e && *after != ' ' && *after != '/')
 		after++;
-	if (port >= e || mr->port == 0 || strtol(port, NULL, 10) == 0) {
+	bool zero = true;
+
+	for (const char *q = port; q < after; q++)
+		zero = zero && *q == '0';	/* not strtol: the line has no NUL */
+	if (port >= e || mr->port == 0 || zero) {
 		put(o, ln->p, ln->n);	/* rejected stays rejected */
 	} else {
 		const char *proto, *pend;
@@ -348,6 +352,17 @@ static void rewrite_m(struct out *o, const struct line *ln, const struct tsdp_me
 	put(o, "\r\n", 2);
 }
 
+static void end_media(struct out *o, const struct tsdp_media_rw *mr, bool mux_written,
+		      bool rtcp_written)
+{
+	if (mr == NULL || mr->port == 0)
+		return;
+	if (mr->mux && !mux_written)
+		put(o, "a=rtcp-mux\r\n", 12);
+	else if (!mr->mux && !rtcp_written && mr->rtcp_port != (uint16_t)(mr->port + 1))
+		putf(o, "a=rtcp:%u\r\n", mr->rtcp_port);
+}
+
 int tsdp_rewrite(const char *body, size_t len, const struct tsdp_rewrite *rw, char *out,
 		 size_t outlen)
 {
@@ -356,7 +371,7 @@ int tsdp_rewrite(const char *body, size_t len, const struct tsdp_rewrite *rw, ch
 	const struct tsdp_media_rw *mr = NULL;
 	const char *ipv = rw->family == AF_INET6 ? "IP6" : "IP4";
 	unsigned mi = 0;
-	bool in_media = false, mux_written = false;
+	bool in_media = false, mux_written = false, rtcp_written = false;
 	struct line ln;
 
 	if (outlen == 0)
@@ -366,8 +381,8 @@ int tsdp_rewrite(const char *body, size_t len, const struct tsdp_rewrite *rw, ch
 		if (ln.n == 0)
 			continue;
 		if (starts(&ln, "m=")) {
-			if (in_media && mr && mr->mux && mr->port && !mux_written)
-				put(&o, "a=rtcp-mux\r\n", 12);
+			if (in_media)
+				end_media(&o, mr, mux_written, rtcp_written);
 			if (in_media && mr && mr->port && mr->crypto_set && mr->crypto)
 				put(&o, mr->crypto, strlen(mr->crypto));
 			if (mi >= rw->n_media)
@@ -375,6 +390,7 @@ int tsdp_rewrite(const char *body, size_t len, const struct tsdp_rewrite *rw, ch
 			mr = &rw->m[mi++];
 			in_media = true;
 			mux_written = false;
+			rtcp_written = false;
 			rewrite_m(&o, &ln, mr);
 			continue;
 		}
@@ -402,8 +418,9 @@ int tsdp_rewrite(const char *body, size_t len, const struct tsdp_rewrite *rw, ch
 				continue;
 			}
 			if (starts(&ln, "a=rtcp:")) {
-				if (!mr->mux)
+				if (!mr->mux && !rtcp_written)
 					putf(&o, "a=rtcp:%u\r\n", mr->rtcp_port);
+				rtcp_written = true;
 				continue;
 			}
 
@@ -411,8 +428,8 @@ int tsdp_rewrite(const char *body, size_t len, const struct tsdp_rewrite *rw, ch
 		put(&o, ln.p, ln.n);
 		put(&o, "\r\n", 2);
 	}
-	if (in_media && mr && mr->mux && mr->port && !mux_written)
-		put(&o, "a=rtcp-mux\r\n", 12);
+	if (in_media)
+		end_media(&o, mr, mux_written, rtcp_written);
 	if (in_media && mr && mr->port && mr->crypto_set && mr->crypto)
 		put(&o, mr->crypto, strlen(mr->crypto));
 	if (mi != rw->n_media)

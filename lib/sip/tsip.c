@@ -16,8 +16,8 @@
 #include "ops/bus.h"
 #include "ops/log.h"
 
-#define TANDEM_ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, INFO"
-#define TANDEM_SUPPORTED "timer, 100rel"
+#define TANDEM_ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, INFO, REFER, NOTIFY"
+#define TANDEM_SUPPORTED "timer, 100rel, replaces"
 #define MAX_EXT_HEADERS 32
 
 static void on_event(nua_event_t ev, int status, char const *phrase, nua_t *nua,
@@ -74,7 +74,6 @@ int tsip_new(void *root, struct conf *conf, struct relay *relay, struct tsip **r
 			    NUTAG_APPL_METHOD("INFO"),
 			    NUTAG_APPL_METHOD("REFER"),
 			    NUTAG_APPL_METHOD("OPTIONS"),
-			    NUTAG_ALLOW("INFO"),
 			    NUTAG_AUTO302(0),
 			    NUTAG_AUTO305(0),
 			    NUTAG_MAX_RETRY_AFTER(0),
@@ -272,8 +271,77 @@ static enum leg_req req_of_event(nua_event_t ev)
 	case nua_i_update: case nua_r_update: return LEG_REQ_UPDATE;
 	case nua_i_info: case nua_r_info: return LEG_REQ_INFO;
 	case nua_i_prack: case nua_r_prack: return LEG_REQ_PRACK;
+	case nua_i_refer: case nua_r_refer: return LEG_REQ_REFER;
 	default: return _LEG_REQ_MAX;
 	}
+}
+
+/* The leg of ours that a Replaces header names (RFC 3891), or NULL. */
+static struct leg *replaced_leg(struct tsip *t, su_home_t *home, const char *url_headers)
+{
+	const char *p = url_headers ? strcasestr(url_headers, "replaces=") : NULL;
+	char *val, *amp;
+	sip_replaces_t *rp;
+	nua_handle_t *nh;
+	struct leg *l;
+
+	if (p == NULL)
+		return NULL;
+	val = su_strdup(home, p + 9);
+	if (val == NULL)
+		return NULL;
+	amp = strchr(val, '&');
+	if (amp)
+		*amp = '\0';
+	url_unescape(val, val);
+	rp = sip_replaces_make(home, val);
+	if (rp == NULL)
+		return NULL;
+	nh = nua_handle_by_replaces(t->nua, rp);
+	if (nh == NULL)
+		return NULL;
+	l = nua_handle_magic(nh);
+	nua_handle_unref(nh);
+	return l;
+}
+
+static void on_refer(struct tsip *t, struct leg *l, const sip_t *sip, tagi_t tags[])
+{
+	su_home_t home[1] = { SU_HOME_INIT(home) };
+	sip_event_t const *ev = NULL;
+	struct call_refer r = { 0 };
+
+	tl_gets(tags, NUTAG_REFER_EVENT_REF(ev), TAG_END());
+	tsip_leg_save(l, LEG_REQ_REFER);
+	tsip_leg_set_refer_event(l, ev);
+	if (sip->sip_refer_to) {
+		const url_t *u = sip->sip_refer_to->r_url;
+		r.refer_to = url_as_string(home, (url_t *)u);
+		r.user = u->url_user;
+		r.host = u->url_host;
+		r.replaces = u->url_headers && strcasestr(u->url_headers, "replaces=") != NULL;
+		r.replaced = r.replaces ? replaced_leg(t, home, u->url_headers) : NULL;
+	}
+	if (sip->sip_referred_by)
+		r.referred_by = sip_header_as_string(home, (sip_header_t const *)sip->sip_referred_by);
+	call_on_refer(l, &r);
+	su_home_deinit(home);
+}
+
+static void on_notify(struct leg *l, const sip_t *sip)
+{
+	char frag[256] = "";
+	bool final = sip->sip_subscription_state &&
+		     strcasecmp(sip->sip_subscription_state->ss_substate, "terminated") == 0;
+
+	if (sip->sip_payload && sip->sip_payload->pl_len > 0) {
+		size_t n = sip->sip_payload->pl_len < sizeof(frag) - 1 ? sip->sip_payload->pl_len :
+									 sizeof(frag) - 1;
+		memcpy(frag, sip->sip_payload->pl_data, n);
+		frag[n] = '\0';
+		frag[strcspn(frag, "\r\n")] = '\0';	/* the status line is what matters */
+	}
+	call_on_notify(l, frag, final);
 }
 
 /* Events for a handle no call owns (new requests outside a dialog, or late
@@ -347,7 +415,12 @@ static void on_event(nua_event_t ev, int status, char const *phrase, nua_t *nua,
 	case nua_r_info:
 	case nua_r_bye:
 	case nua_r_cancel:
+	case nua_r_refer:
 		call_on_response(l, req_of_event(ev), &m);
+		return;
+	case nua_i_notify:
+		if (sip)
+			on_notify(l, sip);
 		return;
 	case nua_i_update:
 	case nua_i_info:
@@ -365,7 +438,8 @@ static void on_event(nua_event_t ev, int status, char const *phrase, nua_t *nua,
 		answer_options(t, nh, true);
 		return;
 	case nua_i_refer:
-		nua_respond(nh, SIP_403_FORBIDDEN, NUTAG_WITH_THIS(t->nua), TAG_END());
+		if (sip)
+			on_refer(t, l, sip, tags);
 		return;
 	default:
 		return;

@@ -30,7 +30,8 @@ struct tsip_leg {
 	struct tsip *t;
 	nua_handle_t *nh;
 	su_home_t home[1];		/* phrases handed to nua_respond() */
-	nua_saved_event_t saved[_LEG_REQ_MAX];	/* UPDATE, INFO waiting for an answer */
+	nua_saved_event_t saved[_LEG_REQ_MAX];	/* UPDATE, INFO, REFER waiting for an answer */
+	sip_event_t *refer_event;	/* the implicit subscription of a REFER we took */
 };
 
 extern const struct leg_ops tsip_leg_ops;
@@ -38,5 +39,6 @@ extern const struct leg_ops tsip_leg_ops;
 int tsip_leg_attach(struct tsip *t, struct leg *l, nua_handle_t *nh);
 /* Save the current event as the pending request of that kind on the leg. */
 void tsip_leg_save(struct leg *l, enum leg_req req);
+void tsip_leg_set_refer_event(struct leg *l, const sip_event_t *ev);
 void tsip_log_init(void);
 void tsip_log_trace(bool on);

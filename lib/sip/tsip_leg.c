@@ -236,9 +236,45 @@ static int leg_respond_op(struct leg *l, enum leg_req req, const struct call_msg
 	return 0;
 }
 
+static int leg_notify(struct leg *l, const char *frag, bool final)
+{
+	struct tsip_leg *x = ctx(l);
+
+	if (x == NULL || x->nh == NULL)
+		return -ENOTCONN;
+	bus_sip(false, "NOTIFY", 0);
+	nua_notify(x->nh, NUTAG_SUBSTATE(final ? nua_substate_terminated : nua_substate_active),
+		   TAG_IF(x->refer_event != NULL, SIPTAG_EVENT(x->refer_event)),
+		   SIPTAG_CONTENT_TYPE_STR("message/sipfrag"), SIPTAG_PAYLOAD_STR(frag), TAG_END());
+	return 0;
+}
+
+static int leg_refer(struct leg *l, const char *refer_to, const char *referred_by)
+{
+	struct tsip_leg *x = ctx(l);
+
+	if (x == NULL || x->nh == NULL)
+		return -ENOTCONN;
+	bus_sip(false, "REFER", 0);
+	nua_refer(x->nh, SIPTAG_REFER_TO_STR(refer_to),
+		  TAG_IF(referred_by != NULL, SIPTAG_REFERRED_BY_STR(referred_by)), TAG_END());
+	return 0;
+}
+
+void tsip_leg_set_refer_event(struct leg *l, const sip_event_t *ev)
+{
+	struct tsip_leg *x = ctx(l);
+
+	if (x == NULL)
+		return;
+	x->refer_event = ev ? sip_event_dup(x->home, ev) : sip_event_make(x->home, "refer");
+}
+
 const struct leg_ops tsip_leg_ops = {
 	.place = leg_place,
 	.send = leg_send,
 	.respond = leg_respond_op,
 	.release = leg_release,
+	.notify = leg_notify,
+	.refer = leg_refer,
 };

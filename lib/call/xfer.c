@@ -1,0 +1,407 @@
+/* lib/call/xfer.c: call transfer (REFER) carried out by tandemd. A leg X of
+ * a call X-Y sends REFER; by the route's policy tandemd refuses it (403),
+ * passes it to Y as a REFER of its own and relays the NOTIFYs back, or
+ * carries it out: 202 and NOTIFY progress to X, a new leg toward the target
+ * routed by the ordinary rules and offered the media Y already uses, and,
+ * when the target answers, the new leg takes X's place in the call and in
+ * the relay (X's side of the stream pair now points at the target), X is
+ * told 200 and let go. Y sees nothing unless the target needs another codec.
+ * If the target fails, X hears why and X and Y stay connected.
+ * Sofia thread only. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "call_int.h"
+#include "ops/log.h"
+
+static char sdp_buf[SDP_MAX];	/* sofia thread only; copied by the leg ops */
+
+static char side_char(const struct leg *l)
+{
+	return l->side == LEG_A ? 'A' : 'B';
+}
+
+static void xfer_record(struct call *c, const char *by, const char *kind, const char *target,
+			int code, const char *outcome)
+{
+	json_t *t = json_pack("{s:f,s:s,s:s,s:s?,s:i,s:s}", "time", call_now(), "by", by,
+			      "kind", kind, "target", target, "code", code, "outcome", outcome);
+
+	if (c->transfers == NULL)
+		c->transfers = json_array();
+	if (t && c->transfers)
+		json_array_append(c->transfers, t);
+	call_publish(c, BUS_EV_TRANSFER, t);
+}
+
+static const char *who(const struct leg *l)
+{
+	return l->side == LEG_A ? "caller" : "callee";
+}
+
+bool xfer_owns(struct call *c, struct leg *l)
+{
+	if (l == c->xfer.leg)
+		return true;
+	for (unsigned i = 0; i < c->n_gone; i++)
+		if (c->gone[i] == l)
+			return true;
+	return false;
+}
+
+bool xfer_legs_ended(const struct call *c)
+{
+	if (c->xfer.leg && !c->xfer.leg->ended)
+		return false;
+	for (unsigned i = 0; i < c->n_gone; i++)
+		if (!c->gone[i]->ended)
+			return false;
+	return true;
+}
+
+/* Let a leg go: it is no longer part of the call; it ends on its own. */
+static void let_go(struct call *c, struct leg *l)
+{
+	l->peer = NULL;
+	if (c->n_gone < sizeof(c->gone) / sizeof(c->gone[0])) {
+		c->gone[c->n_gone++] = l;
+		return;
+	}
+	/* no room to watch it end: release it now */
+	if (!l->ended) {
+		l->ended = true;
+		c->core->ops->release(l);
+	}
+	leg_free(l);
+}
+
+static void drop_gone(struct call *c, struct leg *l)
+{
+	for (unsigned i = 0; i < c->n_gone; i++)
+		if (c->gone[i] == l) {
+			c->gone[i] = c->gone[--c->n_gone];
+			break;
+		}
+	if (!l->ended) {
+		l->ended = true;
+		c->core->ops->release(l);
+	}
+	leg_free(l);
+}
+
+static void xfer_clear(struct call *c)
+{
+	ttimer_stop(c->xfer.timer);
+	free(c->xfer.user);
+	free(c->xfer.target);
+	free(c->xfer.referred_by);
+	c->xfer.user = c->xfer.target = c->xfer.referred_by = NULL;
+	c->xfer.leg = NULL;
+	c->xfer.transferor = NULL;
+	c->xfer.route = NULL;
+}
+
+/* The transferor, if it is still there to be told. */
+static void tell(struct call *c, const char *frag, bool final)
+{
+	struct leg *x = c->xfer.transferor;
+
+	if (x && !x->ended)
+		c->core->ops->notify(x, frag, final);
+}
+
+static void on_no_answer(void *arg)
+{
+	struct call *c = arg;
+
+	if (c->xfer.leg && !c->xfer.leg->answered) {
+		call_log(c, LOG_LVL_NOTICE, "transfer target %s did not answer", c->xfer.target);
+		c->core->ops->send(c->xfer.leg, LEG_REQ_CANCEL, NULL);
+	}
+}
+
+static const char *identity_of(const struct call *c, const struct leg *l)
+{
+	/* the caller is known by its From user, the callee by its number */
+	return l->side == LEG_A ? c->from_user : c->ruri_user;
+}
+
+/* Place (or place again, failing over) the leg toward the target. */
+static int place(struct call *c)
+{
+	struct call_xfer *x = &c->xfer;
+	struct leg *y = c->leg[x->transferor->side == LEG_A ? LEG_B : LEG_A];
+	struct call_msg offer = { .retry_after = -1 }, fwd;
+	char *headers[2] = { NULL, NULL };
+	struct leg_target t;
+	struct leg *n;
+	int r;
+
+	free(x->target);
+	x->target = NULL;
+	if (asprintf(&x->target, "%s", x->route->targets[x->target_idx]) < 0)
+		return -ENOMEM;
+	if (strchr(x->target + 4, '@') == NULL) {
+		char *u;
+		if (asprintf(&u, "sip:%s@%s", x->user, x->target + 4) < 0)
+			return -ENOMEM;
+		free(x->target);
+		x->target = u;
+	}
+	n = leg_new(c->core, x->transferor->side);
+	if (n == NULL)
+		return -ENOMEM;
+	n->call = c;
+	n->peer = y;
+	n->xfer = true;
+	n->session_expires = x->route->session_expires;
+	/* fresh keys for a new leg: none offered to the old one is reused */
+	for (unsigned i = 0; i < c->n_streams; i++) {
+		struct call_stream *cs = &c->streams[i];
+		for (unsigned k = 0; k < cs->n_offered[n->side]; k++)
+			tsrtp_key_wipe(&cs->offered[n->side][k]);
+		cs->n_offered[n->side] = 0;
+	}
+	/* offer the target what the transferee already uses */
+	offer.ctype = "application/sdp";
+	offer.body = c->last_sdp[y->side];
+	offer.body_len = c->last_sdp_len[y->side];
+	r = media_cross(c, y->side, true, &offer, &fwd, sdp_buf, sizeof(sdp_buf));
+	if (r < 0) {
+		leg_free(n);
+		return r;
+	}
+	if (x->referred_by && asprintf(&headers[0], "Referred-By: %s", x->referred_by) < 0)
+		headers[0] = NULL;
+	t = (struct leg_target){
+		.ruri = x->target, .from_user = identity_of(c, y), .to_user = x->user,
+		.max_forwards = 70, .session_expires = x->route->session_expires,
+		.headers = (const char *const *)headers,
+	};
+	x->leg = n;
+	call_log(c, LOG_LVL_INFO, "transfer: placing the new leg to %s", x->target);
+	r = c->core->ops->place(n, &t, &fwd);
+	free(headers[0]);
+	if (r < 0) {
+		x->leg = NULL;
+		leg_free(n);
+		return r;
+	}
+	if (x->timer == NULL)
+		x->timer = ttimer_new(c->core->root, on_no_answer, c);
+	ttimer_start(x->timer, (unsigned)x->route->no_answer_timeout * 1000u);
+	return 0;
+}
+
+static void failed(struct call *c, int code, const char *phrase)
+{
+	struct call_xfer *x = &c->xfer;
+	char frag[128];
+	struct leg *y;
+
+	snprintf(frag, sizeof(frag), "SIP/2.0 %d %s", code, phrase ? phrase : "Failed");
+	call_log(c, LOG_LVL_NOTICE, "transfer to %s failed: %d", x->target ? x->target : x->user,
+		 code);
+	tell(c, frag, true);
+	xfer_record(c, x->transferor ? who(x->transferor) : "?", "blind", x->target, code, "failed");
+	y = c->leg[x->transferor && x->transferor->side == LEG_A ? LEG_B : LEG_A];
+	/* the transferor may have hung up meanwhile: then nobody is left */
+	if (x->transferor == NULL || x->transferor->ended || x->transferor->peer == NULL) {
+		xfer_clear(c);
+		if (y)
+			y->peer = NULL;
+		call_close(c, CALL_END_TRANSFER_FAILED, code, phrase);
+		return;
+	}
+	xfer_clear(c);
+}
+
+/* Responses to the INVITE of the transfer leg. */
+void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
+{
+	struct call_xfer *x = &c->xfer;
+	const struct leg_ops *ops = c->core->ops;
+	struct leg *old, *y;
+	struct call_msg fwd;
+
+	if (n != x->leg)
+		return;
+	if (m->status < 200) {
+		if (m->status >= 180)
+			tell(c, m->status == 183 ? "SIP/2.0 183 Session Progress" :
+				"SIP/2.0 180 Ringing", false);
+		return;
+	}
+	ttimer_stop(x->timer);
+	if (m->status >= 300) {
+		int code = m->status >= 700 ? 500 : m->status;
+		n->ended = true;
+		ops->release(n);
+		leg_free(n);
+		x->leg = NULL;
+		if (route_failover_on(x->route, code) && x->target_idx + 1 < x->route->n_targets) {
+			x->target_idx++;
+			if (place(c) == 0)
+				return;
+		}
+		failed(c, code, m->phrase);
+		return;
+	}
+	/* answered: the new leg takes the transferor's place */
+	n->answered = true;
+	ops->send(n, LEG_REQ_ACK, NULL);
+	if (media_cross(c, n->side, false, m, &fwd, sdp_buf, sizeof(sdp_buf)) < 0)
+		call_log(c, LOG_LVL_WARNING, "transfer target's SDP is unusable");
+	old = c->leg[n->side];
+	y = n->peer;
+	c->leg[n->side] = n;
+	n->xfer = false;
+	if (y)
+		y->peer = n;
+	call_update_log_prefix(c);
+	call_log(c, LOG_LVL_INFO, "transfer: %s answered, leg %c replaced", x->target, side_char(n));
+	tell(c, "SIP/2.0 200 OK", true);
+	xfer_record(c, who(n), "blind", x->target, m->status, "connected");
+	xfer_clear(c);
+	if (old) {
+		let_go(c, old);
+		if (!old->ended)
+			ops->send(old, LEG_REQ_BYE, NULL);
+	}
+}
+
+/* A BYE from, or the end of, a leg the transfer owns or the transferor. */
+void xfer_on_leg_event(struct call *c, struct leg *l, enum leg_req req)
+{
+	(void)req;
+	if (l == c->xfer.leg) {
+		/* the new leg died before answering */
+		ttimer_stop(c->xfer.timer);
+		l->ended = true;
+		c->core->ops->release(l);
+		leg_free(l);
+		c->xfer.leg = NULL;
+		failed(c, 503, "Service Unavailable");
+		return;
+	}
+	drop_gone(c, l);
+}
+
+void call_on_refer(struct leg *l, const struct call_refer *r)
+{
+	struct call *c = l->call;
+	enum conf_refer policy = c->route ? c->route->refer : CONF_REFER_LOCAL;
+	struct leg *y = l->peer;
+	const struct leg_ops *ops = c->core->ops;
+	struct route_req q;
+	const struct conf_route *rt;
+	char user[256];
+
+	l->in_req[LEG_REQ_REFER] = true;
+	if (xfer_owns(c, l) || c->state == CALL_ST_CLOSING) {
+		leg_respond(l, LEG_REQ_REFER, 481, "Call/Transaction Does Not Exist");
+		return;
+	}
+	if (policy == CONF_REFER_REJECT) {
+		call_log(c, LOG_LVL_NOTICE, "REFER from leg %c refused by the route", side_char(l));
+		leg_respond(l, LEG_REQ_REFER, 403, "Forbidden");
+		xfer_record(c, who(l), "refused", r->refer_to, 403, "rejected");
+		return;
+	}
+	if (c->state != CALL_ST_CONFIRMED || y == NULL || y->ended || c->xfer.leg ||
+	    l->in_req[LEG_REQ_INVITE] || l->out_req[LEG_REQ_INVITE] ||
+	    y->in_req[LEG_REQ_INVITE] || y->out_req[LEG_REQ_INVITE] || y->out_req[LEG_REQ_REFER]) {
+		/* a re-INVITE, or another transfer, is under way */
+		leg_respond(l, LEG_REQ_REFER, 491, "Request Pending");
+		return;
+	}
+	if (r->user == NULL || r->host == NULL || *r->host == '\0') {
+		leg_respond(l, LEG_REQ_REFER, 400, "Bad Refer-To");
+		return;
+	}
+	if (policy == CONF_REFER_PASSTHROUGH) {
+		call_log(c, LOG_LVL_INFO, "REFER from leg %c passed to leg %c", side_char(l),
+			 side_char(y));
+		y->out_req[LEG_REQ_REFER] = true;
+		if (ops->refer(y, r->refer_to, r->referred_by) < 0) {
+			y->out_req[LEG_REQ_REFER] = false;
+			leg_respond(l, LEG_REQ_REFER, 500, "Server Internal Error");
+		}
+		xfer_record(c, who(l), "passthrough", r->refer_to, 0, "passed");
+		return;
+	}
+	if (r->replaces && r->replaced == NULL) {
+		/* a dialog we do not hold: not one tandemd can join */
+		leg_respond(l, LEG_REQ_REFER, 501, "Not Implemented");
+		return;
+	}
+	if (r->replaces) {
+		leg_respond(l, LEG_REQ_REFER, 501, "Not Implemented");
+		return;
+	}
+	/* carried out here: route the target like any call */
+	q = (struct route_req){ .ruri_user = r->user, .ruri_host = r->host,
+				.from_user = identity_of(c, y), .to_user = r->user };
+	rt = route_find(c->conf, &q);
+	leg_respond(l, LEG_REQ_REFER, 202, "Accepted");
+	ops->notify(l, "SIP/2.0 100 Trying", false);
+	c->xfer.transferor = l;
+	if (rt == NULL || rt->reject || rt->n_targets == 0 ||
+	    route_rewrite_user(rt, r->user, user, sizeof(user)) < 0) {
+		int code = rt == NULL ? c->conf->no_route_code : rt->reject ? rt->reject : 500;
+		failed(c, code, rt && rt->reject_reason ? rt->reject_reason :
+			       code == 404 ? "Not Found" : "Rejected");
+		return;
+	}
+	c->xfer.route = rt;
+	c->xfer.target_idx = 0;
+	c->xfer.user = strdup(user);
+	c->xfer.referred_by = r->referred_by ? strdup(r->referred_by) : NULL;
+	call_log(c, LOG_LVL_INFO, "REFER from leg %c to %s (route %s)", side_char(l), r->refer_to,
+		 rt->name);
+	if (c->xfer.user == NULL || place(c) < 0)
+		failed(c, 500, "Server Internal Error");
+}
+
+/* A NOTIFY of the REFER we passed on: back to the leg that sent the REFER. */
+void call_on_notify(struct leg *l, const char *sipfrag, bool final)
+{
+	struct leg *x = l->peer;
+
+	if (x == NULL || x->ended)
+		return;
+	l->core->ops->notify(x, sipfrag, final);
+	if (final)
+		l->out_req[LEG_REQ_REFER] = false;
+}
+
+void xfer_close(struct call *c)
+{
+	const struct leg_ops *ops = c->core->ops;
+
+	if (c->xfer.leg && !c->xfer.leg->ended) {
+		if (c->xfer.leg->answered)
+			ops->send(c->xfer.leg, LEG_REQ_BYE, NULL);
+		else if (ops->send(c->xfer.leg, LEG_REQ_CANCEL, NULL) < 0) {
+			c->xfer.leg->ended = true;
+			ops->release(c->xfer.leg);
+		}
+	}
+	ttimer_stop(c->xfer.timer);
+}
+
+void xfer_free(struct call *c)
+{
+	leg_free(c->xfer.leg);
+	c->xfer.leg = NULL;
+	while (c->n_gone)
+		leg_free(c->gone[--c->n_gone]);
+	c->xfer.timer = ttimer_free(c->xfer.timer);
+	xfer_clear(c);
+	json_decref(c->transfers);
+	c->transfers = NULL;
+}

@@ -1,0 +1,83 @@
+/* lib/sip/tsip_tls_reload.c: certificates re-read without a restart.
+ *
+ * sofia-sip 1.12.11 reads its certificate once, into the SSL_CTX of the TLS
+ * transport, and has no call to read it again. tandemd therefore provides
+ * its own SSL_new(): it calls the real one (dlsym(RTLD_NEXT)) and then puts
+ * the current certificate, chain, key and CA store into the new SSL, and
+ * the verify callback that decides per connection (tsip_tls.c). Connections
+ * made before a reload keep what they were made with; every new one gets
+ * what tsip_tls_reload_set() installed last.
+ *
+ * This replaces SSL_new for the whole process. Only sofia calls it in
+ * tandemd; with nothing installed the wrapper is the plain SSL_new.
+ * tests/unit/check_tls.c tests it on its own. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "tsip_tls.h"
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static X509 *cur_cert;
+static STACK_OF(X509) *cur_chain;
+static EVP_PKEY *cur_key;
+static X509_STORE *cur_store;
+static int (*cur_verify)(int ok, X509_STORE_CTX *store);
+
+void tsip_tls_reload_set(X509 *cert, STACK_OF(X509) *chain, EVP_PKEY *key, X509_STORE *store)
+{
+	X509 *oc;
+	STACK_OF(X509) *och;
+	EVP_PKEY *ok;
+	X509_STORE *os;
+
+	pthread_mutex_lock(&lock);
+	oc = cur_cert, och = cur_chain, ok = cur_key, os = cur_store;
+	cur_cert = cert, cur_chain = chain, cur_key = key, cur_store = store;
+	pthread_mutex_unlock(&lock);
+	/* SSLs made with the old ones hold references of their own */
+	X509_free(oc);
+	sk_X509_pop_free(och, X509_free);
+	EVP_PKEY_free(ok);
+	X509_STORE_free(os);
+}
+
+void tsip_tls_reload_set_verify(int (*cb)(int ok, X509_STORE_CTX *store))
+{
+	pthread_mutex_lock(&lock);
+	cur_verify = cb;
+	pthread_mutex_unlock(&lock);
+}
+
+SSL *SSL_new(SSL_CTX *ctx)
+{
+	static SSL *(*real)(SSL_CTX *);
+	SSL *ssl;
+
+	if (real == NULL) {
+		real = (SSL *(*)(SSL_CTX *))dlsym(RTLD_NEXT, "SSL_new");
+		if (real == NULL)
+			abort();	/* not linked with libssl: cannot happen */
+	}
+	ssl = real(ctx);
+	if (ssl == NULL)
+		return NULL;
+	pthread_mutex_lock(&lock);
+	if (cur_cert && cur_key &&
+	    (SSL_use_certificate(ssl, cur_cert) != 1 || SSL_use_PrivateKey(ssl, cur_key) != 1 ||
+	     (cur_chain && SSL_set1_chain(ssl, cur_chain) != 1))) {
+		pthread_mutex_unlock(&lock);
+		SSL_free(ssl);
+		return NULL;
+	}
+	if (cur_store)
+		SSL_set1_verify_cert_store(ssl, cur_store);
+	if (cur_verify)
+		SSL_set_verify(ssl, SSL_get_verify_mode(ssl), cur_verify);
+	pthread_mutex_unlock(&lock);
+	return ssl;
+}
