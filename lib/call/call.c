@@ -32,6 +32,7 @@ static const char *const end_names[_CALL_END_MAX] = {
 	[CALL_END_HANGUP] = "hangup", [CALL_END_ERROR] = "error", [CALL_END_LEG_LOST] = "leg-lost",
 	[CALL_END_MEDIA_TIMEOUT] = "media-timeout", [CALL_END_NO_PORTS] = "no-ports",
 	[CALL_END_TRANSFER_FAILED] = "transfer-failed",
+	[CALL_END_TRANSFERRED] = "transferred", [CALL_END_REPLACED] = "replaced",
 };
 
 const char *call_state_name(enum call_state st)
@@ -63,7 +64,17 @@ void call_log(struct call *c, int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	log_msg(level, "%s route=%s %s", c->log_prefix, c->route ? c->route->name : "-", msg);
+	{
+		/* the journal's fields (lib/ops/log.h): journalctl CALL_ID=N */
+		const struct log_call_fields f = {
+			.call = (unsigned long long)c->id,
+			.a_call_id = c->leg[LEG_A] ? c->leg[LEG_A]->call_id : NULL,
+			.b_call_id = c->leg[LEG_B] ? c->leg[LEG_B]->call_id : NULL,
+			.route = c->route ? c->route->name : NULL,
+		};
+		log_call_msg(level, &f, "%s route=%s %s", c->log_prefix,
+			     c->route ? c->route->name : "-", msg);
+	}
 }
 
 double call_now(void)
@@ -533,12 +544,12 @@ void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 
 static char *target_uri(const char *target, const char *user)
 {
-	const char *rest = target + 4;	/* after "sip:" */
+	const char *rest = strchr(target, ':') + 1;	/* after "sip:" or "sips:" */
 	char *uri;
 
 	if (strchr(rest, '@') || user == NULL || *user == '\0')
 		return strdup(target);
-	if (asprintf(&uri, "sip:%s@%s", user, rest) < 0)
+	if (asprintf(&uri, "%.*s%s@%s", (int)(rest - target), target, user, rest) < 0)
 		return NULL;
 	return uri;
 }

@@ -96,6 +96,7 @@ struct call_refer {
 	const char *user, *host;	/* of the Refer-To URI */
 	const char *referred_by;	/* "Referred-By" value, or NULL */
 	bool replaces;			/* the Refer-To carries a Replaces header */
+	const char *replaces_value;	/* its value, unescaped */
 	struct leg *replaced;		/* our leg that Replaces names, or NULL */
 };
 
@@ -125,6 +126,8 @@ enum call_end {
 	CALL_END_MEDIA_TIMEOUT,	/* no RTP/RTCP from either leg */
 	CALL_END_NO_PORTS,	/* the relay's port pool was empty */
 	CALL_END_TRANSFER_FAILED,	/* the transferor left and the target failed */
+	CALL_END_TRANSFERRED,	/* its far leg was joined to another call */
+	CALL_END_REPLACED,	/* an INVITE with Replaces took a leg over */
 	_CALL_END_MAX,
 };
 
@@ -203,6 +206,8 @@ struct relay *call_core_relay(struct call_core *core);
 
 /* Events from lib/sip. */
 void call_on_invite(struct call_core *core, struct leg *a, const struct call_invite *inv);
+/* A new INVITE whose Replaces header names our leg `old` (RFC 3891). */
+void call_on_replaces(struct leg *n, struct leg *old, const struct call_invite *inv);
 void call_on_request(struct leg *l, enum leg_req req, const struct call_msg *m);
 void call_on_response(struct leg *l, enum leg_req req, const struct call_msg *m);
 void call_on_ended(struct leg *l);

@@ -90,7 +90,7 @@ struct call {
 		struct leg *transferor;		/* the leg whose REFER this is */
 		const struct conf_route *route;	/* how the target was routed */
 		size_t target_idx;
-		char *user, *target, *referred_by;
+		char *user, *target, *referred_by, *replaces;
 		struct ttimer *timer;		/* no answer from the target */
 	} xfer;
 	struct leg *gone[4];		/* legs let go by a transfer, ending */
@@ -117,15 +117,21 @@ void call_update_log_prefix(struct call *c);
 void relay_request(struct leg *l, enum leg_req req, const struct call_msg *m);
 void relay_response(struct leg *l, enum leg_req req, const struct call_msg *m);
 void relay_answer_pending(struct leg *l, int code, const char *phrase);
+int relay_own_invite(struct leg *l, const struct call_msg *m);
 int relay_copy_body(const struct call_msg *m, char **ctype, char **body, size_t *len);
 
 /* media.c */
 #define SDP_MAX 16384
 int media_cross(struct call *c, enum leg_side from, bool offer, const struct call_msg *in,
 		struct call_msg *out, char *buf, size_t len);
+/* The same rewrite toward the other side only: the relay and the keys of
+ * side `from` stay as they are (a body sent again to a new leg). */
+int media_toward(struct call *c, enum leg_side from, bool offer, const struct call_msg *in,
+		 struct call_msg *out, char *buf, size_t len);
 void media_release(struct call *c);
 void media_log_stats(struct call *c);
 void media_confirmed(struct call *c);
+void media_new_leg(struct call *c, enum leg_side side);
 json_t *media_record(struct call *c);
 
 /* xfer.c */

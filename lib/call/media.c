@@ -259,8 +259,23 @@ static int set_side(struct call *c, struct call_stream *cs, enum leg_side side,
 	return r;
 }
 
+static int cross(struct call *c, enum leg_side from, bool offer, bool update_from,
+		 const struct call_msg *in, struct call_msg *out, char *buf, size_t len);
+
 int media_cross(struct call *c, enum leg_side from, bool offer, const struct call_msg *in,
 		struct call_msg *out, char *buf, size_t len)
+{
+	return cross(c, from, offer, true, in, out, buf, len);
+}
+
+int media_toward(struct call *c, enum leg_side from, bool offer, const struct call_msg *in,
+		 struct call_msg *out, char *buf, size_t len)
+{
+	return cross(c, from, offer, false, in, out, buf, len);
+}
+
+static int cross(struct call *c, enum leg_side from, bool offer, bool update_from,
+		 const struct call_msg *in, struct call_msg *out, char *buf, size_t len)
 {
 	enum leg_side to = from == LEG_A ? LEG_B : LEG_A;
 	struct tsdp_rewrite rw = { .addr = c->conf->media_advertise };
@@ -273,15 +288,19 @@ int media_cross(struct call *c, enum leg_side from, bool offer, const struct cal
 	if (!is_sdp(in))
 		return 0;
 	/* remembered as the leg sent it: a transfer offers it to a new leg */
-	if (c->last_sdp_len[from] < in->body_len || c->last_sdp[from] == NULL) {
+	if (!update_from)
+		;
+	else if (c->last_sdp_len[from] < in->body_len || c->last_sdp[from] == NULL) {
 		char *grown = realloc(c->last_sdp[from], in->body_len + 1);
 		if (grown == NULL)
 			return -ENOMEM;
 		c->last_sdp[from] = grown;
 	}
-	memcpy(c->last_sdp[from], in->body, in->body_len);
-	c->last_sdp[from][in->body_len] = '\0';
-	c->last_sdp_len[from] = in->body_len;
+	if (update_from) {
+		memcpy(c->last_sdp[from], in->body, in->body_len);
+		c->last_sdp[from][in->body_len] = '\0';
+		c->last_sdp_len[from] = in->body_len;
+	}
 	if (!c->media_on)
 		return 0;
 	r = tsdp_parse(in->body, in->body_len, &s);
@@ -300,7 +319,8 @@ int media_cross(struct call *c, enum leg_side from, bool offer, const struct cal
 			/* a disabled stream's keys stay on their leg too */
 			rw.m[i].crypto_set = !pass_crypto;
 			rw.m[i].crypto = "";
-			cs->dir[from] = m->dir;
+			if (update_from)
+				cs->dir[from] = m->dir;
 			continue;
 		}
 		if (!cs->active) {
@@ -315,13 +335,16 @@ int media_cross(struct call *c, enum leg_side from, bool offer, const struct cal
 			if (i >= c->n_streams)
 				c->n_streams = i + 1;
 		}
-		cs->dir[from] = m->dir;
-		if (offer)
-			cs->mux[from] = m->rtcp_mux;	/* answered as offered */
-		else
-			cs->mux[from] = m->rtcp_mux && cs->mux[to];
+		if (update_from) {
+			cs->dir[from] = m->dir;
+			if (offer)
+				cs->mux[from] = m->rtcp_mux;	/* answered as offered */
+			else
+				cs->mux[from] = m->rtcp_mux && cs->mux[to];
+		}
 		if (!pass_crypto) {
-			r = offer ? offer_from(c, cs, from, m) : answer_from(c, cs, from, m);
+			r = update_from ? (offer ? offer_from(c, cs, from, m) :
+					   answer_from(c, cs, from, m)) : 0;
 			if (r == 0)
 				r = offer ? offer_to(c, cs, to, &rw.m[i], lines[i], sizeof(lines[i])) :
 					    answer_to(cs, to, &rw.m[i], lines[i], sizeof(lines[i]));
@@ -330,7 +353,8 @@ int media_cross(struct call *c, enum leg_side from, bool offer, const struct cal
 		}
 		snprintf(cs->codec, sizeof(cs->codec), "%s", m->codec);
 		snprintf(cs->type, sizeof(cs->type), "%s", m->type);
-		set_side(c, cs, from, m);
+		if (update_from)
+			set_side(c, cs, from, m);
 		/* offer toward the peer what the offerer offered; answer the
 		 * peer as it offered */
 		rw.m[i].port = cs->port[to];
@@ -365,6 +389,23 @@ void media_release(struct call *c)
 }
 
 /* The call is answered: arm the media timeouts the relay has held back. */
+/* A new leg takes side `side`: nothing of the old leg's SRTP is reused. */
+void media_new_leg(struct call *c, enum leg_side side)
+{
+	for (unsigned i = 0; i < c->n_streams; i++) {
+		struct call_stream *cs = &c->streams[i];
+		for (unsigned k = 0; k < cs->n_offered[side]; k++)
+			tsrtp_key_wipe(&cs->offered[side][k]);
+		cs->n_offered[side] = 0;
+		cs->srtp[side] = false;
+		tsrtp_key_wipe(&cs->rx[side]);
+		tsrtp_key_wipe(&cs->tx[side]);
+	}
+	free(c->last_sdp[side]);
+	c->last_sdp[side] = NULL;
+	c->last_sdp_len[side] = 0;
+}
+
 void media_confirmed(struct call *c)
 {
 	for (unsigned i = 0; i < c->n_streams; i++) {

@@ -156,6 +156,26 @@ void relay_request(struct leg *l, enum leg_req req, const struct call_msg *m)
 	}
 }
 
+/* A re-INVITE of tandemd's own (after a transfer): its 2xx is ACKed and its
+ * answer goes to the relay; nobody waits for it on the other leg. */
+int relay_own_invite(struct leg *l, const struct call_msg *m)
+{
+	int r;
+
+	if (l->ended || l->out_req[LEG_REQ_INVITE] || l->in_req[LEG_REQ_INVITE])
+		return -EBUSY;
+	r = relay_copy_body(m, &l->glare_ctype, &l->glare_body, &l->glare_len);
+	if (r < 0)
+		return r;
+	l->glare_tries = 0;
+	l->out_req[LEG_REQ_INVITE] = true;
+	l->out_offer[LEG_REQ_INVITE] = m->body_len > 0;
+	r = l->core->ops->send(l, LEG_REQ_INVITE, m);
+	if (r < 0)
+		l->out_req[LEG_REQ_INVITE] = false;
+	return r;
+}
+
 void relay_response(struct leg *l, enum leg_req req, const struct call_msg *m)
 {
 	struct call *c = l->call;

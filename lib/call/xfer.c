@@ -136,7 +136,8 @@ static int place(struct call *c)
 	struct call_xfer *x = &c->xfer;
 	struct leg *y = c->leg[x->transferor->side == LEG_A ? LEG_B : LEG_A];
 	struct call_msg offer = { .retry_after = -1 }, fwd;
-	char *headers[2] = { NULL, NULL };
+	char *headers[3] = { NULL, NULL, NULL };
+	unsigned nh = 0;
 	struct leg_target t;
 	struct leg *n;
 	int r;
@@ -159,24 +160,26 @@ static int place(struct call *c)
 	n->peer = y;
 	n->xfer = true;
 	n->session_expires = x->route->session_expires;
-	/* fresh keys for a new leg: none offered to the old one is reused */
+	/* offer the target what the transferee already uses, with keys of
+	 * its own (the transferor's side keeps working until the answer) */
 	for (unsigned i = 0; i < c->n_streams; i++) {
 		struct call_stream *cs = &c->streams[i];
 		for (unsigned k = 0; k < cs->n_offered[n->side]; k++)
 			tsrtp_key_wipe(&cs->offered[n->side][k]);
 		cs->n_offered[n->side] = 0;
 	}
-	/* offer the target what the transferee already uses */
 	offer.ctype = "application/sdp";
 	offer.body = c->last_sdp[y->side];
 	offer.body_len = c->last_sdp_len[y->side];
-	r = media_cross(c, y->side, true, &offer, &fwd, sdp_buf, sizeof(sdp_buf));
+	r = media_toward(c, y->side, true, &offer, &fwd, sdp_buf, sizeof(sdp_buf));
 	if (r < 0) {
 		leg_free(n);
 		return r;
 	}
-	if (x->referred_by && asprintf(&headers[0], "Referred-By: %s", x->referred_by) < 0)
-		headers[0] = NULL;
+	if (x->referred_by && asprintf(&headers[nh], "Referred-By: %s", x->referred_by) >= 0)
+		nh++;
+	if (x->replaces && asprintf(&headers[nh], "Replaces: %s", x->replaces) >= 0)
+		nh++;
 	t = (struct leg_target){
 		.ruri = x->target, .from_user = identity_of(c, y), .to_user = x->user,
 		.max_forwards = 70, .session_expires = x->route->session_expires,
@@ -185,7 +188,8 @@ static int place(struct call *c)
 	x->leg = n;
 	call_log(c, LOG_LVL_INFO, "transfer: placing the new leg to %s", x->target);
 	r = c->core->ops->place(n, &t, &fwd);
-	free(headers[0]);
+	for (unsigned i = 0; i < nh; i++)
+		free(headers[i]);
 	if (r < 0) {
 		x->leg = NULL;
 		leg_free(n);
@@ -230,6 +234,22 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 
 	if (n != x->leg)
 		return;
+	if (c->state == CALL_ST_CLOSING) {
+		/* the call ended meanwhile: end the new leg too, nothing more */
+		if (m->status < 200)
+			return;
+		if (m->status < 300) {
+			n->answered = true;
+			ops->send(n, LEG_REQ_ACK, NULL);
+			ops->send(n, LEG_REQ_BYE, NULL);
+			return;	/* it ends, and is freed, as a transfer leg */
+		}
+		n->ended = true;
+		ops->release(n);
+		leg_free(n);
+		x->leg = NULL;
+		return;
+	}
 	if (m->status < 200) {
 		if (m->status >= 180)
 			tell(c, m->status == 183 ? "SIP/2.0 183 Session Progress" :
@@ -291,6 +311,110 @@ void xfer_on_leg_event(struct call *c, struct leg *l, enum leg_req req)
 	drop_gone(c, l);
 }
 
+static bool busy(const struct leg *l)
+{
+	return l->in_req[LEG_REQ_INVITE] || l->out_req[LEG_REQ_INVITE] ||
+	       l->in_req[LEG_REQ_UPDATE] || l->out_req[LEG_REQ_UPDATE];
+}
+
+/* Attended transfer: X's REFER names (Replaces) our leg r2 in another call
+ * c2, X's dialog with the target. The target's leg t of c2 joins this call
+ * in X's place: it gets a re-INVITE toward this call's relay ports; X's
+ * legs in both calls are let go and c2 ends. */
+static void attended(struct call *c, struct leg *x, struct leg *r2)
+{
+	struct call *c2 = r2->call;
+	struct leg *y = x->peer, *t = r2->peer;
+	const struct leg_ops *ops = c->core->ops;
+	struct call_msg offer = { .retry_after = -1 }, fwd;
+
+	if (c2 == NULL || c2 == c || t == NULL || t->ended || !t->answered ||
+	    c2->state != CALL_ST_CONFIRMED || c2->xfer.leg || busy(t) || busy(r2)) {
+		leg_respond(x, LEG_REQ_REFER, 481, "Call/Transaction Does Not Exist");
+		return;
+	}
+	leg_respond(x, LEG_REQ_REFER, 202, "Accepted");
+	ops->notify(x, "SIP/2.0 100 Trying", false);
+	/* t leaves c2 ... */
+	c2->leg[t->side] = NULL;
+	r2->peer = NULL;
+	call_update_log_prefix(c2);
+	/* ... and takes x's place here */
+	c->leg[x->side] = t;
+	t->call = c;
+	t->side = x->side;
+	t->peer = y;
+	y->peer = t;
+	media_new_leg(c, t->side);
+	call_update_log_prefix(c);
+	offer.ctype = "application/sdp";
+	offer.body = c->last_sdp[y->side];
+	offer.body_len = c->last_sdp_len[y->side];
+	if (media_toward(c, y->side, true, &offer, &fwd, sdp_buf, sizeof(sdp_buf)) < 0 ||
+	    relay_own_invite(t, &fwd) < 0)
+		call_log(c, LOG_LVL_WARNING, "attended transfer: cannot re-INVITE the target");
+	call_log(c, LOG_LVL_INFO, "attended transfer: leg %c joined from call %llu", side_char(t),
+		 (unsigned long long)c2->id);
+	ops->notify(x, "SIP/2.0 200 OK", true);
+	xfer_record(c, who(x), "attended", t->call_id, 200, "connected");
+	let_go(c, x);
+	ops->send(x, LEG_REQ_BYE, NULL);
+	call_close(c2, CALL_END_TRANSFERRED, 200, NULL);
+}
+
+void call_on_replaces(struct leg *n, struct leg *old, const struct call_invite *inv)
+{
+	struct call *c = old->call;
+	const struct leg_ops *ops = n->core->ops;
+	struct call_msg fwd, ans, last = { .retry_after = -1, .ctype = "application/sdp" };
+	struct leg *y = old->peer;
+
+	n->in_req[LEG_REQ_INVITE] = true;
+	if (c == NULL || c->state != CALL_ST_CONFIRMED || old->ended || xfer_owns(c, old) ||
+	    c->xfer.leg || y == NULL || busy(old) || busy(y) || inv->msg.body_len == 0 ||
+	    c->last_sdp[y->side] == NULL) {
+		leg_respond(n, LEG_REQ_INVITE, 481, "Call/Transaction Does Not Exist");
+		ops->release(n);
+		leg_free(n);
+		return;
+	}
+	n->call = c;
+	n->side = old->side;
+	n->peer = y;
+	c->leg[old->side] = n;
+	y->peer = n;
+	media_new_leg(c, n->side);
+	leg_set_call_id(n, inv->call_id);
+	/* the newcomer's offer sets its side of the relay; the answer is what
+	 * the other leg already uses, toward the newcomer's ports */
+	last.body = c->last_sdp[y->side];
+	last.body_len = c->last_sdp_len[y->side];
+	if (media_cross(c, n->side, true, &inv->msg, &fwd, sdp_buf, sizeof(sdp_buf)) < 0 ||
+	    media_toward(c, y->side, false, &last, &ans, sdp_buf, sizeof(sdp_buf)) < 0) {
+		call_log(c, LOG_LVL_WARNING, "INVITE with Replaces: unusable SDP");
+		ans = (struct call_msg){ .status = 488, .phrase = "Not Acceptable Here",
+					 .retry_after = -1 };
+		/* undo: the old leg stays */
+		c->leg[old->side] = old;
+		y->peer = old;
+		n->call = NULL;
+		leg_respond(n, LEG_REQ_INVITE, 488, "Not Acceptable Here");
+		ops->release(n);
+		leg_free(n);
+		return;
+	}
+	ans.status = 200;
+	ans.phrase = "OK";
+	n->in_req[LEG_REQ_INVITE] = false;
+	ops->respond(n, LEG_REQ_INVITE, &ans);
+	n->answered = true;
+	call_update_log_prefix(c);
+	call_log(c, LOG_LVL_INFO, "INVITE with Replaces: leg %c replaced", side_char(n));
+	xfer_record(c, who(n), "replaces", inv->from_user, 200, "connected");
+	let_go(c, old);
+	ops->send(old, LEG_REQ_BYE, NULL);
+}
+
 void call_on_refer(struct leg *l, const struct call_refer *r)
 {
 	struct call *c = l->call;
@@ -334,14 +458,14 @@ void call_on_refer(struct leg *l, const struct call_refer *r)
 		xfer_record(c, who(l), "passthrough", r->refer_to, 0, "passed");
 		return;
 	}
-	if (r->replaces && r->replaced == NULL) {
-		/* a dialog we do not hold: not one tandemd can join */
-		leg_respond(l, LEG_REQ_REFER, 501, "Not Implemented");
+	if (r->replaces && r->replaced) {
+		attended(c, l, r->replaced);
 		return;
 	}
 	if (r->replaces) {
-		leg_respond(l, LEG_REQ_REFER, 501, "Not Implemented");
-		return;
+		/* a dialog we do not hold: call the target with the Replaces
+		 * header, as a UA would (it goes with the Refer-To's headers) */
+		call_log(c, LOG_LVL_INFO, "REFER with a Replaces of a dialog not ours: passing it on");
 	}
 	/* carried out here: route the target like any call */
 	q = (struct route_req){ .ruri_user = r->user, .ruri_host = r->host,
@@ -361,6 +485,7 @@ void call_on_refer(struct leg *l, const struct call_refer *r)
 	c->xfer.target_idx = 0;
 	c->xfer.user = strdup(user);
 	c->xfer.referred_by = r->referred_by ? strdup(r->referred_by) : NULL;
+	c->xfer.replaces = r->replaces_value ? strdup(r->replaces_value) : NULL;
 	call_log(c, LOG_LVL_INFO, "REFER from leg %c to %s (route %s)", side_char(l), r->refer_to,
 		 rt->name);
 	if (c->xfer.user == NULL || place(c) < 0)

@@ -556,6 +556,9 @@ static const struct conf_key top_keys[] = {
 	{ "calls", CONF_FUNC, 0, 0, 0, fn_calls },
 	{ "routes", CONF_FUNC, 0, 0, 0, conf_parse_routes },
 	{ "tls", CONF_FUNC, 0, 0, 0, conf_parse_tls },
+	{ "records", CONF_FUNC, 0, 0, 0, conf_parse_records },	/* conf_ops.c */
+	{ "http", CONF_FUNC, 0, 0, 0, conf_parse_http },
+	{ "webhooks", CONF_FUNC, 0, 0, 0, conf_parse_webhooks },
 	{ NULL },
 };
 
@@ -610,8 +613,18 @@ static int finish(struct conf_load_ctx *ctx, struct conf *c, const config_settin
 	}
 	if (c->media_address == NULL && (c->media_address = strdup(c->listen_address)) == NULL)
 		return -ENOMEM;
-	if (c->media_advertise == NULL && (c->media_advertise = strdup(c->media_address)) == NULL)
-		return -ENOMEM;
+	if (c->media_advertise == NULL) {
+		if (strcmp(c->media_address, "0.0.0.0") == 0 || strcmp(c->media_address, "::") == 0) {
+			conf_set_error(ctx->err, config_setting_lookup((config_setting_t *)root, "media"),
+				       ctx->path, "the relay binds %s: set media.advertise to the "
+				       "address peers must send media to", c->media_address);
+			return -EINVAL;
+		}
+		if ((c->media_advertise = strdup(c->media_address)) == NULL)
+			return -ENOMEM;
+	} else {
+		c->media_advertise_set = true;
+	}
 	if (c->session_expires > 0 && c->session_expires < c->min_se) {
 		conf_set_error(ctx->err, calls_se_setting(root), ctx->path,
 			       "calls.session_expires (%d) is below calls.min_se (%d)",
@@ -697,6 +710,7 @@ static void conf_free(struct conf *c)
 	free(c->tls_key);
 	free(c->tls_ca);
 	free(c->tls_dir);
+	conf_ops_clear(c);
 	free(c);
 }
 

@@ -107,6 +107,15 @@ struct conf_route {
 	enum conf_refer refer;
 };
 
+/* A webhooks entry: POST the events named (all when n_events is 0) to url. */
+struct conf_webhook {
+	char *url;			/* http:// or https:// */
+	char **events;			/* event types ("call.ended"), or "*" */
+	size_t n_events;
+	int timeout_ms;			/* per attempt */
+	int retries;			/* attempts after the first */
+};
+
 struct conf {
 	unsigned refs;
 	char *path;
@@ -122,6 +131,7 @@ struct conf {
 	/* media: the RTP relay */
 	char *media_address;		/* bind; NULL = listen_address */
 	char *media_advertise;		/* put in SDP; NULL = media_address */
+	bool media_advertise_set;	/* given in the file (else derived) */
 	int media_port_min, media_port_max;
 	int media_workers;		/* 0 = one per core */
 	int media_timeout;		/* s without RTP/RTCP from both legs; 0 = off */
@@ -160,6 +170,13 @@ struct conf {
 
 	struct conf_route *routes;
 	size_t n_routes;
+
+	/* operations (lib/conf/conf_ops.c): records, HTTP endpoint, webhooks */
+	char *records_file;		/* NULL: no call records */
+	char *http_address;		/* NULL: no HTTP endpoint */
+	int http_port;
+	struct conf_webhook *webhooks;
+	size_t n_webhooks;
 };
 
 /* Build a snapshot from a file. On failure returns -EINVAL (or -ENOMEM) and

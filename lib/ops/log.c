@@ -5,43 +5,130 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <sys/time.h>
+#include <systemd/sd-journal.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 
 int log_max_level = LOG_LVL_INFO;
-static int journal;
+static bool journal;
+
+bool log_stderr_is_journal(const char *journal_stream)
+{
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (journal_stream == NULL ||
+	    sscanf(journal_stream, "%llu:%llu", &dev, &ino) != 2)
+		return false;
+	if (fstat(STDERR_FILENO, &st) < 0)
+		return false;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
 
 void log_open(int level)
 {
 	log_max_level = level;
-	journal = getenv("JOURNAL_STREAM") != NULL;
+	journal = log_stderr_is_journal(getenv("JOURNAL_STREAM"));
+}
+
+/* Append "NAME=value" to buf as the next iov entry; false when it does not fit. */
+static bool add_field(char *buf, size_t len, size_t *o, struct iovec *iov, size_t *n,
+		      const char *name, const char *value)
+{
+	int w;
+
+	if (value == NULL || *n >= LOG_MAX_FIELDS || *o >= len)
+		return false;
+	w = snprintf(buf + *o, len - *o, "%s=%s", name, value);
+	if (w < 0 || (size_t)w >= len - *o)
+		return false;
+	iov[*n].iov_base = buf + *o;
+	iov[*n].iov_len = (size_t)w;
+	(*n)++;
+	*o += (size_t)w + 1;
+	return true;
+}
+
+size_t log_journal_fields(int level, const struct log_call_fields *f, const char *msg,
+			  char *buf, size_t len, struct iovec iov[LOG_MAX_FIELDS])
+{
+	char num[32];
+	size_t o = 0, n = 0;
+
+	snprintf(num, sizeof(num), "%d", level);
+	add_field(buf, len, &o, iov, &n, "PRIORITY", num);
+	add_field(buf, len, &o, iov, &n, "SYSLOG_IDENTIFIER", "tandemd");
+	if (f) {
+		snprintf(num, sizeof(num), "%llu", f->call);
+		add_field(buf, len, &o, iov, &n, "CALL_ID", num);
+		add_field(buf, len, &o, iov, &n, "SIP_CALL_ID_A", f->a_call_id);
+		add_field(buf, len, &o, iov, &n, "SIP_CALL_ID_B", f->b_call_id);
+		add_field(buf, len, &o, iov, &n, "ROUTE", f->route);
+	}
+	/* last, so that a message too long for what is left is cut, not lost */
+	if (!add_field(buf, len, &o, iov, &n, "MESSAGE", msg) && n < LOG_MAX_FIELDS && o + 9 < len) {
+		size_t room = len - o - 1;
+		snprintf(buf + o, room + 1, "MESSAGE=%s", msg);
+		iov[n].iov_base = buf + o;
+		iov[n].iov_len = strlen(buf + o);
+		n++;
+	}
+	return n;
+}
+
+static void emit(int level, const struct log_call_fields *f, const char *msg)
+{
+	char line[2304];
+
+	if (journal) {
+		struct iovec iov[LOG_MAX_FIELDS];
+		size_t n = log_journal_fields(level, f, msg, line, sizeof(line), iov);
+		if (sd_journal_sendv(iov, (int)n) >= 0)
+			return;
+		fprintf(stderr, "<%d>%s\n", level, msg);	/* journald's socket is gone */
+		return;
+	}
+	{
+		struct timeval tv;
+		struct tm tm;
+		size_t n;
+		gettimeofday(&tv, NULL);
+		localtime_r(&tv.tv_sec, &tm);
+		n = strftime(line, sizeof(line), "%H:%M:%S", &tm);
+		snprintf(line + n, sizeof(line) - n, ".%03ld %-7s %s", (long)tv.tv_usec / 1000,
+			 conf_log_level_name(level), msg);
+		fprintf(stderr, "%s\n", line);
+	}
 }
 
 void log_msg(int level, const char *fmt, ...)
 {
-	char line[2048];
+	char msg[2048];
 	va_list ap;
-	int n;
 
 	if (level > log_max_level)
 		return;
-	if (journal) {
-		n = snprintf(line, sizeof(line), "<%d>", level);
-	} else {
-		struct timeval tv;
-		struct tm tm;
-		gettimeofday(&tv, NULL);
-		localtime_r(&tv.tv_sec, &tm);
-		n = (int)strftime(line, sizeof(line), "%H:%M:%S", &tm);
-		n += snprintf(line + n, sizeof(line) - (size_t)n, ".%03ld %-7s ",
-			      (long)tv.tv_usec / 1000, conf_log_level_name(level));
-	}
 	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s\n", line);
+	emit(level, NULL, msg);
+}
+
+void log_call_msg(int level, const struct log_call_fields *f, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	if (level > log_max_level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	emit(level, f, msg);
 }
 
 /* Length of the line starting at p (without its end). */

@@ -13,6 +13,7 @@
 #include <sofia-sip/tport_tag.h>
 
 #include "tsip_int.h"
+#include "tsip_tls.h"
 #include "ops/bus.h"
 #include "ops/log.h"
 
@@ -28,11 +29,12 @@ static char *listen_url(const struct conf *c)
 {
 	const char *tp = "";
 	bool v6 = strchr(c->listen_address, ':') != NULL;
+	unsigned tps = c->listen_transports & (CONF_TP_UDP | CONF_TP_TCP);
 	char *url;
 
-	if (c->listen_transports == CONF_TP_UDP)
+	if (tps == CONF_TP_UDP)
 		tp = ";transport=udp";
-	else if (c->listen_transports == CONF_TP_TCP)
+	else if (tps == CONF_TP_TCP)
 		tp = ";transport=tcp";
 	if (asprintf(&url, "sip:%s%s%s:%d%s", v6 ? "[" : "", c->listen_address, v6 ? "]" : "",
 		     c->listen_port, tp) < 0)
@@ -40,10 +42,37 @@ static char *listen_url(const struct conf *c)
 	return url;
 }
 
+/* The TLS listener (NUTAG_SIPS_URL), "" without one. */
+static char *listen_sips_url(const struct conf *c)
+{
+	bool v6 = strchr(c->listen_address, ':') != NULL;
+	char *url;
+
+	if (!(c->listen_transports & CONF_TP_TLS))
+		return strdup("");
+	if (asprintf(&url, "sips:%s%s%s:%d", v6 ? "[" : "", c->listen_address, v6 ? "]" : "",
+		     c->listen_tls_port) < 0)
+		return NULL;
+	return url;
+}
+
+/* Every listener, for the log and to notice changes on reload. */
+static char *listen_text(const struct conf *c)
+{
+	char *url = listen_url(c), *sips = listen_sips_url(c), *text = NULL;
+
+	if (url && sips && asprintf(&text, "%s%s%s", url, *sips ? " and " : "", sips) < 0)
+		text = NULL;
+	free(url);
+	free(sips);
+	return text;
+}
+
 int tsip_new(void *root, struct conf *conf, struct relay *relay, struct tsip **ret)
 {
 	struct tsip *t;
-	char *url;
+	char *url, *sips;
+	const char *certdir = NULL;
 	int r;
 
 	t = calloc(1, sizeof(*t));
@@ -59,11 +88,29 @@ int tsip_new(void *root, struct conf *conf, struct relay *relay, struct tsip **r
 	tsip_log_trace(conf->sip_trace);
 
 	url = listen_url(conf);
-	if (url == NULL) {
+	sips = listen_sips_url(conf);
+	if (url == NULL || sips == NULL) {
+		free(url);
+		free(sips);
 		r = -ENOMEM;
 		goto fail;
 	}
+	/* TLS: sofia's certificate directory, and outgoing verification on:
+	 * tsip_tls.c decides per target (see there) */
+	if (conf->tls_set && (certdir = tsip_tls_setup(conf)) == NULL) {
+		free(url);
+		free(sips);
+		r = -EINVAL;
+		goto fail;
+	}
 	t->nua = nua_create(t->root, on_event, t,
+			    TAG_IF(*sips, NUTAG_SIPS_URL(sips)),
+			    TAG_IF(certdir, NUTAG_CERTIFICATE_DIR(certdir)),
+			    TAG_IF(certdir, TPTAG_TLS_VERIFY_POLICY(TPTLS_VERIFY_OUT)),
+			    TAG_IF(certdir, TPTAG_TLS_VERIFY_DEPTH(9)),
+			    /* a connection closed with a request pending (a refused
+			     * certificate closes it) fails the request at once, 503 */
+			    TAG_IF(certdir, TPTAG_SDWN_ERROR(1)),
 			    NUTAG_URL(url),
 			    NUTAG_MEDIA_ENABLE(0),
 			    NUTAG_AUTOACK(0),
@@ -87,14 +134,18 @@ int tsip_new(void *root, struct conf *conf, struct relay *relay, struct tsip **r
 			    TPTAG_UDP_RMEM(4 * 1024 * 1024),
 			    TPTAG_LOG(conf->sip_trace),
 			    TAG_END());
+	free(url);
+	free(sips);
+	url = listen_text(conf);
 	if (t->nua == NULL) {
-		log_error("cannot listen on %s (address in use, or not on this host?)", url);
+		log_error("cannot listen on %s (address in use, or not on this host?)",
+			  url ? url : "?");
 		free(url);
 		r = -EADDRNOTAVAIL;
 		goto fail;
 	}
-	log_notice("listening on %s", url);
-	t->bound_url = url;
+	log_notice("listening on %s", url ? url : "?");
+	t->bound_url = url ? url : strdup("?");
 	*ret = t;
 	return 0;
 fail:
@@ -111,11 +162,39 @@ void tsip_reconfigure(struct tsip *t, struct conf *conf)
 {
 	char *url;
 
+	/* the relay stays as it was started: keep the new snapshot true to it */
+	if (strcmp(conf->media_address, t->conf->media_address) != 0 ||
+	    conf->media_port_min != t->conf->media_port_min ||
+	    conf->media_port_max != t->conf->media_port_max ||
+	    conf->media_workers != t->conf->media_workers || conf->media_latch != t->conf->media_latch) {
+		log_warning("media address, ports, workers and latch take effect at restart; "
+			    "the relay stays on %s %d-%d", t->conf->media_address,
+			    t->conf->media_port_min, t->conf->media_port_max);
+		if (!conf->media_advertise_set) {
+			char *adv = strdup(t->conf->media_advertise);
+			if (adv) {
+				free(conf->media_advertise);
+				conf->media_advertise = adv;
+			}
+		}
+		if (strcmp(conf->media_address, t->conf->media_address) != 0) {
+			char *addr = strdup(t->conf->media_address);
+			if (addr) {
+				free(conf->media_address);
+				conf->media_address = addr;
+			}
+		}
+		conf->media_port_min = t->conf->media_port_min;
+		conf->media_port_max = t->conf->media_port_max;
+		conf->media_workers = t->conf->media_workers;
+		conf->media_latch = t->conf->media_latch;
+	}
 	call_core_set_conf(t->core, conf);
 	tsip_log_trace(conf->sip_trace);
 	nua_set_params(t->nua, SIPTAG_USER_AGENT_STR(conf->user_agent),
 		       TPTAG_LOG(conf->sip_trace), TAG_END());
-	url = listen_url(conf);
+	tsip_tls_reload(conf);	/* new TLS connections get the certificate as it is now */
+	url = listen_text(conf);
 	if (url && strcmp(url, t->bound_url) != 0)
 		log_warning("listener changes take effect at restart; still on %s", t->bound_url);
 	free(url);
@@ -139,6 +218,7 @@ struct tsip *tsip_free(struct tsip *t)
 	t->core = call_core_free(t->core);
 	if (t->nua)
 		nua_destroy(t->nua);
+	tsip_tls_cleanup();
 	conf_unref(t->conf);
 	free(t->bound_url);
 	free(t);
@@ -217,6 +297,10 @@ static void new_invite(struct tsip *t, nua_handle_t *nh, const sip_t *sip)
 		return;
 	}
 	leg_set_call_id(a, sip->sip_call_id ? sip->sip_call_id->i_id : NULL);
+	/* nta drops requests whose top Via names another transport than the one
+	 * they came on: the Via says whether this leg is TLS */
+	a->tls = sip->sip_via && sip->sip_via->v_protocol &&
+		 strcasecmp(sip->sip_via->v_protocol, "SIP/2.0/TLS") == 0;
 
 	for (sip_unknown_t *u = sip->sip_unknown; u && n_ext < MAX_EXT_HEADERS; u = u->un_next)
 		ext[n_ext++] = su_sprintf(home, "%s: %s", u->un_name, u->un_value ? u->un_value : "");
@@ -245,6 +329,24 @@ static void new_invite(struct tsip *t, nua_handle_t *nh, const sip_t *sip)
 	inv.ext_headers = ext;
 	inv.n_ext_headers = n_ext;
 	msg_of(sip, 0, NULL, &inv.msg);
+	if (sip->sip_replaces) {
+		/* RFC 3891: take over one of our legs, or 481 */
+		nua_handle_t *old_nh = nua_handle_by_replaces(t->nua, sip->sip_replaces);
+		struct leg *old = old_nh ? nua_handle_magic(old_nh) : NULL;
+		if (old_nh)
+			nua_handle_unref(old_nh);
+		if (old == NULL || old->call == NULL) {
+			nua_respond(nh, SIP_481_NO_TRANSACTION, TAG_END());
+			a->ended = true;
+			tsip_leg_ops.release(a);
+			free(a->call_id);
+			free(a);
+		} else {
+			call_on_replaces(a, old, &inv);
+		}
+		su_home_deinit(home);
+		return;
+	}
 	call_on_invite(t->core, a, &inv);
 	su_home_deinit(home);
 }
@@ -277,7 +379,8 @@ static enum leg_req req_of_event(nua_event_t ev)
 }
 
 /* The leg of ours that a Replaces header names (RFC 3891), or NULL. */
-static struct leg *replaced_leg(struct tsip *t, su_home_t *home, const char *url_headers)
+static struct leg *replaced_leg(struct tsip *t, su_home_t *home, const char *url_headers,
+				const char **ret_value)
 {
 	const char *p = url_headers ? strcasestr(url_headers, "replaces=") : NULL;
 	char *val, *amp;
@@ -294,6 +397,7 @@ static struct leg *replaced_leg(struct tsip *t, su_home_t *home, const char *url
 	if (amp)
 		*amp = '\0';
 	url_unescape(val, val);
+	*ret_value = val;
 	rp = sip_replaces_make(home, val);
 	if (rp == NULL)
 		return NULL;
@@ -320,7 +424,8 @@ static void on_refer(struct tsip *t, struct leg *l, const sip_t *sip, tagi_t tag
 		r.user = u->url_user;
 		r.host = u->url_host;
 		r.replaces = u->url_headers && strcasestr(u->url_headers, "replaces=") != NULL;
-		r.replaced = r.replaces ? replaced_leg(t, home, u->url_headers) : NULL;
+		r.replaced = r.replaces ? replaced_leg(t, home, u->url_headers, &r.replaces_value) :
+					  NULL;
 	}
 	if (sip->sip_referred_by)
 		r.referred_by = sip_header_as_string(home, (sip_header_t const *)sip->sip_referred_by);

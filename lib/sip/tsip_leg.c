@@ -159,6 +159,7 @@ static int leg_place(struct leg *l, const struct leg_target *tg, const struct ca
 		return -ENOMEM;
 	}
 	leg_set_call_id(l, cid->i_id);
+	l->tls = conf_target_is_tls(tg->ruri);	/* sips: or ;transport=tls: sofia uses TLS */
 	bus_sip(false, "INVITE", 0);
 	body = body_dup(m);
 	nua_invite(nh, NUTAG_URL(tg->ruri), SIPTAG_MAX_FORWARDS_STR(mf),

@@ -16,7 +16,9 @@ declare -gA RTPEER_PID=()
 rtpeer_start() {
 	local name=$1 local_addr=$2 remote=$3
 	shift 3
-	"$RTPEER" -l "$local_addr" -r "$remote" -o "$T/rtp-$name.out" "$@" > /dev/null 2>&1 &
+	# both ends bind before either sends (-w): on a busy machine a peer that
+	# starts late would otherwise miss the first packets
+	"$RTPEER" -l "$local_addr" -r "$remote" -o "$T/rtp-$name.out" -w 0.5 "$@" > /dev/null 2>&1 &
 	RTPEER_PID[$name]=$!
 	echo "$!" >> "$T/pids"
 }
