@@ -1,0 +1,6 @@
+# 018-session-timer: Session-Expires negotiated on each leg by tandemd.
+uas_start callee uas.xml 20 -m 1
+uac_start caller uac.xml 20 -m 1 -s bob
+expect_sipp caller 0
+expect_sipp callee 0
+wait_active 0
