@@ -231,6 +231,8 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 	const struct leg_ops *ops = c->core->ops;
 	struct leg *old, *y;
 	struct call_msg fwd;
+	char codec[32];
+	bool reoffer = false;
 
 	if (n != x->leg)
 		return;
@@ -274,8 +276,11 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 	/* answered: the new leg takes the transferor's place */
 	n->answered = true;
 	ops->send(n, LEG_REQ_ACK, NULL);
+	snprintf(codec, sizeof(codec), "%s", c->n_streams ? c->streams[0].codec : "");
 	if (media_cross(c, n->side, false, m, &fwd, sdp_buf, sizeof(sdp_buf)) < 0)
 		call_log(c, LOG_LVL_WARNING, "transfer target's SDP is unusable");
+	else if (c->n_streams && strcasecmp(codec, c->streams[0].codec) != 0)
+		reoffer = true;	/* the transferee must hear about the new codec */
 	old = c->leg[n->side];
 	y = n->peer;
 	c->leg[n->side] = n;
@@ -291,6 +296,15 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 		let_go(c, old);
 		if (!old->ended)
 			ops->send(old, LEG_REQ_BYE, NULL);
+	}
+	if (reoffer && y && !y->ended) {
+		/* the target answered another codec: offer the transferee the
+		 * target's media (its answer updates its relay side) */
+		call_log(c, LOG_LVL_INFO, "transfer: codec now %s, re-INVITE to leg %c",
+			 c->streams[0].codec, side_char(y));
+		if (media_toward(c, n->side, true, m, &fwd, sdp_buf, sizeof(sdp_buf)) < 0 ||
+		    relay_own_invite(y, &fwd) < 0)
+			call_log(c, LOG_LVL_WARNING, "transfer: cannot re-INVITE leg %c", side_char(y));
 	}
 }
 
