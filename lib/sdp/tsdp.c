@@ -286,10 +286,14 @@ static void putf(struct out *o, const char *fmt, ...)
 	put(o, buf, (size_t)n);
 }
 
+/* Lines that describe the endpoint behind the relay, not the relay: ICE
+ * candidates, and a=ssrc (its cname names the endpoint, often by URI and
+ * address). The relay is the only candidate, and SSRCs travel in RTP. */
 static bool is_ice(const struct line *ln)
 {
 	return starts(ln, "a=candidate:") || starts(ln, "a=ice-") ||
-	       starts(ln, "a=end-of-candidates") || starts(ln, "a=remote-candidates");
+	       starts(ln, "a=end-of-candidates") || starts(ln, "a=remote-candidates") ||
+	       starts(ln, "a=ssrc:") || starts(ln, "a=ssrc-group:");
 }
 
 /* o=<user> <id> <version> IN IP4 <addr>: keep the first three fields */

@@ -76,8 +76,9 @@ struct tsdp_rewrite {
 };
 
 /* Write body again into out (NUL-terminated), with the relay's address and
- * ports. Drops ICE attributes (the relay is the only candidate). Returns
- * the length, or -ENOSPC, -EINVAL. */
+ * ports. Drops ICE attributes (the relay is the only candidate) and a=ssrc
+ * lines (their cname names the endpoint). Returns the length, or -ENOSPC,
+ * -EINVAL. */
 int tsdp_rewrite(const char *body, size_t len, const struct tsdp_rewrite *rw, char *out,
 		 size_t outlen);
 
