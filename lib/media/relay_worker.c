@@ -16,8 +16,9 @@
 
 #include "relay_int.h"
 
-#define MAX_EVENTS 64
+#define MAX_EVENTS 256
 #define BATCH 256		/* packets read per wake-up, across sockets */
+#define PER_SOCKET 16		/* at most from one socket per wake-up */
 #define PKT_MAX 2048
 #define TICK_MS 200
 
@@ -355,7 +356,8 @@ static unsigned read_socket(struct wstate *ws, unsigned used, uint64_t data, uin
 	uint32_t slot = (uint32_t)(data >> 2);
 	int side = (int)((data >> 1) & 1), kind = (int)(data & 1);
 	struct stream *s = &w->slots[slot];
-	unsigned room = BATCH - used;
+	/* usually one packet waits: set up no more headers than a socket's share */
+	unsigned room = BATCH - used < PER_SOCKET ? BATCH - used : PER_SOCKET;
 	int n;
 
 	if (slot >= w->n_slots || !s->used || room == 0)
