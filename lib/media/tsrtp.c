@@ -38,9 +38,28 @@ static const struct {
 		srtp_crypto_policy_set_aes_gcm_256_16_auth, srtp_crypto_policy_set_aes_gcm_256_16_auth },
 };
 
+/* Debian's libsrtp2 is built on NSS, which it sets up again whenever no
+ * SRTP context exists: about 20 ms for the first srtp_create() after the
+ * last srtp_dealloc(), in the media worker. One context kept for the life
+ * of the process keeps NSS up and every later context cheap. */
+static srtp_t keepalive;
+
 int tsrtp_init(void)
 {
-	return srtp_init() == srtp_err_status_ok ? 0 : -EIO;
+	uint8_t key[30] = { 0 };
+	srtp_policy_t p;
+
+	if (srtp_init() != srtp_err_status_ok)
+		return -EIO;
+	if (keepalive)
+		return 0;
+	memset(&p, 0, sizeof(p));
+	srtp_crypto_policy_set_rtp_default(&p.rtp);
+	srtp_crypto_policy_set_rtcp_default(&p.rtcp);
+	p.key = key;
+	p.ssrc.type = ssrc_any_inbound;
+	p.window_size = 128;
+	return srtp_create(&keepalive, &p) == srtp_err_status_ok ? 0 : -EIO;
 }
 
 const char *tsrtp_suite_name(enum tsrtp_suite s)
