@@ -26,3 +26,6 @@ void tsip_tls_cleanup(void);
  * arguments (any may be NULL) and frees what it replaces. */
 void tsip_tls_reload_set(X509 *cert, STACK_OF(X509) *chain, EVP_PKEY *key, X509_STORE *store);
 void tsip_tls_reload_set_verify(int (*cb)(int ok, X509_STORE_CTX *store));
+/* Only SSLs made by code of the shared object (or program) that holds
+ * `code` are touched (NULL: none, the default); tandemd names sofia-sip. */
+void tsip_tls_reload_only_for(const void *code);

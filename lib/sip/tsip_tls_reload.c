@@ -8,12 +8,24 @@
  * made before a reload keep what they were made with; every new one gets
  * what tsip_tls_reload_set() installed last.
  *
- * This replaces SSL_new for the whole process. Only sofia calls it in
- * tandemd; with nothing installed the wrapper is the plain SSL_new.
- * tests/unit/check_tls.c tests it on its own. */
+ * This replaces SSL_new for the whole process, and other libraries in it
+ * use OpenSSL too (libcurl for webhooks): only the SSLs that code in one
+ * shared object makes (sofia-sip, tsip_tls_reload_only_for()) are touched,
+ * found by the caller's return address; every other caller gets the plain
+ * SSL_new. tests/unit/check_tls.c tests it on its own.
+ *
+ * SSL_shutdown() is wrapped for the same SSLs: sofia's tls_free() calls it,
+ * then SSL_CTX_free() of the shared context (a connection's tls_t carries
+ * the master's type, so it frees the master's context too: the SSL's own
+ * reference used to balance that) and BIO_free(), and never SSL_free(), so
+ * every TLS connection would leak its SSL (about 8 KiB, with the peer's
+ * certificates). After the real SSL_shutdown() the wrapper frees the SSL,
+ * keeping for sofia the context reference and the BIO reference that it
+ * drops next. sofia calls SSL_shutdown nowhere else. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include <openssl/ssl.h>
@@ -27,6 +39,23 @@ static STACK_OF(X509) *cur_chain;
 static EVP_PKEY *cur_key;
 static X509_STORE *cur_store;
 static int (*cur_verify)(int ok, X509_STORE_CTX *store);
+static void *owner_base;		/* the object whose SSLs we equip */
+
+void tsip_tls_reload_only_for(const void *code)
+{
+	Dl_info info;
+
+	pthread_mutex_lock(&lock);
+	owner_base = code && dladdr(code, &info) ? info.dli_fbase : NULL;
+	pthread_mutex_unlock(&lock);
+}
+
+static bool called_by_owner(const void *ret)
+{
+	Dl_info info;
+
+	return owner_base && ret && dladdr(ret, &info) && info.dli_fbase == owner_base;
+}
 
 void tsip_tls_reload_set(X509 *cert, STACK_OF(X509) *chain, EVP_PKEY *key, X509_STORE *store)
 {
@@ -67,6 +96,10 @@ SSL *SSL_new(SSL_CTX *ctx)
 	if (ssl == NULL)
 		return NULL;
 	pthread_mutex_lock(&lock);
+	if (!called_by_owner(__builtin_extract_return_addr(__builtin_return_address(0)))) {
+		pthread_mutex_unlock(&lock);
+		return ssl;
+	}
 	if (cur_cert && cur_key &&
 	    (SSL_use_certificate(ssl, cur_cert) != 1 || SSL_use_PrivateKey(ssl, cur_key) != 1 ||
 	     (cur_chain && SSL_set1_chain(ssl, cur_chain) != 1))) {
@@ -80,4 +113,32 @@ SSL *SSL_new(SSL_CTX *ctx)
 		SSL_set_verify(ssl, SSL_get_verify_mode(ssl), cur_verify);
 	pthread_mutex_unlock(&lock);
 	return ssl;
+}
+
+int SSL_shutdown(SSL *ssl)
+{
+	static int (*real)(SSL *);
+	BIO *bio;
+	int r;
+	bool ours;
+
+	if (real == NULL) {
+		real = (int (*)(SSL *))dlsym(RTLD_NEXT, "SSL_shutdown");
+		if (real == NULL)
+			abort();
+	}
+	r = real(ssl);
+	pthread_mutex_lock(&lock);
+	ours = called_by_owner(__builtin_extract_return_addr(__builtin_return_address(0)));
+	pthread_mutex_unlock(&lock);
+	if (!ours || ssl == NULL)
+		return r;
+	/* sofia's next steps are SSL_CTX_free(the context) and BIO_free(its
+	 * BIO): keep one reference of each for them */
+	SSL_CTX_up_ref(SSL_get_SSL_CTX(ssl));
+	bio = SSL_get_rbio(ssl);
+	if (bio)
+		BIO_up_ref(bio);
+	SSL_free(ssl);
+	return r;
 }

@@ -151,9 +151,29 @@ static const struct bad_case bad[] = {
 	{ "listen bad transport",
 	  "listen = (\n  { transport = \"udp\"; address = \"127.0.0.1\"; },\n"
 	  "  { transport = \"sctp\"; address = \"127.0.0.1\"; } #!\n);\n",
-	  "#!", "transport must be \"udp\" or \"tcp\", not \"sctp\"" },
-	{ "listen tls transport", "listen = (\n  { transport = \"tls\"; address = \"127.0.0.1\"; } #!\n);\n",
-	  "#!", "transport must be \"udp\" or \"tcp\", not \"tls\"" },
+	  "#!", "transport must be \"udp\", \"tcp\" or \"tls\", not \"sctp\"" },
+	{ "listen tls alone", "listen = ( #!\n  { transport = \"tls\"; address = \"127.0.0.1\"; }\n);\n",
+	  "#!", "a TLS listener needs a UDP or TCP listener beside it" },
+	{ "listen tls on the udp port",
+	  "listen = (\n  { transport = \"udp\"; address = \"127.0.0.1\"; },\n"
+	  "  { transport = \"tls\"; address = \"127.0.0.1\"; port = 5060; } #!\n);\n",
+	  "#!", "the TLS listener needs a port of its own" },
+	{ "listen tls on another address",
+	  "listen = (\n  { transport = \"tls\"; address = \"127.0.0.2\"; port = 5061; }, #!\n"
+	  "  { transport = \"udp\"; address = \"127.0.0.1\"; }\n);\n",
+	  "#!", "the TLS listener must use the address of the UDP/TCP listeners (127.0.0.1)" },
+	{ "listen tls without tls section",
+	  "listen = ( #!\n  { transport = \"udp\"; address = \"127.0.0.1\"; },\n"
+	  "  { transport = \"tls\"; address = \"127.0.0.1\"; port = 5061; }\n);\n",
+	  "#!", "a TLS listener needs the 'tls' section" },
+	{ "tls without key", "tls = { #!\n  certificate = \"/nonexistent.pem\";\n};\n", "#!",
+	  "'tls' needs certificate and key" },
+	{ "tls unreadable certificate",
+	  "tls = {\n  certificate = \"/nonexistent.pem\"; #!\n  key = \"/nonexistent.key\";\n};\n",
+	  "#!", "tls.certificate: cannot read /nonexistent.pem" },
+	{ "tls unknown key", "tls = {\n  cert = \"x\"; #!\n};\n", "#!", "unknown key 'cert' in 'tls'" },
+	{ "tls verify_peer not a bool", "tls = {\n  verify_peer = 1; #!\n};\n", "#!",
+	  "'verify_peer' must be true or false" },
 	{ "two udp listeners",
 	  "listen = (\n  { transport = \"udp\"; address = \"127.0.0.1\"; },\n"
 	  "  { transport = \"UDP\"; address = \"127.0.0.1\"; } #!\n);\n",
@@ -230,8 +250,18 @@ static const struct bad_case bad[] = {
 	/* targets */
 	{ "target without sip:", ROUTE(NAME "    targets = ( \"127.0.0.1:5080\" ); #!\n"), "#!",
 	  "bad target \"127.0.0.1:5080\"" },
-	{ "target sips:", ROUTE(NAME "    targets = ( \"sips:127.0.0.1\" ); #!\n"), "#!",
-	  "bad target \"sips:127.0.0.1\"" },
+	{ "target sips: over udp", ROUTE(NAME "    targets = ( \"sips:127.0.0.1;transport=udp\" ); #!\n"),
+	  "#!", "bad target \"sips:127.0.0.1;transport=udp\"" },
+	{ "tls target without tls listener", ROUTE(NAME "    targets = ( \"sips:127.0.0.1\" );\n"),
+	  "# route", "route \"r\": TLS target sips:127.0.0.1 needs a TLS listener" },
+	{ "transport=tls target without tls listener",
+	  ROUTE(NAME "    targets = ( \"sip:127.0.0.1:5071;transport=tls\" );\n"),
+	  "# route", "TLS target sip:127.0.0.1:5071;transport=tls needs a TLS listener" },
+	{ "route tls_verify not a bool", ROUTE(NT "    tls_verify = \"no\"; #!\n"), "#!",
+	  "'tls_verify' must be true or false" },
+	{ "sdes_tls_only not a bool",
+	  ROUTE(NT "    security = {\n      sdes_tls_only = 0; #!\n    };\n"), "#!",
+	  "'sdes_tls_only' must be true or false" },
 	{ "target empty host", ROUTE(NAME "    targets = ( \"sip:\" ); #!\n"), "#!", "bad target \"sip:\"" },
 	{ "target empty host after user", ROUTE(NAME "    targets = ( \"sip:bob@\" ); #!\n"), "#!",
 	  "bad target \"sip:bob@\"" },
@@ -239,7 +269,7 @@ static const struct bad_case bad[] = {
 	  "bad target \"sip::5080\"" },
 	{ "target bad transport",
 	  ROUTE(NAME "    targets = ( \"sip:127.0.0.1\", \"sip:h;transport=sctp\" ); #!\n"), "#!",
-	  "bad target \"sip:h;transport=sctp\": want sip:[user@]host[:port][;transport=udp|tcp]" },
+	  "bad target \"sip:h;transport=sctp\": want sip:[user@]host[:port][;transport=udp|tcp|tls]" },
 	{ "target port not a number", ROUTE(NAME "    targets = ( \"sip:h:50x0\" ); #!\n"), "#!",
 	  "bad target \"sip:h:50x0\"" },
 	{ "target port out of range", ROUTE(NAME "    targets = ( \"sip:h:70000\" ); #!\n"), "#!",
@@ -635,6 +665,37 @@ START_TEST(listener_port_defaults_to_5060)
 }
 END_TEST
 
+START_TEST(target_is_tls)
+{
+	ck_assert(conf_target_is_tls("sips:127.0.0.1"));
+	ck_assert(conf_target_is_tls("SIPS:bob@h:5061"));
+	ck_assert(conf_target_is_tls("sip:h:5061;transport=tls"));
+	ck_assert(conf_target_is_tls("sip:bob@h;transport=TLS"));
+	ck_assert(!conf_target_is_tls("sip:h:5061"));
+	ck_assert(!conf_target_is_tls("sip:h;transport=tcp"));
+	ck_assert(!conf_target_is_tls("sip:h;transport=tlsx"));
+	ck_assert(!conf_target_is_tls(NULL));
+}
+END_TEST
+
+START_TEST(sdes_tls_only_defaults_on_and_tls_verify_to_verify_peer)
+{
+	struct conf *c = tu_load_ok(
+		"routes = (\n"
+		"  { name = \"a\"; targets = \"sip:h\"; },\n"
+		"  { name = \"b\"; targets = \"sip:h\"; tls_verify = false;\n"
+		"    security = { sdes_tls_only = false; }; }\n"
+		");\n");
+
+	ck_assert(c->tls_verify_peer);
+	ck_assert(c->routes[0].sdes_tls_only);
+	ck_assert(c->routes[0].tls_verify);
+	ck_assert(!c->routes[1].sdes_tls_only);
+	ck_assert(!c->routes[1].tls_verify);
+	conf_unref(c);
+}
+END_TEST
+
 /* A replace string may hold a literal backslash ("\\", as route.c reads it)
  * followed by a digit: that is not a group reference. */
 START_TEST(rewrite_escaped_backslash_before_digit_is_not_a_group)
@@ -905,6 +966,8 @@ static Suite *conf_suite(void)
 	tcase_add_test(tc, single_string_target_and_targets_without_user);
 	tcase_add_test(tc, listeners_udp_and_tcp_share_address);
 	tcase_add_test(tc, listener_port_defaults_to_5060);
+	tcase_add_test(tc, target_is_tls);
+	tcase_add_test(tc, sdes_tls_only_defaults_on_and_tls_verify_to_verify_peer);
 	tcase_add_test(tc, rewrite_escaped_backslash_before_digit_is_not_a_group);
 	tcase_add_test(tc, session_expires_at_min_se_loads);
 	suite_add_tcase(s, tc);
