@@ -468,6 +468,14 @@ void call_on_ended(struct leg *l)
 		call_free(c);
 }
 
+/* After a leg went away outside the usual events: free the call if that
+ * was its last. */
+void call_free_if_done(struct call *c)
+{
+	if (c->state == CALL_ST_CLOSING && legs_ended(c))
+		call_free(c);
+}
+
 static void on_guard_timeout(void *arg)
 {
 	struct call *c = arg;
@@ -505,6 +513,7 @@ void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 	call_log(c, LOG_LVL_INFO, "ending reason=%s code=%d duration=%lds", call_end_name(why), code,
 		 c->answered_at ? (long)(time(NULL) - c->answered_at) : 0L);
 
+	xfer_close(c);	/* first: the transferor hears the end before its BYE */
 	for (int s = 0; s < _LEG_SIDE_MAX; s++) {
 		struct leg *l = c->leg[s];
 		if (l == NULL || l->ended)
@@ -530,7 +539,6 @@ void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 	}
 	(void)a;
 	(void)b;
-	xfer_close(c);
 	if (legs_ended(c)) {
 		call_free(c);
 		return;

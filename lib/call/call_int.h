@@ -106,6 +106,7 @@ struct call {
 };
 
 void call_set_state(struct call *c, enum call_state st);
+void call_free_if_done(struct call *c);
 double call_now(void);
 void call_publish_record(struct call *c);
 void call_publish(struct call *c, const char *type, json_t *fields);

@@ -99,7 +99,8 @@ static void xfer_clear(struct call *c)
 	free(c->xfer.user);
 	free(c->xfer.target);
 	free(c->xfer.referred_by);
-	c->xfer.user = c->xfer.target = c->xfer.referred_by = NULL;
+	free(c->xfer.replaces);
+	c->xfer.user = c->xfer.target = c->xfer.referred_by = c->xfer.replaces = NULL;
 	c->xfer.leg = NULL;
 	c->xfer.transferor = NULL;
 	c->xfer.route = NULL;
@@ -182,6 +183,7 @@ static int place(struct call *c)
 		nh++;
 	t = (struct leg_target){
 		.ruri = x->target, .from_user = identity_of(c, y), .to_user = x->user,
+		.from_display = y->side == LEG_A ? c->from_display : NULL,
 		.max_forwards = 70, .session_expires = x->route->session_expires,
 		.headers = (const char *const *)headers,
 	};
@@ -250,6 +252,7 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 		ops->release(n);
 		leg_free(n);
 		x->leg = NULL;
+		call_free_if_done(c);	/* that may have been the last leg */
 		return;
 	}
 	if (m->status < 200) {
@@ -498,7 +501,11 @@ void call_on_refer(struct leg *l, const struct call_refer *r)
 	c->xfer.route = rt;
 	c->xfer.target_idx = 0;
 	c->xfer.user = strdup(user);
-	c->xfer.referred_by = r->referred_by ? strdup(r->referred_by) : NULL;
+	if (r->referred_by)
+		c->xfer.referred_by = strdup(r->referred_by);
+	else if (asprintf(&c->xfer.referred_by, "<sip:%s@%s>", identity_of(c, l),
+			  c->conf->advertise ? c->conf->advertise : c->conf->listen_address) < 0)
+		c->xfer.referred_by = NULL;	/* RFC 3892: say who referred, ours if need be */
 	c->xfer.replaces = r->replaces_value ? strdup(r->replaces_value) : NULL;
 	call_log(c, LOG_LVL_INFO, "REFER from leg %c to %s (route %s)", side_char(l), r->refer_to,
 		 rt->name);
@@ -521,6 +528,9 @@ void call_on_notify(struct leg *l, const char *sipfrag, bool final)
 void xfer_close(struct call *c)
 {
 	const struct leg_ops *ops = c->core->ops;
+
+	if (c->xfer.leg)
+		tell(c, "SIP/2.0 487 Request Terminated", true);
 
 	if (c->xfer.leg && !c->xfer.leg->ended) {
 		if (c->xfer.leg->answered)

@@ -47,6 +47,8 @@ struct stream_side {
 	bool have_dst[2];
 	bool latched[2];
 	bool configured;		/* an SDP address has been set */
+	struct sockaddr_storage gone[2];	/* latched before the address changed:
+						 * the old party, never latched again */
 	bool mux;
 	unsigned clock_rate;
 	struct tsrtp_key rx_key, tx_key;	/* wiped when the stream closes */

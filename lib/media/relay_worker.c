@@ -165,6 +165,10 @@ static void do_set(struct worker *w, const struct relay_cmd *c)
 	 * send there and latch again; the same address keeps the latch */
 	if (!sd->configured || !same_addr(&sd->sdp_addr, &c->ep.addr[RELAY_RTP], true)) {
 		for (int k = 0; k < 2; k++) {
+			/* a new party (transfer, Replaces): the old one may
+			 * still send for a while; it must not win the latch */
+			if (sd->configured && sd->latched[k])
+				sd->gone[k] = sd->dst[k];
 			sd->dst[k] = c->ep.addr[k];
 			sd->have_dst[k] = c->ep.addr[k].ss_family != 0;
 			sd->latched[k] = false;
@@ -282,6 +286,11 @@ static void handle(struct wstate *ws, struct pkt *p, uint64_t t_us)
 		p->len = (uint16_t)n;
 	}
 	/* latching: where this leg's packets really come from */
+	if (!in->latched[p->kind] && in->gone[p->kind].ss_family &&
+	    same_addr(&p->src, &in->gone[p->kind], true)) {
+		ST_ADD(in->c.dropped_source, 1);
+		return;
+	}
 	if (!in->latched[p->kind]) {
 		if (w->relay->o.latch == RELAY_LATCH_STRICT && in->have_dst[RELAY_RTP] &&
 		    !same_addr(&p->src, &in->sdp_addr, false)) {

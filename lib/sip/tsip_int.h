@@ -32,6 +32,7 @@ struct tsip_leg {
 	su_home_t home[1];		/* phrases handed to nua_respond() */
 	nua_saved_event_t saved[_LEG_REQ_MAX];	/* UPDATE, INFO, REFER waiting for an answer */
 	sip_event_t *refer_event;	/* the implicit subscription of a REFER we took */
+	sip_event_t *refer_pending;	/* that of the REFER waiting for our answer */
 };
 
 extern const struct leg_ops tsip_leg_ops;

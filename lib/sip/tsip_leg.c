@@ -222,6 +222,10 @@ static int leg_respond_op(struct leg *l, enum leg_req req, const struct call_msg
 		phrase = su_strdup(x->home, phrase);
 	snprintf(ra, sizeof(ra), "%d", m->retry_after);
 	bus_sip(false, leg_req_name(req), m->status);
+	if (req == LEG_REQ_REFER && m->status >= 200 && m->status < 300 && x->refer_pending) {
+		x->refer_event = x->refer_pending;
+		x->refer_pending = NULL;
+	}
 	if (req == LEG_REQ_INVITE && m->status >= 200 && m->status < 300)
 		se = l->session_expires;
 	body = body_dup(m);
@@ -268,7 +272,9 @@ void tsip_leg_set_refer_event(struct leg *l, const sip_event_t *ev)
 
 	if (x == NULL)
 		return;
-	x->refer_event = ev ? sip_event_dup(x->home, ev) : sip_event_make(x->home, "refer");
+	/* it becomes the subscription to NOTIFY only if we accept the REFER:
+	 * a refused second REFER must not take the first one's place */
+	x->refer_pending = ev ? sip_event_dup(x->home, ev) : sip_event_make(x->home, "refer");
 }
 
 const struct leg_ops tsip_leg_ops = {
