@@ -40,6 +40,7 @@ struct call_stream {
 	enum tsdp_dir dir[_LEG_SIDE_MAX];	/* what each leg said last */
 	char type[16], codec[32];
 	/* SDES SRTP per leg (wiped in media_release) */
+	bool fresh[_LEG_SIDE_MAX];		/* a new party takes the side (transfer) */
 	bool srtp[_LEG_SIDE_MAX];		/* the leg runs SRTP with the relay */
 	bool savp_offer[_LEG_SIDE_MAX];		/* the leg offered RTP/SAVP */
 	unsigned tag[_LEG_SIDE_MAX];		/* crypto tag in use with the leg */

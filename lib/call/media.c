@@ -253,6 +253,8 @@ static int set_side(struct call *c, struct call_stream *cs, enum leg_side side,
 		ep.rx = cs->rx[side];
 		ep.tx = cs->tx[side];
 	}
+	ep.new_party = cs->fresh[side];
+	cs->fresh[side] = false;
 	r = relay_pair_set(c->core->relay, cs->id, side, &ep, timeout);
 	tsrtp_key_wipe(&ep.rx);
 	tsrtp_key_wipe(&ep.tx);
@@ -394,6 +396,7 @@ void media_new_leg(struct call *c, enum leg_side side)
 {
 	for (unsigned i = 0; i < c->n_streams; i++) {
 		struct call_stream *cs = &c->streams[i];
+		cs->fresh[side] = true;
 		for (unsigned k = 0; k < cs->n_offered[side]; k++)
 			tsrtp_key_wipe(&cs->offered[side][k]);
 		cs->n_offered[side] = 0;

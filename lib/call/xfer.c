@@ -168,6 +168,7 @@ static int place(struct call *c)
 		for (unsigned k = 0; k < cs->n_offered[n->side]; k++)
 			tsrtp_key_wipe(&cs->offered[n->side][k]);
 		cs->n_offered[n->side] = 0;
+		cs->fresh[n->side] = true;	/* the target's answer sets the side */
 	}
 	offer.ctype = "application/sdp";
 	offer.body = c->last_sdp[y->side];
@@ -210,6 +211,9 @@ static void failed(struct call *c, int code, const char *phrase)
 	struct leg *y;
 
 	snprintf(frag, sizeof(frag), "SIP/2.0 %d %s", code, phrase ? phrase : "Failed");
+	/* the side stays the transferor's: its next SDP is no new party */
+	for (unsigned i = 0; x->transferor && i < c->n_streams; i++)
+		c->streams[i].fresh[x->transferor->side] = false;
 	call_log(c, LOG_LVL_NOTICE, "transfer to %s failed: %d", x->target ? x->target : x->user,
 		 code);
 	tell(c, frag, true);

@@ -42,6 +42,8 @@ struct relay_endpoint {
 	unsigned clock_rate;			/* for jitter; 0 = 8000 */
 	struct tsrtp_key rx;			/* the leg's SRTP key: unprotect what it sends */
 	struct tsrtp_key tx;			/* our key toward it: protect what we send */
+	bool new_party;				/* another endpoint takes this side (transfer):
+						 * the old one's packets never latch again */
 };
 
 /* What arrived from one leg, and what was sent to it. */

@@ -167,8 +167,10 @@ static void do_set(struct worker *w, const struct relay_cmd *c)
 		for (int k = 0; k < 2; k++) {
 			/* a new party (transfer, Replaces): the old one may
 			 * still send for a while; it must not win the latch */
-			if (sd->configured && sd->latched[k])
-				sd->gone[k] = sd->dst[k];
+			if (c->ep.new_party && sd->configured && sd->have_dst[k])
+				sd->gone[k] = sd->dst[k];	/* latched or from its SDP */
+			else if (!c->ep.new_party)
+				memset(&sd->gone[k], 0, sizeof(sd->gone[k]));
 			sd->dst[k] = c->ep.addr[k];
 			sd->have_dst[k] = c->ep.addr[k].ss_family != 0;
 			sd->latched[k] = false;

@@ -159,9 +159,11 @@ static void *writer_main(void *arg)
 		c->new_path = NULL;
 		pthread_mutex_unlock(&c->lock);
 
-		if (path) {
+		if (path) {	/* another file: its first failure is news */
 			free(c->path);
 			c->path = path;
+			c->failing = false;
+			c->err_since_log = 0;
 		}
 		if ((reopen || path) && c->fd >= 0) {
 			close(c->fd);

@@ -1,10 +1,13 @@
 /* lib/ops/ctl.c: see ctl.h. Clients are non-blocking; an answer that does not
  * fit the socket at once waits in the client's buffer and goes out when the
- * socket is writable, so no client can block the sofia thread. */
+ * socket is writable, so no client can block the sofia thread. A client that
+ * sent {"cmd":"events"} also gets every event line (ctl_broadcast()); when
+ * its buffer would pass CTL_MAX_BACKLOG it is too slow and is dropped. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +24,8 @@
 
 #define CTL_MAX_CLIENTS 64
 #define CTL_MAX_LINE (64 * 1024)
+#define CTL_MAX_BACKLOG (1024 * 1024)	/* events waiting for a subscriber */
+#define CTL_MAX_FILTER 16
 
 struct ctl_client {
 	struct ctl *ctl;
@@ -31,6 +36,9 @@ struct ctl_client {
 	char *out;
 	size_t out_len, out_off;
 	bool closing;			/* close once out is sent */
+	bool subscribed;		/* gets the events */
+	char *filter[CTL_MAX_FILTER];	/* event types it wants; none = all */
+	size_t n_filter;
 };
 
 struct ctl {
@@ -41,6 +49,8 @@ struct ctl {
 	ctl_dispatch_fn fn;
 	void *arg;
 	struct ctl_client *clients[CTL_MAX_CLIENTS];
+	unsigned subscribers;
+	uint64_t dropped;		/* subscribers dropped for being slow */
 };
 
 static void client_close(struct ctl_client *cl)
@@ -52,6 +62,10 @@ static void client_close(struct ctl_client *cl)
 			c->clients[i] = NULL;
 	if (cl->reg > 0)
 		su_root_deregister(c->root, cl->reg);
+	if (cl->subscribed)
+		c->subscribers--;
+	for (size_t i = 0; i < cl->n_filter; i++)
+		free(cl->filter[i]);
 	close(cl->fd);
 	free(cl->out);
 	free(cl);
@@ -78,26 +92,66 @@ static int client_flush(struct ctl_client *cl)
 	return 0;
 }
 
-static int client_queue(struct ctl_client *cl, json_t *answer)
+/* Append s (n octets) and a newline to what waits for the client. */
+static int client_append(struct ctl_client *cl, const char *s, size_t n)
 {
-	char *s = json_dumps(answer, JSON_COMPACT);
-	size_t n;
 	char *grown;
 
-	if (s == NULL)
-		return -ENOMEM;
-	n = strlen(s);
-	grown = realloc(cl->out, cl->out_len + n + 1);
-	if (grown == NULL) {
-		free(s);
-		return -ENOMEM;
+	if (cl->out_off > 0) {	/* what went out already: make room at the front */
+		memmove(cl->out, cl->out + cl->out_off, cl->out_len - cl->out_off);
+		cl->out_len -= cl->out_off;
+		cl->out_off = 0;
 	}
+	grown = realloc(cl->out, cl->out_len + n + 1);
+	if (grown == NULL)
+		return -ENOMEM;
 	cl->out = grown;
 	memcpy(cl->out + cl->out_len, s, n);
 	cl->out[cl->out_len + n] = '\n';
 	cl->out_len += n + 1;
-	free(s);
 	return 0;
+}
+
+static int client_queue(struct ctl_client *cl, json_t *answer)
+{
+	char *s = json_dumps(answer, JSON_COMPACT);
+	int r;
+
+	if (s == NULL)
+		return -ENOMEM;
+	r = client_append(cl, s, strlen(s));
+	free(s);
+	return r;
+}
+
+/* {"cmd":"events"[,"events":["call.ended",...]]}: the client subscribes. */
+static json_t *client_subscribe(struct ctl_client *cl, json_t *req)
+{
+	json_t *types = json_object_get(req, "events"), *v;
+	size_t i;
+
+	if (types && !json_is_array(types))
+		return json_pack("{s:b,s:s}", "ok", 0, "error",
+				 "\"events\" must be a list of event types");
+	if (json_array_size(types) > CTL_MAX_FILTER)
+		return json_pack("{s:b,s:s}", "ok", 0, "error", "at most 16 event types");
+	json_array_foreach(types, i, v) {
+		if (!json_is_string(v))
+			return json_pack("{s:b,s:s}", "ok", 0, "error",
+					 "\"events\" must be a list of event types");
+	}
+	for (i = 0; i < cl->n_filter; i++)
+		free(cl->filter[i]);
+	cl->n_filter = 0;
+	json_array_foreach(types, i, v) {
+		cl->filter[cl->n_filter] = strdup(json_string_value(v));
+		if (cl->filter[cl->n_filter])
+			cl->n_filter++;
+	}
+	if (!cl->subscribed)
+		cl->ctl->subscribers++;
+	cl->subscribed = true;
+	return json_pack("{s:b,s:b}", "ok", 1, "subscribed", 1);
 }
 
 json_t *ctl_parse_request(const char *line, char *err, size_t errlen)
@@ -145,6 +199,8 @@ static void client_line(struct ctl_client *cl, const char *line)
 	req = ctl_parse_request(line, err, sizeof(err));
 	if (req == NULL)
 		ans = json_pack("{s:b,s:s}", "ok", 0, "error", err);
+	else if (strcmp(json_string_value(json_object_get(req, "cmd")), "events") == 0)
+		ans = client_subscribe(cl, req);
 	else
 		ans = cl->ctl->fn(cl->ctl->arg, req);
 	json_decref(req);
@@ -245,6 +301,57 @@ static int on_accept(void *magic, su_wait_t *w, void *arg)
 	}
 	c->clients[slot] = cl;
 	return 0;
+}
+
+static void drop_later(struct ctl_client *cl)
+{
+	free(cl->out);
+	cl->out = NULL;
+	cl->out_len = cl->out_off = 0;
+	cl->closing = true;
+	su_root_eventmask(cl->ctl->root, cl->reg, cl->fd, SU_WAIT_IN | SU_WAIT_OUT | SU_WAIT_HUP);
+}
+
+static bool wants(const struct ctl_client *cl, const char *type)
+{
+	if (cl->n_filter == 0)
+		return true;
+	for (size_t i = 0; i < cl->n_filter; i++)
+		if (strcmp(cl->filter[i], type) == 0 || strcmp(cl->filter[i], "*") == 0)
+			return true;
+	return false;
+}
+
+void ctl_broadcast(struct ctl *c, const char *type, const char *line, size_t len)
+{
+	if (c == NULL || c->subscribers == 0)
+		return;
+	for (int i = 0; i < CTL_MAX_CLIENTS; i++) {
+		struct ctl_client *cl = c->clients[i];
+		if (cl == NULL || !cl->subscribed || cl->closing || !wants(cl, type))
+			continue;
+		if (cl->out_len - cl->out_off + len + 1 > CTL_MAX_BACKLOG ||
+		    client_append(cl, line, len) < 0) {
+			/* too slow: it would hold the loop's memory. Closed from
+			 * on_client (this may run inside a command of that client). */
+			c->dropped++;
+			drop_later(cl);
+			continue;
+		}
+		if (client_flush(cl) != 0)
+			su_root_eventmask(c->root, cl->reg, cl->fd,
+					  SU_WAIT_IN | SU_WAIT_OUT | SU_WAIT_HUP);
+	}
+}
+
+unsigned ctl_subscribers(const struct ctl *c)
+{
+	return c ? c->subscribers : 0;
+}
+
+uint64_t ctl_dropped(const struct ctl *c)
+{
+	return c ? c->dropped : 0;
 }
 
 static int make_dir(const char *path)

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <jansson.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct ctl;
@@ -20,3 +21,10 @@ struct ctl *ctl_free(struct ctl *c);	/* closes clients, removes the socket */
 
 /* Turn a request line into a request object: JSON as it is, or "word [arg]". */
 json_t *ctl_parse_request(const char *line, char *err, size_t errlen);
+
+/* Events: a client that sent {"cmd":"events"} (optionally with "events":
+ * [types]) gets each event line whose type it wants. A subscriber whose
+ * unsent lines would pass 1 MiB is dropped (counted), never waited for. */
+void ctl_broadcast(struct ctl *c, const char *type, const char *line, size_t len);
+unsigned ctl_subscribers(const struct ctl *c);
+uint64_t ctl_dropped(const struct ctl *c);

@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#define SD_JOURNAL_SUPPRESS_LOCATION	/* CODE_FILE would always be this file */
 #include <systemd/sd-journal.h>
 #include <time.h>
 #include <unistd.h>

@@ -1,0 +1,290 @@
+/* lib/ops/metrics.c: see metrics.h. Labelled counters are small tables
+ * (outcomes, SIP method/code pairs) searched in order; their sizes are
+ * bounded, and what does not fit is counted under "other". Sofia thread. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+
+#define MAX_REASONS 40
+#define MAX_SIP 256
+#define METHOD_LEN 16
+
+static const double setup_bounds[] = METRICS_SETUP_BUCKETS;
+#define N_BUCKETS (sizeof(setup_bounds) / sizeof(setup_bounds[0]))
+
+/* drop reasons in a record's media sides, and their label */
+static const char *const drop_keys[][2] = {
+	{ "dropped_source", "source" }, { "dropped_malformed", "malformed" },
+	{ "dropped_no_dest", "no_dest" }, { "dropped_auth", "srtp_auth" },
+	{ "dropped_replay", "srtp_replay" },
+};
+#define N_DROPS (sizeof(drop_keys) / sizeof(drop_keys[0]))
+
+struct reason_count {
+	char name[32];
+	uint64_t n;
+};
+
+struct sip_count {
+	bool in;
+	char method[METHOD_LEN];
+	int status;		/* 0: a request */
+	uint64_t n;
+};
+
+struct metrics {
+	uint64_t setup_buckets[N_BUCKETS];	/* not cumulative here */
+	uint64_t setup_count;
+	double setup_sum;
+	struct reason_count reasons[MAX_REASONS];
+	size_t n_reasons;
+	struct sip_count sip[MAX_SIP];
+	size_t n_sip;
+	/* media of finished calls, from their records */
+	uint64_t media_packets, media_bytes, media_lost;
+	uint64_t drops[N_DROPS];
+};
+
+int metrics_new(struct metrics **ret)
+{
+	*ret = calloc(1, sizeof(**ret));
+	return *ret ? 0 : -ENOMEM;
+}
+
+struct metrics *metrics_free(struct metrics *m)
+{
+	free(m);
+	return NULL;
+}
+
+void metrics_on_event(struct metrics *m, json_t *ev)
+{
+	const char *type = json_string_value(json_object_get(ev, "event"));
+	json_t *ms = json_object_get(ev, "setup_ms");
+	double s;
+
+	if (type == NULL || strcmp(type, "call.answered") != 0 || !json_is_number(ms))
+		return;
+	s = json_number_value(ms) / 1000.0;
+	for (size_t i = 0; i < N_BUCKETS; i++)
+		if (s <= setup_bounds[i]) {
+			m->setup_buckets[i]++;
+			break;
+		}
+	m->setup_count++;
+	m->setup_sum += s;
+}
+
+static void count_reason(struct metrics *m, const char *reason)
+{
+	size_t i;
+
+	if (reason == NULL)
+		reason = "unknown";
+	for (i = 0; i < m->n_reasons; i++)
+		if (strcmp(m->reasons[i].name, reason) == 0)
+			break;
+	if (i == MAX_REASONS) {
+		i = MAX_REASONS - 1;	/* the last slot stands for the rest */
+	} else if (i == m->n_reasons) {
+		snprintf(m->reasons[i].name, sizeof(m->reasons[i].name), "%s",
+			 i == MAX_REASONS - 1 ? "other" : reason);
+		for (char *p = m->reasons[i].name; *p; p++)
+			if (*p == '"' || *p == '\\' || *p == '\n')
+				*p = '_';
+		m->n_reasons++;
+	}
+	m->reasons[i].n++;
+}
+
+static uint64_t u64_of(json_t *o, const char *key)
+{
+	json_int_t v = json_integer_value(json_object_get(o, key));
+
+	return v > 0 ? (uint64_t)v : 0;
+}
+
+static void add_side(struct metrics *m, json_t *side)
+{
+	m->media_packets += u64_of(side, "packets");
+	m->media_bytes += u64_of(side, "bytes");
+	m->media_lost += u64_of(side, "lost");
+	for (size_t d = 0; d < N_DROPS; d++)
+		m->drops[d] += u64_of(side, drop_keys[d][0]);
+}
+
+void metrics_on_record(struct metrics *m, json_t *rec)
+{
+	json_t *media = json_object_get(rec, "media"), *st;
+	size_t i;
+
+	count_reason(m, json_string_value(json_object_get(rec, "reason")));
+	json_array_foreach(media, i, st) {
+		add_side(m, json_object_get(st, "a"));
+		add_side(m, json_object_get(st, "b"));
+	}
+}
+
+void metrics_on_sip(struct metrics *m, bool in, const char *method, int status)
+{
+	char name[METHOD_LEN];
+	size_t i;
+
+	snprintf(name, sizeof(name), "%s", method && *method ? method : "unknown");
+	for (char *p = name; *p; p++)	/* a label value: keep it plain */
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '-' || *p == '_'))
+			*p = '_';
+	if (status < 0 || status > 999)
+		status = 999;
+	for (i = 0; i < m->n_sip; i++) {
+		struct sip_count *e = &m->sip[i];
+		if (e->in == in && e->status == status && strcmp(e->method, name) == 0) {
+			e->n++;
+			return;
+		}
+	}
+	if (m->n_sip == MAX_SIP) {	/* full: count it under the last entry */
+		m->sip[MAX_SIP - 1].n++;
+		return;
+	}
+	m->sip[m->n_sip] = (struct sip_count){ .in = in, .status = status, .n = 1 };
+	snprintf(m->sip[m->n_sip].method, METHOD_LEN, "%s", m->n_sip == MAX_SIP - 1 ? "other" : name);
+	m->n_sip++;
+}
+
+/* ---- rendering ---- */
+
+static void head(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void one(FILE *f, const char *name, const char *type, const char *help, double v)
+{
+	head(f, name, type, help);
+	fprintf(f, "%s %.17g\n", name, v);
+}
+
+static void render_calls(FILE *f, const struct metrics *m, const struct metrics_extra *x)
+{
+	uint64_t cum = 0;
+
+	one(f, "tandem_calls_active", "gauge", "Calls in progress, including calls being torn down.",
+	    x->calls_active);
+	one(f, "tandem_calls_total", "counter", "Calls since start.", (double)x->calls_total);
+	one(f, "tandem_calls_answered_total", "counter", "Calls answered by a target.",
+	    (double)x->calls_answered);
+	one(f, "tandem_calls_failed_total", "counter", "Calls that ended without an answer.",
+	    (double)x->calls_failed);
+	head(f, "tandem_calls_ended_total", "counter",
+	     "Finished calls by how they ended (the reason of their record).");
+	for (size_t i = 0; i < m->n_reasons; i++)
+		fprintf(f, "tandem_calls_ended_total{reason=\"%s\"} %llu\n", m->reasons[i].name,
+			(unsigned long long)m->reasons[i].n);
+	head(f, "tandem_call_setup_seconds", "histogram",
+	     "Time from the INVITE to the answer of answered calls.");
+	for (size_t i = 0; i < N_BUCKETS; i++) {
+		cum += m->setup_buckets[i];
+		fprintf(f, "tandem_call_setup_seconds_bucket{le=\"%g\"} %llu\n", setup_bounds[i],
+			(unsigned long long)cum);
+	}
+	fprintf(f, "tandem_call_setup_seconds_bucket{le=\"+Inf\"} %llu\n",
+		(unsigned long long)m->setup_count);
+	fprintf(f, "tandem_call_setup_seconds_sum %.17g\n", m->setup_sum);
+	fprintf(f, "tandem_call_setup_seconds_count %llu\n", (unsigned long long)m->setup_count);
+	one(f, "tandem_draining", "gauge", "1 while new calls are refused (drain).", x->draining);
+}
+
+static void render_sip(FILE *f, const struct metrics *m)
+{
+	head(f, "tandem_sip_requests_total", "counter", "SIP requests by direction and method.");
+	for (size_t i = 0; i < m->n_sip; i++)
+		if (m->sip[i].status == 0)
+			fprintf(f, "tandem_sip_requests_total{direction=\"%s\",method=\"%s\"} %llu\n",
+				m->sip[i].in ? "in" : "out", m->sip[i].method,
+				(unsigned long long)m->sip[i].n);
+	head(f, "tandem_sip_responses_total", "counter",
+	     "SIP responses by direction, method (of the CSeq) and code.");
+	for (size_t i = 0; i < m->n_sip; i++)
+		if (m->sip[i].status != 0)
+			fprintf(f, "tandem_sip_responses_total{direction=\"%s\",method=\"%s\","
+				"code=\"%d\"} %llu\n", m->sip[i].in ? "in" : "out", m->sip[i].method,
+				m->sip[i].status, (unsigned long long)m->sip[i].n);
+}
+
+static void render_relay(FILE *f, const struct metrics *m, const struct metrics_extra *x)
+{
+	one(f, "tandem_relay_streams", "gauge", "Media stream pairs in the relay.", x->relay_streams);
+	one(f, "tandem_relay_ports_in_use", "gauge", "Relay ports in use.", x->ports_used);
+	one(f, "tandem_relay_ports", "gauge", "Relay ports in the configured range.", x->ports_total);
+	one(f, "tandem_relay_packets_total", "counter", "Packets relayed since start (live).",
+	    (double)x->relay_packets);
+	one(f, "tandem_relay_call_packets_total", "counter",
+	    "Packets received from the legs of finished calls.", (double)m->media_packets);
+	one(f, "tandem_relay_call_bytes_total", "counter",
+	    "Bytes received from the legs of finished calls.", (double)m->media_bytes);
+	one(f, "tandem_relay_call_lost_packets_total", "counter",
+	    "RTP packets lost (sequence gaps) on the legs of finished calls.",
+	    (double)m->media_lost);
+	head(f, "tandem_relay_dropped_packets_total", "counter",
+	     "Packets the relay dropped on finished calls, by reason.");
+	for (size_t d = 0; d < N_DROPS; d++)
+		fprintf(f, "tandem_relay_dropped_packets_total{reason=\"%s\"} %llu\n",
+			drop_keys[d][1], (unsigned long long)m->drops[d]);
+	one(f, "tandem_srtp_auth_failures_total", "counter",
+	    "SRTP/SRTCP packets that failed authentication (finished calls).",
+	    (double)m->drops[3]);
+}
+
+static void render_ops(FILE *f, const struct metrics_extra *x)
+{
+	head(f, "tandem_reloads_total", "counter", "Config reloads by result.");
+	fprintf(f, "tandem_reloads_total{result=\"ok\"} %llu\n", (unsigned long long)x->reloads_ok);
+	fprintf(f, "tandem_reloads_total{result=\"failed\"} %llu\n",
+		(unsigned long long)x->reloads_failed);
+	one(f, "tandem_webhook_deliveries_total", "counter", "Events POSTed to a webhook.",
+	    (double)x->hooks_delivered);
+	head(f, "tandem_webhook_dropped_total", "counter",
+	     "Webhook events not delivered, by reason.");
+	fprintf(f, "tandem_webhook_dropped_total{reason=\"failed\"} %llu\n",
+		(unsigned long long)x->hooks_failed);
+	fprintf(f, "tandem_webhook_dropped_total{reason=\"queue_full\"} %llu\n",
+		(unsigned long long)x->hooks_dropped);
+	one(f, "tandem_records_written_total", "counter", "Call records written.",
+	    (double)x->records_written);
+	one(f, "tandem_records_failed_total", "counter",
+	    "Call records lost to a failed open or write.", (double)x->records_failed);
+	one(f, "tandem_records_dropped_total", "counter",
+	    "Call records dropped because the writer was behind.", (double)x->records_dropped);
+	one(f, "tandem_event_subscribers", "gauge", "Clients following the events.",
+	    x->events_subscribers);
+	one(f, "tandem_event_subscribers_dropped_total", "counter",
+	    "Event subscribers dropped for reading too slowly.", (double)x->events_clients_dropped);
+	head(f, "tandem_build_info", "gauge", "tandemd's version.");
+	fprintf(f, "tandem_build_info{version=\"%s\"} 1\n", x->version ? x->version : "unknown");
+	one(f, "tandem_start_time_seconds", "gauge", "When tandemd started (Unix time).",
+	    x->start_time);
+}
+
+char *metrics_render(const struct metrics *m, const struct metrics_extra *x)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f == NULL)
+		return NULL;
+	render_calls(f, m, x);
+	render_sip(f, m);
+	render_relay(f, m, x);
+	render_ops(f, x);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}

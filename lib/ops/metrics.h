@@ -1,0 +1,40 @@
+/* lib/ops/metrics: the counters behind /metrics, fed from the bus (events,
+ * records, SIP messages), and their Prometheus text. The counters live on
+ * the sofia thread; metrics_render() runs there too and gives the HTTP
+ * thread a finished text. Values kept elsewhere (calls active, the relay,
+ * reloads, the other threads' counters) come in struct metrics_extra. */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct metrics;
+
+struct metrics_extra {
+	const char *version;
+	double start_time;		/* Unix time the daemon started */
+	unsigned calls_active;
+	uint64_t calls_total, calls_answered, calls_failed;
+	bool draining;
+	unsigned relay_streams, ports_used, ports_total;
+	uint64_t relay_packets;		/* live, all workers */
+	uint64_t reloads_ok, reloads_failed;
+	uint64_t hooks_delivered, hooks_failed, hooks_dropped;	/* failed: retries spent */
+	uint64_t records_written, records_failed, records_dropped;
+	uint64_t events_clients_dropped;	/* slow control/SSE subscribers dropped */
+	unsigned events_subscribers;
+};
+
+/* Setup-time histogram bounds, seconds (the +Inf bucket is implied). */
+#define METRICS_SETUP_BUCKETS { 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60 }
+
+int metrics_new(struct metrics **ret);
+struct metrics *metrics_free(struct metrics *m);
+
+void metrics_on_event(struct metrics *m, json_t *ev);	/* call.answered: setup time */
+void metrics_on_record(struct metrics *m, json_t *rec);	/* outcome, media totals */
+void metrics_on_sip(struct metrics *m, bool in, const char *method, int status);
+
+/* The Prometheus text exposition (format 0.0.4); malloc'd, or NULL. */
+char *metrics_render(const struct metrics *m, const struct metrics_extra *x);
