@@ -20,7 +20,7 @@ endif
 
 LIB_SRC := $(sort $(wildcard lib/*/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
-D_SRC := daemon/tandemd.c daemon/svc.c daemon/ctl_cmds.c
+D_SRC := daemon/tandemd.c daemon/svc.c daemon/ctl_cmds.c daemon/ops.c
 D_OBJ := $(D_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/check_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
@@ -77,10 +77,13 @@ check-sip: all tools
 	@BUILD=$(BUILD) tests/sip/run
 
 # The whole suite: the normal build, then unit and SIP tests again under
-# AddressSanitizer + UndefinedBehaviorSanitizer.
+# AddressSanitizer + UndefinedBehaviorSanitizer, each fuzzer for a short
+# while, and 200 calls with media under valgrind memcheck.
 check: deps
-	$(MAKE) all check-unit check-sip
+	$(MAKE) all check-unit check-sip check-pkg
 	$(MAKE) BUILD=build-asan SAN=1 CFLAGS='-O1 -g' all check-unit check-asan
+	$(MAKE) check-fuzz
+	$(MAKE) valgrind
 
 check-asan: all tools
 	@BUILD=$(BUILD) SIP_TESTS_SKIP="$(ASAN_SKIP)" tests/sip/run
@@ -102,12 +105,78 @@ install: all
 	install -D -m 644 man/tandemd.8 $(DESTDIR)$(prefix)/share/man/man8/tandemd.8
 	install -D -m 644 man/tandemctl.8 $(DESTDIR)$(prefix)/share/man/man8/tandemctl.8
 	install -D -m 644 man/tandemd.conf.5 $(DESTDIR)$(prefix)/share/man/man5/tandemd.conf.5
-	install -D -m 644 packaging/systemd/tandemd.service $(DESTDIR)/usr/lib/systemd/system/tandemd.service
+	install -D -m 644 packaging/systemd/tandemd.service $(DESTDIR)$(systemdunitdir)/tandemd.service
 	install -D -m 644 packaging/sysusers/tandem.conf $(DESTDIR)/usr/lib/sysusers.d/tandem.conf
 	install -D -m 644 packaging/sysctl/60-tandem.conf $(DESTDIR)/etc/sysctl.d/60-tandem.conf
 
+# ---- fuzzing (libFuzzer, clang): tests/fuzz/fuzz_<name>.c, one per parser ----
+# The lib sources are compiled again with clang in $(FUZZ_BUILD), instrumented
+# for coverage and under ASan+UBSan. `make fuzz` runs each harness for
+# FUZZ_SECONDS; `make check-fuzz` for FUZZ_CHECK_SECONDS (CI). New corpus
+# entries go to $(FUZZ_BUILD)/corpus/<name>, crashes to $(FUZZ_BUILD)/crashes/.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_CHECK_SECONDS ?= 10
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS = -std=gnu11 -O1 -g $(WARN) -Ilib -DTANDEM_VERSION='"$(VERSION)"' $(DEP_CFLAGS) $(FUZZ_SAN)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
+
+.PHONY: fuzz-build fuzz check-fuzz valgrind
+
+$(FUZZ_BUILD)/lib/%.o: lib/%.c config.mk
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/libtandem.a: $(FUZZ_LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_BUILD)/libtandem.a config.mk
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -o $@ $< $(FUZZ_BUILD)/libtandem.a $(DEP_LIBS) -lm
+
+-include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_BIN:=.d)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+check-fuzz: fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) tests/fuzz/run $(FUZZ_CHECK_SECONDS) $(FUZZ_BIN)
+
+# tandemd under valgrind memcheck while 200 calls with media go through it (slow).
+valgrind: all tools
+	@BUILD=$(BUILD) tests/valgrind/run
+
+# ---- packaging: packaging/debian, tests/pkg ----
+# `make check-pkg` (part of `make check`): the systemd unit's exposure score.
+# `make deb`: a .deb from a copy of the tree in $(DEB_BUILD) (dpkg-buildpackage -us -uc -b);
+# `make check-deb` builds it and checks the install layout and lintian (slow).
+systemdunitdir ?= /usr/lib/systemd/system
+DEB_BUILD ?= build/deb
+DEB_SRC := Makefile configure.ac config.mk.in README.md conf daemon docs lib man packaging scripts
+
+.PHONY: check-pkg deb check-deb
+check-pkg:
+	@tests/pkg/run
+
+deb:
+	rm -rf $(DEB_BUILD)/tandem-$(VERSION)
+	mkdir -p $(DEB_BUILD)/tandem-$(VERSION)
+	tar -c $(DEB_SRC) | tar -x -C $(DEB_BUILD)/tandem-$(VERSION)
+	cp -r packaging/debian $(DEB_BUILD)/tandem-$(VERSION)/debian
+	cp packaging/sysusers/tandem.conf $(DEB_BUILD)/tandem-$(VERSION)/debian/tandem.sysusers
+	cd $(DEB_BUILD)/tandem-$(VERSION) && dpkg-buildpackage -us -uc -b
+	@ls -l $(DEB_BUILD)/*.deb
+
+check-deb:
+	@tests/pkg/check-deb
+
 clean:
-	rm -rf build build-asan run
+	rm -rf build build-asan build-fuzz build-deb run
 
 distclean: clean
 	rm -rf config.mk config.log config.status configure autom4te.cache

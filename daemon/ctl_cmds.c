@@ -105,7 +105,7 @@ static json_t *cmd_status(struct tandemd *d, json_t *req)
 	(void)req;
 
 	call_core_stats(tsip_core(d->sip), &st);
-	return json_pack("{s:b,s:s,s:I,s:s,s:I,s:b,s:{s:I,s:I,s:I,s:I,s:f},s:{s:I,s:I},s:o}",
+	return json_pack("{s:b,s:s,s:I,s:s,s:I,s:b,s:{s:I,s:I,s:I,s:I,s:f},s:{s:I,s:I},s:o,s:o}",
 			 "ok", 1, "version", TANDEM_VERSION,
 			 "uptime", (json_int_t)(time(NULL) - d->started),
 			 "config", d->conf_path, "config_loaded", (json_int_t)d->conf->loaded_at,
@@ -115,7 +115,7 @@ static json_t *cmd_status(struct tandemd *d, json_t *req)
 			 "cps", st.cps,
 			 "reloads", "ok", (json_int_t)d->reloads_ok,
 			 "failed", (json_int_t)d->reloads_failed,
-			 "media", media_json(d));
+			 "media", media_json(d), "ops", ops_status_json(d));
 }
 
 static json_t *cmd_calls(struct tandemd *d, json_t *req)
@@ -326,5 +326,5 @@ json_t *ctl_cmds_dispatch(void *arg, json_t *req)
 	if (strcmp(cmd, "undrain") == 0)
 		return cmd_drain(d, req, false);
 	return fail("unknown command \"%s\" (status, calls, call, hangup, reload, route, "
-		    "log-level, drain, undrain)", cmd);
+		    "log-level, drain, undrain, events)", cmd);
 }

@@ -50,6 +50,7 @@ int svc_reload(struct tandemd *d, char *err, size_t errlen)
 	conf_unref(d->conf);
 	d->conf = c;
 	log_open(d->cli_level ? d->cli_level : c->log_level);
+	ops_apply(d);	/* ops: records file reopened, HTTP and webhooks follow */
 	d->reloads_ok++;
 	log_notice("reloaded %s: %zu routes", d->conf_path, c->n_routes);
 	sd_notify(0, "READY=1");

@@ -30,24 +30,26 @@ static void usage(FILE *f)
 		"  route --from U --to U [--source IP] [--header 'Name: value'] [--domain D]\n"
 		"                              which route and targets a call would take\n"
 		"  log-level LEVEL             error, warning, notice, info or debug\n"
-		"  drain | undrain             stop / resume taking new calls\n\n"
+		"  drain | undrain             stop / resume taking new calls\n"
+		"  events [-n N] [TYPE...]     follow the live events (call.created, call.state,\n"
+		"                              call.answered, call.ended, ...) until interrupted,\n"
+		"                              or N events; --json prints them as JSON lines\n\n"
 		"Options:\n"
 		"  -s, --socket PATH   control socket (default $TANDEM_SOCKET or " DEFAULT_SOCKET ")\n"
 		"  -j, --json          print the daemon's JSON answer as it is\n"
 		"  -h, --help          this text\n");
 }
 
-static int talk(const char *path, json_t *req, json_t **ret)
+/* Connect and send one request line; the socket, or -1 (reported). */
+static int send_request(const char *path, json_t *req)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char *line, *buf = NULL;
-	size_t len = 0, cap = 0;
-	json_error_t je;
+	char *line;
 	int fd;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		fprintf(stderr, "tandemctl: socket path too long: %s\n", path);
-		return 3;
+		return -1;
 	}
 	strcpy(sa.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -58,16 +60,28 @@ static int talk(const char *path, json_t *req, json_t **ret)
 			e == EACCES ? " (run as root or as the tandem user)" : "");
 		if (fd >= 0)
 			close(fd);
-		return 3;
+		return -1;
 	}
 	line = json_dumps(req, JSON_COMPACT);
 	if (line == NULL || dprintf(fd, "%s\n", line) < 0) {
 		fprintf(stderr, "tandemctl: cannot send the request\n");
 		free(line);
 		close(fd);
-		return 3;
+		return -1;
 	}
 	free(line);
+	return fd;
+}
+
+static int talk(const char *path, json_t *req, json_t **ret)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	json_error_t je;
+	int fd = send_request(path, req);
+
+	if (fd < 0)
+		return 3;
 	for (;;) {
 		ssize_t n;
 		if (len + 4096 > cap) {
@@ -117,6 +131,26 @@ static long long i_of(json_t *o, const char *key)
 	return (long long)json_integer_value(json_object_get(o, key));
 }
 
+static void print_ops(json_t *o)
+{
+	json_t *rec = json_object_get(o, "records"), *wh = json_object_get(o, "webhooks");
+	json_t *ev = json_object_get(o, "events");
+
+	if (o == NULL)
+		return;
+	if (json_object_get(rec, "file") && !json_is_null(json_object_get(rec, "file")))
+		printf("records   %s: %lld written, %lld failed, %lld dropped\n",
+		       s_or(rec, "file", "?"), i_of(rec, "written"), i_of(rec, "failed"),
+		       i_of(rec, "dropped"));
+	if (i_of(wh, "attempts") || i_of(wh, "dropped"))
+		printf("webhooks  %lld delivered, %lld failed, %lld dropped (queue full)\n",
+		       i_of(wh, "delivered"), i_of(wh, "failed"), i_of(wh, "dropped"));
+	if (json_is_string(json_object_get(o, "http")))
+		printf("http      %s port %lld\n", s_or(o, "http", "?"), i_of(o, "http_port"));
+	printf("events    %lld subscribers, %lld dropped for being slow\n", i_of(ev, "subscribers"),
+	       i_of(ev, "dropped"));
+}
+
 static void print_status(json_t *a)
 {
 	json_t *c = json_object_get(a, "calls"), *r = json_object_get(a, "reloads");
@@ -131,6 +165,7 @@ static void print_status(json_t *a)
 	printf("calls     %lld active, %lld total, %lld answered, %lld failed, %.1f calls/s\n",
 	       i_of(c, "active"), i_of(c, "total"), i_of(c, "answered"), i_of(c, "failed"),
 	       json_real_value(json_object_get(c, "cps")));
+	print_ops(json_object_get(a, "ops"));
 }
 
 static void print_call_row(json_t *c)
@@ -180,6 +215,90 @@ static void print_route(json_t *a)
 		printf("  target %zu: %s\n", i + 1, json_string_value(v));
 }
 
+/* One event for people: time, type, call id, then the other fields. */
+static void print_event(json_t *ev)
+{
+	double t = json_number_value(json_object_get(ev, "time"));
+	time_t sec = (time_t)t;
+	char when[32];
+	const char *key;
+	json_t *v;
+
+	strftime(when, sizeof(when), "%H:%M:%S", localtime(&sec));
+	printf("%s.%03d %-14s call %-6lld", when, (int)((t - (double)sec) * 1000),
+	       s_or(ev, "event", "?"), i_of(ev, "call"));
+	json_object_foreach(ev, key, v) {
+		char *s;
+		if (!strcmp(key, "event") || !strcmp(key, "time") || !strcmp(key, "call"))
+			continue;
+		s = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		printf(" %s=%s", key, s ? s : json_string_value(v));
+		free(s);
+	}
+	putchar('\n');
+}
+
+/* tandemctl events [-n N] [TYPE...]: subscribe, then print each event line. */
+static int follow_events(const char *path, int argc, char **argv, bool json_out)
+{
+	json_t *req = json_pack("{s:s,s:[]}", "cmd", "events", "events");
+	long max = -1, seen = 0;
+	bool answered = false;
+	char buf[65536];
+	size_t len = 0;
+	FILE *in;
+	int fd;
+
+	for (int i = 1; i < argc; i++) {
+		if ((strcmp(argv[i], "-n") == 0 || strcmp(argv[i], "--count") == 0) && i + 1 < argc) {
+			max = strtol(argv[++i], NULL, 10);
+			continue;
+		}
+		json_array_append_new(json_object_get(req, "events"), json_string(argv[i]));
+	}
+	fd = send_request(path, req);
+	json_decref(req);
+	if (fd < 0)
+		return 3;
+	in = fdopen(fd, "r");
+	if (in == NULL) {
+		close(fd);
+		return 3;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while (max != 0 && fgets(buf, sizeof(buf), in)) {
+		json_t *ev;
+		len = strlen(buf);
+		if (len && buf[len - 1] == '\n')
+			buf[--len] = '\0';
+		ev = json_loads(buf, 0, NULL);
+		if (!answered) {	/* the answer to the subscription */
+			answered = true;
+			if (!json_is_true(json_object_get(ev, "ok"))) {
+				fprintf(stderr, "tandemctl: %s\n", s_or(ev, "error", "events refused"));
+				json_decref(ev);
+				fclose(in);
+				return 1;
+			}
+			json_decref(ev);
+			continue;
+		}
+		if (json_out || ev == NULL)
+			printf("%s\n", buf);
+		else
+			print_event(ev);
+		json_decref(ev);
+		if (max > 0 && ++seen >= max)
+			break;
+	}
+	fclose(in);
+	if (!answered) {
+		fprintf(stderr, "tandemctl: tandemd closed the connection without an answer\n");
+		return 3;
+	}
+	return 0;
+}
+
 static int build_route(int argc, char **argv, json_t *req)
 {
 	static const struct option o[] = {
@@ -227,11 +346,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cmd = argv[optind];
+	if (strcmp(cmd, "events") == 0)
+		return follow_events(sock, argc - optind, argv + optind, json_out);
 	req = json_pack("{s:s}", "cmd", cmd);
 	if (strcmp(cmd, "route") == 0) {
 		if (build_route(argc - optind, argv + optind, req) < 0) {
 			fprintf(stderr, "usage: tandemctl route --from U --to U [--source IP] "
 				"[--header 'Name: value'] [--domain D]\n");
+			json_decref(req);
 			return 2;
 		}
 	} else if (strcmp(cmd, "call") == 0 || strcmp(cmd, "hangup") == 0 ||
@@ -239,11 +361,13 @@ int main(int argc, char **argv)
 		if (optind + 2 != argc) {
 			fprintf(stderr, "usage: tandemctl %s %s\n", cmd,
 				cmd[0] == 'l' ? "LEVEL" : "ID");
+			json_decref(req);
 			return 2;
 		}
 		json_object_set_new(req, cmd[0] == 'l' ? "level" : "id", json_string(argv[optind + 1]));
 	} else if (optind + 1 != argc) {
 		fprintf(stderr, "tandemctl: %s takes no arguments\n", cmd);
+		json_decref(req);
 		return 2;
 	}
 	r = talk(sock, req, &ans);

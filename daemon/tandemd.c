@@ -51,6 +51,9 @@ static int on_signal(void *magic, su_wait_t *w, void *arg)
 			log_notice("SIGHUP: reloading %s", d->conf_path);
 			svc_reload(d, err, sizeof(err));
 			break;
+		case SIGUSR1:	/* ops: logrotate */
+			ops_reopen(d);
+			break;
 		case SIGTERM:
 		case SIGINT:
 			log_notice("%s: stopping", si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
@@ -224,6 +227,12 @@ int main(int argc, char **argv)
 		d.exit_code = 1;
 		goto out;
 	}
+	/* ops: records, events, metrics, webhooks (daemon/ops.c) */
+	if (ops_start(&d) < 0) {
+		log_error("cannot start the operations sink: out of memory");
+		d.exit_code = 1;
+		goto out;
+	}
 	if (svc_start_timers(&d) < 0) {
 		d.exit_code = 1;
 		goto out;
@@ -237,6 +246,7 @@ out:
 	d.drain_timer = ttimer_free(d.drain_timer);
 	d.status_timer = ttimer_free(d.status_timer);
 	d.sip = tsip_free(d.sip);
+	ops_stop(&d);	/* ops: after the last call's record, before the relay goes */
 	d.relay = relay_free(d.relay);
 	if (sig_reg > 0)
 		su_root_deregister(d.root, sig_reg);

@@ -9,6 +9,7 @@
 #include "sip/tsip.h"
 
 struct ctl;
+struct ops;
 
 struct tandemd {
 	const char *conf_path;
@@ -18,6 +19,7 @@ struct tandemd {
 	struct tsip *sip;
 	struct relay *relay;
 	struct ctl *ctl;
+	struct ops *ops;		/* records, events, metrics, webhooks (ops.c) */
 	time_t started;
 	unsigned reloads_ok, reloads_failed;
 	bool stopping;
@@ -39,3 +41,10 @@ void svc_notify_status(struct tandemd *d);
 
 /* ctl_cmds.c */
 json_t *ctl_cmds_dispatch(void *arg, json_t *req);
+
+/* ops.c: the bus sink and the operations threads (records, HTTP, webhooks) */
+int ops_start(struct tandemd *d);
+void ops_apply(struct tandemd *d);	/* after a reload: follow the new config */
+void ops_reopen(struct tandemd *d);	/* SIGUSR1: reopen the records file */
+void ops_stop(struct tandemd *d);
+json_t *ops_status_json(struct tandemd *d);

@@ -34,9 +34,10 @@ struct ctl_client {
 	char in[CTL_MAX_LINE];
 	size_t in_len;
 	char *out;
-	size_t out_len, out_off;
+	size_t out_len, out_off, out_cap;
 	bool closing;			/* close once out is sent */
 	bool subscribed;		/* gets the events */
+	bool busy;			/* one of its commands is running */
 	char *filter[CTL_MAX_FILTER];	/* event types it wants; none = all */
 	size_t n_filter;
 };
@@ -88,24 +89,30 @@ static int client_flush(struct ctl_client *cl)
 	}
 	free(cl->out);
 	cl->out = NULL;
-	cl->out_len = cl->out_off = 0;
+	cl->out_len = cl->out_off = cl->out_cap = 0;
 	return 0;
 }
 
 /* Append s (n octets) and a newline to what waits for the client. */
 static int client_append(struct ctl_client *cl, const char *s, size_t n)
 {
-	char *grown;
-
-	if (cl->out_off > 0) {	/* what went out already: make room at the front */
+	if (cl->out_off > 0 && cl->out_off >= cl->out_len / 2) {
+		/* more than half went out already: make room at the front */
 		memmove(cl->out, cl->out + cl->out_off, cl->out_len - cl->out_off);
 		cl->out_len -= cl->out_off;
 		cl->out_off = 0;
 	}
-	grown = realloc(cl->out, cl->out_len + n + 1);
-	if (grown == NULL)
-		return -ENOMEM;
-	cl->out = grown;
+	if (cl->out_len + n + 1 > cl->out_cap) {
+		size_t cap = cl->out_cap ? cl->out_cap : 4096;
+		char *grown;
+		while (cap < cl->out_len + n + 1)
+			cap *= 2;
+		grown = realloc(cl->out, cap);
+		if (grown == NULL)
+			return -ENOMEM;
+		cl->out = grown;
+		cl->out_cap = cap;
+	}
 	memcpy(cl->out + cl->out_len, s, n);
 	cl->out[cl->out_len + n] = '\n';
 	cl->out_len += n + 1;
@@ -232,7 +239,9 @@ static int on_client(void *magic, su_wait_t *w, void *arg)
 				*nl = '\0';
 				if (nl > start && nl[-1] == '\r')
 					nl[-1] = '\0';
+				cl->busy = true;	/* a command may publish events */
 				client_line(cl, start);
+				cl->busy = false;
 				start = nl + 1;
 			}
 			cl->in_len -= (size_t)(start - cl->in);
@@ -303,11 +312,17 @@ static int on_accept(void *magic, su_wait_t *w, void *arg)
 	return 0;
 }
 
+/* Drop a subscriber: at once, or (when one of its own commands is running)
+ * once that command is done. */
 static void drop_later(struct ctl_client *cl)
 {
+	if (!cl->busy) {
+		client_close(cl);
+		return;
+	}
 	free(cl->out);
 	cl->out = NULL;
-	cl->out_len = cl->out_off = 0;
+	cl->out_len = cl->out_off = cl->out_cap = 0;
 	cl->closing = true;
 	su_root_eventmask(cl->ctl->root, cl->reg, cl->fd, SU_WAIT_IN | SU_WAIT_OUT | SU_WAIT_HUP);
 }
@@ -330,15 +345,16 @@ void ctl_broadcast(struct ctl *c, const char *type, const char *line, size_t len
 		struct ctl_client *cl = c->clients[i];
 		if (cl == NULL || !cl->subscribed || cl->closing || !wants(cl, type))
 			continue;
+		bool waiting = cl->out_len > cl->out_off;	/* the socket was full */
+
 		if (cl->out_len - cl->out_off + len + 1 > CTL_MAX_BACKLOG ||
 		    client_append(cl, line, len) < 0) {
-			/* too slow: it would hold the loop's memory. Closed from
-			 * on_client (this may run inside a command of that client). */
+			/* too slow: it would hold the loop's memory */
 			c->dropped++;
 			drop_later(cl);
 			continue;
 		}
-		if (client_flush(cl) != 0)
+		if (!waiting && client_flush(cl) != 0)	/* else on_client sends it */
 			su_root_eventmask(c->root, cl->reg, cl->fd,
 					  SU_WAIT_IN | SU_WAIT_OUT | SU_WAIT_HUP);
 	}

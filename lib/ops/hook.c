@@ -45,6 +45,8 @@ struct hook {
 	time_t drop_logged_at;
 	/* atomic */
 	uint64_t delivered, failed, dropped, attempts;
+	int stopping;		/* with stop_by: a POST in flight is cut at the grace's end */
+	struct timespec stop_by;
 };
 
 static void count(uint64_t *v)
@@ -80,6 +82,19 @@ static void in_ms(struct timespec *ts, unsigned ms)
 		ts->tv_sec++;
 		ts->tv_nsec -= 1000000000L;
 	}
+}
+
+/* curl's progress callback: abort a POST still running at the end of the
+ * stop grace, so that hook_free() never waits for a slow receiver's timeout. */
+static int on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+	struct hook *h = arg;
+	(void)dt;
+	(void)dn;
+	(void)ut;
+	(void)un;
+
+	return __atomic_load_n(&h->stopping, __ATOMIC_ACQUIRE) && past(&h->stop_by);
 }
 
 /* One POST. 0 on a 2xx; else -EIO with why filled. */
@@ -202,6 +217,9 @@ int hook_new(unsigned queue_max, struct hook **ret)
 	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, h->headers);
 	curl_easy_setopt(h->curl, CURLOPT_USERAGENT, "tandemd/" TANDEM_VERSION);
 	curl_easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(h->curl, CURLOPT_XFERINFODATA, h);
+	curl_easy_setopt(h->curl, CURLOPT_NOPROGRESS, 0L);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "http,https");
 #endif
@@ -224,6 +242,8 @@ struct hook *hook_free(struct hook *h)
 		pthread_mutex_lock(&h->lock);
 		h->stop = true;
 		in_ms(&h->stop_deadline, HOOK_STOP_GRACE_MS);
+		h->stop_by = h->stop_deadline;
+		__atomic_store_n(&h->stopping, 1, __ATOMIC_RELEASE);
 		pthread_cond_broadcast(&h->cond);
 		pthread_mutex_unlock(&h->lock);
 		pthread_join(h->thread, NULL);
