@@ -61,13 +61,14 @@ static json_t *call_json(const struct call_info *ci)
 {
 	time_t now = time(NULL);
 
-	return json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s,s:I,s:I}",
+	return json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s,s:I,s:I,s:s?,s:b}",
 			 "id", (json_int_t)ci->id, "a_call_id", ci->a_call_id,
 			 "b_call_id", ci->b_call_id, "from", ci->from, "to", ci->to,
 			 "route", ci->route, "target", ci->target,
 			 "state", call_state_name(ci->state),
 			 "age", (json_int_t)(now - ci->started),
-			 "duration", (json_int_t)(ci->answered ? now - ci->answered : 0));
+			 "duration", (json_int_t)(ci->answered ? now - ci->answered : 0),
+			 "codec", ci->codec, "srtp", ci->srtp);
 }
 
 static int add_call(const struct call_info *ci, void *arg)

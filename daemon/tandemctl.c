@@ -170,10 +170,11 @@ static void print_status(json_t *a)
 
 static void print_call_row(json_t *c)
 {
-	printf("%-6lld %-10s %-16.16s %-16.16s %-12.12s %6lld %s / %s\n", i_of(c, "id"),
+	printf("%-6lld %-10s %-16.16s %-16.16s %-12.12s %6lld %-6.6s %-4s %s / %s\n", i_of(c, "id"),
 	       s_or(c, "state", "-"), s_or(c, "from", "-"), s_or(c, "to", "-"),
-	       s_or(c, "route", "-"), i_of(c, "age"), s_or(c, "a_call_id", "-"),
-	       s_or(c, "b_call_id", "-"));
+	       s_or(c, "route", "-"), i_of(c, "age"), s_or(c, "codec", "-"),
+	       json_is_true(json_object_get(c, "srtp")) ? "yes" : "no",
+	       s_or(c, "a_call_id", "-"), s_or(c, "b_call_id", "-"));
 }
 
 static void print_calls(json_t *a)
@@ -181,8 +182,8 @@ static void print_calls(json_t *a)
 	json_t *arr = json_object_get(a, "calls"), *c;
 	size_t i;
 
-	printf("%-6s %-10s %-16s %-16s %-12s %6s %s\n", "ID", "STATE", "FROM", "TO", "ROUTE", "AGE",
-	       "CALL-ID A / B");
+	printf("%-6s %-10s %-16s %-16s %-12s %6s %-6s %-4s %s\n", "ID", "STATE", "FROM", "TO",
+	       "ROUTE", "AGE", "CODEC", "SRTP", "CALL-ID A / B");
 	json_array_foreach(arr, i, c)
 		print_call_row(c);
 	printf("%zu calls\n", json_array_size(arr));

@@ -330,7 +330,11 @@ int call_core_foreach(struct call_core *core, int (*fn)(const struct call_info *
 			.route = c->route ? c->route->name : NULL,
 			.target = c->target,
 			.state = c->state, .started = c->started, .answered = c->answered_at,
+			.codec = c->n_streams && c->streams[0].codec[0] ? c->streams[0].codec : NULL,
 		};
+		for (unsigned i = 0; i < c->n_streams; i++)
+			if (c->streams[i].srtp[LEG_A] || c->streams[i].srtp[LEG_B])
+				ci.srtp = true;
 		int r = fn(&ci, arg);
 		if (r < 0)
 			return r;
@@ -717,10 +721,10 @@ static void on_b_invite_response(struct call *c, struct leg *b, const struct cal
 		if (c->n_attempts)
 			c->attempts[c->n_attempts - 1].status = m->status;
 		call_set_state(c, CALL_ST_CONFIRMED);
-		media_confirmed(c);
 		call_publish(c, BUS_EV_CALL_ANSWERED,
 			     json_pack("{s:s,s:i,s:f}", "target", c->target, "code", m->status,
 				       "setup_ms", (c->t_answer - c->t_start) * 1000.0));
+		media_confirmed(c);
 		c->core->answered++;
 		a->in_req[LEG_REQ_INVITE] = false;
 		ops->respond(a, LEG_REQ_INVITE, m);

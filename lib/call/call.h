@@ -176,6 +176,8 @@ struct call_info {
 	const char *from, *to, *route, *target;
 	enum call_state state;
 	time_t started, answered;
+	const char *codec;		/* of the first stream, or NULL */
+	bool srtp;			/* a leg of the call runs SRTP with the relay */
 };
 
 /* relay may be NULL: then every call's SDP passes through untouched. */

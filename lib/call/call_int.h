@@ -26,6 +26,7 @@ struct call_core {
 	uint64_t next_id, total, answered, failed;
 	bool draining;
 	struct route_count *route_counts;
+	struct ttimer *quality_timer;	/* media.quality events, every QUALITY_MS */
 	time_t cps_sec[CPS_SLOTS];
 	unsigned cps_n[CPS_SLOTS];
 };
@@ -133,6 +134,7 @@ int media_toward(struct call *c, enum leg_side from, bool offer, const struct ca
 void media_release(struct call *c);
 void media_log_stats(struct call *c);
 void media_confirmed(struct call *c);
+void media_publish_quality(struct call_core *core);
 void media_new_leg(struct call *c, enum leg_side side);
 json_t *media_record(struct call *c);
 

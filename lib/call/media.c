@@ -263,6 +263,7 @@ static int set_side(struct call *c, struct call_stream *cs, enum leg_side side,
 
 static int cross(struct call *c, enum leg_side from, bool offer, bool update_from,
 		 const struct call_msg *in, struct call_msg *out, char *buf, size_t len);
+static json_t *streams_json(struct call *c, bool stats);
 
 int media_cross(struct call *c, enum leg_side from, bool offer, const struct call_msg *in,
 		struct call_msg *out, char *buf, size_t len)
@@ -375,6 +376,9 @@ static int cross(struct call *c, enum leg_side from, bool offer, bool update_fro
 
 void media_release(struct call *c)
 {
+	if (c->n_streams && c->answered_at && bus_active())
+		call_publish(c, BUS_EV_MEDIA_STOPPED,
+			     json_pack("{s:o}", "streams", streams_json(c, true)));
 	for (unsigned i = 0; i < c->n_streams; i++) {
 		struct call_stream *cs = &c->streams[i];
 		if (cs->active) {
@@ -409,8 +413,54 @@ void media_new_leg(struct call *c, enum leg_side side)
 	c->last_sdp_len[side] = 0;
 }
 
+/* The streams of the call for an event: per stream, what came from each leg. */
+static json_t *streams_json(struct call *c, bool stats)
+{
+	json_t *arr = json_array();
+
+	for (unsigned i = 0; arr && i < c->n_streams; i++) {
+		struct call_stream *cs = &c->streams[i];
+		struct relay_side_stats st[2];
+		json_t *o;
+		if (!cs->active)
+			continue;
+		o = json_pack("{s:i,s:s,s:s,s:s?,s:s?,s:i,s:i}", "index", i, "type", cs->type,
+			      "codec", cs->codec,
+			      "srtp_a", cs->srtp[LEG_A] ? tsrtp_suite_name(cs->tx[LEG_A].suite) : NULL,
+			      "srtp_b", cs->srtp[LEG_B] ? tsrtp_suite_name(cs->tx[LEG_B].suite) : NULL,
+			      "relay_port_a", cs->port[LEG_A], "relay_port_b", cs->port[LEG_B]);
+		if (o && stats && relay_pair_stats(c->core->relay, cs->id, st) == 0)
+			for (int s = 0; s < 2; s++)
+				json_object_set_new(o, s == LEG_A ? "a" : "b",
+					json_pack("{s:I,s:I,s:f,s:I}", "packets", (json_int_t)st[s].packets,
+						  "lost", (json_int_t)st[s].lost, "jitter_ms", st[s].jitter_ms,
+						  "dropped", (json_int_t)(st[s].dropped_source +
+									 st[s].dropped_malformed +
+									 st[s].dropped_auth +
+									 st[s].dropped_replay)));
+		if (o)
+			json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+/* media.quality of every answered call with media: the relay's figures so
+ * far (the core's quality timer calls it while anyone listens). */
+void media_publish_quality(struct call_core *core)
+{
+	if (!bus_active())
+		return;
+	for (struct call *c = core->calls; c; c = c->next)
+		if (c->state == CALL_ST_CONFIRMED && c->n_streams)
+			call_publish(c, BUS_EV_MEDIA_QUALITY,
+				     json_pack("{s:o}", "streams", streams_json(c, true)));
+}
+
 void media_confirmed(struct call *c)
 {
+	if (c->n_streams && bus_active())
+		call_publish(c, BUS_EV_MEDIA_STARTED,
+			     json_pack("{s:o}", "streams", streams_json(c, false)));
 	for (unsigned i = 0; i < c->n_streams; i++) {
 		struct call_stream *cs = &c->streams[i];
 		if (cs->active)

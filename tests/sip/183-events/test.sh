@@ -19,8 +19,8 @@ expect_sipp caller2 0
 expect_sipp callee2 0
 wait_active 0
 
-want="call.created call.state call.state call.state call.answered call.state call.ended"
-wait_until 5 "the control-socket events of call 1" lines_at_least "$T/ctl.txt" 11
+want="call.created call.state call.state call.state call.answered media.started call.state call.ended media.stopped"
+wait_until 5 "the control-socket events of call 1" lines_at_least "$T/ctl.txt" 14
 got=$(event_types "$T/ctl.txt" 1 | tr '\n' ' ')
 [ "$got" = "$want " ] || fail "control socket, call 1: $got"
 got=$(jq -r 'select(.call == 1 and .event == "call.state") | .state' "$T/ctl.txt" | tr '\n' ' ')
