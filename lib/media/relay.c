@@ -275,6 +275,7 @@ struct relay *relay_free(struct relay *r)
 	free(r->w);
 	portpool_clear(&r->pool);
 	free(r);
+	tsrtp_fini();
 	return NULL;
 }
 

@@ -62,6 +62,15 @@ int tsrtp_init(void)
 	return srtp_create(&keepalive, &p) == srtp_err_status_ok ? 0 : -EIO;
 }
 
+void tsrtp_fini(void)
+{
+	/* the last context takes NSS down with it: nothing left at exit */
+	if (keepalive) {
+		srtp_dealloc(keepalive);
+		keepalive = NULL;
+	}
+}
+
 const char *tsrtp_suite_name(enum tsrtp_suite s)
 {
 	return s > TSRTP_NONE && s < _TSRTP_SUITE_MAX ? suites[s].name : "none";

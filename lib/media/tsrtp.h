@@ -33,8 +33,10 @@ struct tsrtp_key {
 
 struct tsrtp;
 
-/* Once per process, before any context. 0 or -EIO. */
+/* Once per process, before any context. 0 or -EIO. It keeps one context
+ * alive (NSS stays up: see tsrtp.c) until tsrtp_fini(), after the last. */
 int tsrtp_init(void);
+void tsrtp_fini(void);
 
 const char *tsrtp_suite_name(enum tsrtp_suite s);	/* the SDP name */
 enum tsrtp_suite tsrtp_suite_from_name(const char *name);	/* TSRTP_NONE if unknown */
