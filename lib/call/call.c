@@ -19,6 +19,8 @@
 
 #define GUARD_MS 40000	/* longest a hung-up leg may take to report its end */
 
+static char sdp_buf[SDP_MAX];	/* sofia thread only; copied by the leg ops */
+
 static const char *const state_names[_CALL_ST_MAX] = {
 	[CALL_ST_ROUTING] = "routing", [CALL_ST_CALLING] = "calling", [CALL_ST_EARLY] = "early",
 	[CALL_ST_CONFIRMED] = "confirmed", [CALL_ST_CLOSING] = "closing",
@@ -75,300 +77,6 @@ void call_log(struct call *c, int level, const char *fmt, ...)
 		log_call_msg(level, &f, "%s route=%s %s", c->log_prefix,
 			     c->route ? c->route->name : "-", msg);
 	}
-}
-
-double call_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void format_source(const struct sockaddr *sa, char *buf, size_t len)
-{
-	char a[INET6_ADDRSTRLEN] = "";
-
-	buf[0] = '\0';
-	if (sa && sa->sa_family == AF_INET) {
-		const struct sockaddr_in *s4 = (const void *)sa;
-		inet_ntop(AF_INET, &s4->sin_addr, a, sizeof(a));
-		snprintf(buf, len, "%s:%u", a, ntohs(s4->sin_port));
-	} else if (sa && sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *s6 = (const void *)sa;
-		inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a));
-		snprintf(buf, len, "[%s]:%u", a, ntohs(s6->sin6_port));
-	}
-}
-
-void call_set_state(struct call *c, enum call_state st)
-{
-	c->state = st;
-	call_publish(c, BUS_EV_CALL_STATE, json_pack("{s:s}", "state", call_state_name(st)));
-}
-
-/* An event of this call, with its fields (stolen) and the legs' Call-IDs. */
-void call_publish(struct call *c, const char *type, json_t *fields)
-{
-	json_t *ev;
-
-	if (!bus_active()) {
-		json_decref(fields);
-		return;
-	}
-	ev = bus_event_new(type, (unsigned long long)c->id);
-	if (ev == NULL) {
-		json_decref(fields);
-		return;
-	}
-	if (c->route)
-		json_object_set_new(ev, "route", json_string(c->route->name));
-	if (c->leg[LEG_A] && c->leg[LEG_A]->call_id)
-		json_object_set_new(ev, "a_call_id", json_string(c->leg[LEG_A]->call_id));
-	if (c->leg[LEG_B] && c->leg[LEG_B]->call_id)
-		json_object_set_new(ev, "b_call_id", json_string(c->leg[LEG_B]->call_id));
-	if (fields)
-		json_object_update(ev, fields);
-	json_decref(fields);
-	bus_event(ev);
-}
-
-static const char *ended_by(enum call_end why)
-{
-	switch (why) {
-	case CALL_END_BYE_A:
-	case CALL_END_CANCEL:
-		return "caller";
-	case CALL_END_BYE_B:
-	case CALL_END_REJECTED:
-		return "callee";
-	case CALL_END_HANGUP:
-		return "operator";
-	default:
-		return "tandem";
-	}
-}
-
-/* The record of the call, published once, from call_free(). */
-void call_publish_record(struct call *c)
-{
-	json_t *rec, *targets;
-
-	if (!bus_active())
-		return;
-	targets = json_array();
-	for (unsigned i = 0; targets && i < c->n_attempts; i++)
-		json_array_append_new(targets, json_pack("{s:s,s:i}", "target", c->attempts[i].target,
-							 "status", c->attempts[i].status));
-	rec = json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s,s:o*,s:f,s:o,s:f,s:f,s:o,s:i,s:s,s:s,s:o*,s:o}",
-			"call", (json_int_t)c->id,
-			"a_call_id", c->leg[LEG_A] ? c->leg[LEG_A]->call_id : NULL,
-			"b_call_id", c->leg[LEG_B] ? c->leg[LEG_B]->call_id : NULL,
-			"from", c->from_user, "to", c->to_user, "ruri_user", c->ruri_user,
-			"route", c->route ? c->route->name : NULL,
-			"source", c->source,
-			"targets", targets,
-			"start", c->t_start,
-			"answer", c->t_answer > 0 ? json_real(c->t_answer) : json_null(),
-			"end", c->t_end > 0 ? c->t_end : call_now(),
-			"duration", c->t_answer > 0 ? c->t_end - c->t_answer : 0.0,
-			"setup_ms", c->t_answer > 0 ? json_real((c->t_answer - c->t_start) * 1000.0) :
-						      json_null(),
-			"code", c->answered_at ? 200 : c->end_code,
-			"reason", call_end_name(c->end),
-			"ended_by", ended_by(c->end),
-			"media", media_record(c),
-			"transfers", c->transfers ? json_incref(c->transfers) : json_array());
-	bus_record(rec);
-}
-
-/* ---- core ---- */
-
-static char sdp_buf[SDP_MAX];	/* sofia thread only; copied by the leg ops */
-
-int call_core_new(const struct leg_ops *ops, void *root, struct relay *relay,
-		  struct call_core **ret)
-{
-	struct call_core *core = calloc(1, sizeof(*core));
-
-	if (core == NULL)
-		return -ENOMEM;
-	core->ops = ops;
-	core->relay = relay;
-	core->root = root;
-	*ret = core;
-	return 0;
-}
-
-struct relay *call_core_relay(struct call_core *core)
-{
-	return core->relay;
-}
-
-int call_core_streams(struct call_core *core, uint64_t id, struct call_stream_info *ret,
-		      unsigned max)
-{
-	struct call *c;
-	unsigned n = 0;
-
-	for (c = core->calls; c; c = c->next)
-		if (c->id == id)
-			break;
-	if (c == NULL)
-		return -ENOENT;
-	for (unsigned i = 0; i < c->n_streams && n < max; i++) {
-		struct call_stream *cs = &c->streams[i];
-		struct call_stream_info *si = &ret[n];
-		if (!cs->active)
-			continue;
-		*si = (struct call_stream_info){ .index = i, .type = cs->type, .codec = cs->codec };
-		for (int s = 0; s < _LEG_SIDE_MAX; s++) {
-			si->port[s] = cs->port[s];
-			si->mux[s] = cs->mux[s];
-			si->dir[s] = tsdp_dir_name(cs->dir[s]);
-			si->srtp[s] = cs->srtp[s] ? tsrtp_suite_name(cs->tx[s].suite) : NULL;
-		}
-		if (relay_pair_stats(core->relay, cs->id, si->st) < 0)
-			continue;
-		n++;
-	}
-	return (int)n;
-}
-
-struct call_core *call_core_free(struct call_core *core)
-{
-	if (core == NULL)
-		return NULL;
-	/* calls still here are gone with the SIP stack: free without signalling */
-	while (core->calls) {
-		struct call *c = core->calls;
-		for (int s = 0; s < _LEG_SIDE_MAX; s++)
-			if (c->leg[s] && !c->leg[s]->ended) {
-				c->leg[s]->ended = true;
-				core->ops->release(c->leg[s]);
-			}
-		call_set_state(c, CALL_ST_CLOSING);
-		call_on_ended(c->leg[LEG_A] ? c->leg[LEG_A] : c->leg[LEG_B]);
-	}
-	while (core->route_counts) {
-		struct route_count *rc = core->route_counts;
-		core->route_counts = rc->next;
-		free(rc);
-	}
-	conf_unref(core->conf);
-	free(core);
-	return NULL;
-}
-
-void call_core_set_conf(struct call_core *core, struct conf *conf)
-{
-	conf_unref(core->conf);
-	core->conf = conf_ref(conf);
-}
-
-struct conf *call_core_conf(struct call_core *core)
-{
-	return core->conf;
-}
-
-void call_core_drain(struct call_core *core, bool on)
-{
-	core->draining = on;
-}
-
-bool call_core_draining(const struct call_core *core)
-{
-	return core->draining;
-}
-
-void call_core_hangup_all(struct call_core *core, enum call_end why)
-{
-	struct call *c, *next;
-
-	for (c = core->calls; c; c = next) {
-		next = c->next;	/* call_close may free c */
-		call_close(c, why, 503, "Service Unavailable");
-	}
-}
-
-static void cps_count(struct call_core *core, time_t now)
-{
-	unsigned i = (unsigned)(now % CPS_SLOTS);
-
-	if (core->cps_sec[i] != now) {
-		core->cps_sec[i] = now;
-		core->cps_n[i] = 0;
-	}
-	core->cps_n[i]++;
-}
-
-void call_core_stats(struct call_core *core, struct call_stats *ret)
-{
-	time_t now = time(NULL);
-	unsigned sum = 0;
-
-	/* the last CPS_SLOTS whole seconds, not the one in progress */
-	for (unsigned i = 0; i < CPS_SLOTS; i++)
-		if (core->cps_sec[i] < now && core->cps_sec[i] >= now - CPS_SLOTS)
-			sum += core->cps_n[i];
-	ret->active = core->active;
-	ret->total = core->total;
-	ret->answered = core->answered;
-	ret->failed = core->failed;
-	ret->cps = (double)sum / CPS_SLOTS;
-}
-
-int call_core_foreach(struct call_core *core, int (*fn)(const struct call_info *ci, void *arg),
-		      void *arg)
-{
-	for (struct call *c = core->calls; c; c = c->next) {
-		struct call_info ci = {
-			.id = c->id,
-			.a_call_id = c->leg[LEG_A] ? c->leg[LEG_A]->call_id : NULL,
-			.b_call_id = c->leg[LEG_B] ? c->leg[LEG_B]->call_id : NULL,
-			.from = c->from_user, .to = c->ruri_user,
-			.route = c->route ? c->route->name : NULL,
-			.target = c->target,
-			.state = c->state, .started = c->started, .answered = c->answered_at,
-			.codec = c->n_streams && c->streams[0].codec[0] ? c->streams[0].codec : NULL,
-		};
-		for (unsigned i = 0; i < c->n_streams; i++)
-			if (c->streams[i].srtp[LEG_A] || c->streams[i].srtp[LEG_B])
-				ci.srtp = true;
-		int r = fn(&ci, arg);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-int call_core_hangup(struct call_core *core, uint64_t id)
-{
-	for (struct call *c = core->calls; c; c = c->next)
-		if (c->id == id) {
-			if (c->state == CALL_ST_CLOSING)
-				return -EALREADY;
-			call_close(c, CALL_END_HANGUP, 503, "Service Unavailable");
-			return 0;
-		}
-	return -ENOENT;
-}
-
-static struct route_count *route_count_get(struct call_core *core, const char *name)
-{
-	struct route_count *rc;
-	size_t n = strlen(name);
-
-	for (rc = core->route_counts; rc; rc = rc->next)
-		if (strcmp(rc->name, name) == 0)
-			return rc;
-	rc = calloc(1, sizeof(*rc) + n + 1);
-	if (rc == NULL)
-		return NULL;
-	memcpy(rc->name, name, n + 1);
-	rc->next = core->route_counts;
-	core->route_counts = rc;
-	return rc;
 }
 
 /* ---- timers ---- */
@@ -864,7 +572,7 @@ static int route_call(struct call *c, const struct call_invite *inv)
 		call_close(c, CALL_END_ROUTE_REJECT, rt->reject, rt->reject_reason);
 		return -EPERM;
 	}
-	rc = route_count_get(c->core, rt->name);
+	rc = core_route_count(c->core, rt->name);
 	if (rc == NULL)
 		return -ENOMEM;
 	if (rt->max_calls > 0 && rc->n >= (unsigned)rt->max_calls) {
@@ -910,7 +618,7 @@ void call_on_invite(struct call_core *core, struct leg *a, const struct call_inv
 	c->conf = conf_ref(conf);
 	c->started = time(NULL);
 	c->t_start = call_now();
-	format_source(inv->source, c->source, sizeof(c->source));
+	call_format_source(inv->source, c->source, sizeof(c->source));
 	c->leg[LEG_A] = a;
 	a->call = c;
 	a->in_req[LEG_REQ_INVITE] = true;
@@ -920,7 +628,7 @@ void call_on_invite(struct call_core *core, struct leg *a, const struct call_inv
 	core->calls = c;
 	core->active++;
 	core->total++;
-	cps_count(core, c->started);
+	core_count_call(core, c->started);
 	call_update_log_prefix(c);
 	call_log(c, LOG_LVL_INFO, "new call from=%s to=%s", inv->from_user ? inv->from_user : "",
 		 inv->ruri_user ? inv->ruri_user : "");

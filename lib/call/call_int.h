@@ -108,6 +108,10 @@ struct call {
 };
 
 void call_set_state(struct call *c, enum call_state st);
+void call_format_source(const struct sockaddr *sa, char *buf, size_t len);
+/* core.c */
+void core_count_call(struct call_core *core, time_t now);
+struct route_count *core_route_count(struct call_core *core, const char *name);
 void call_free_if_done(struct call *c);
 double call_now(void);
 void call_publish_record(struct call *c);
