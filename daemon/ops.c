@@ -135,6 +135,8 @@ static void fill_extra(struct ops *o, struct metrics_extra *x)
 	relay_get_usage(d->relay, &u);
 	cdr_get_stats(o->cdr, &cs);
 	hook_get_stats(o->hook, &hs);
+	_Static_assert(RELAY_DROP_N == sizeof(x->relay_dropped) / sizeof(x->relay_dropped[0]),
+		       "one metrics slot per drop reason");
 	*x = (struct metrics_extra){
 		.version = TANDEM_VERSION, .start_time = (double)d->started,
 		.calls_active = st.active, .calls_total = st.total,
@@ -142,6 +144,8 @@ static void fill_extra(struct ops *o, struct metrics_extra *x)
 		.draining = call_core_draining(tsip_core(d->sip)),
 		.relay_streams = u.pairs, .ports_used = u.ports_used, .ports_total = u.ports_total,
 		.relay_packets = u.packets,
+		.relay_rx_packets = u.rx_packets, .relay_rx_bytes = u.rx_bytes,
+		.relay_rx_rtcp = u.rx_rtcp,
 		.reloads_ok = d->reloads_ok, .reloads_failed = d->reloads_failed,
 		.hooks_delivered = hs.delivered, .hooks_failed = hs.failed,
 		.hooks_dropped = hs.dropped,
@@ -150,6 +154,7 @@ static void fill_extra(struct ops *o, struct metrics_extra *x)
 		.events_clients_dropped = ctl_dropped(d->ctl) + http_sse_dropped(o->http),
 		.events_subscribers = ctl_subscribers(d->ctl) + http_sse_clients(o->http),
 	};
+	memcpy(x->relay_dropped, u.dropped, sizeof(x->relay_dropped));
 }
 
 static char *render(void *arg, const char *path, int *ret_status, const char **ret_ctype)

@@ -413,14 +413,18 @@ int relay_pair_stats(struct relay *r, struct relay_pair_id id, struct relay_side
 
 void relay_get_usage(struct relay *r, struct relay_usage *ret)
 {
-	uint64_t pk = 0;
-
-	for (unsigned i = 0; i < r->n_workers; i++)
-		pk += LD(r->w[i].packets);
 	*ret = (struct relay_usage){
 		.pairs = r->pairs,
 		.ports_used = (r->pool.n_total - r->pool.n_free) * 2,
 		.ports_total = r->pool.n_total * 2,
-		.packets = pk,
 	};
+	for (unsigned i = 0; i < r->n_workers; i++) {
+		struct worker *w = &r->w[i];
+		ret->packets += LD(w->packets);
+		ret->rx_packets += LD(w->rx_packets);
+		ret->rx_bytes += LD(w->rx_bytes);
+		ret->rx_rtcp += LD(w->rx_rtcp);
+		for (int d = 0; d < RELAY_DROP_N; d++)
+			ret->dropped[d] += LD(w->dropped[d]);
+	}
 }

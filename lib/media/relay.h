@@ -79,8 +79,21 @@ int relay_pair_timeout(struct relay *r, struct relay_pair_id id, unsigned timeou
 void relay_pair_free(struct relay *r, struct relay_pair_id id);
 int relay_pair_stats(struct relay *r, struct relay_pair_id id, struct relay_side_stats ret[2]);
 
+/* Why the relay dropped a packet (the live totals of relay_usage). */
+enum relay_drop {
+	RELAY_DROP_SOURCE,	/* not from the latched (or, strict, the SDP) address */
+	RELAY_DROP_MALFORMED,	/* not RTP/RTCP, or truncated */
+	RELAY_DROP_NO_DEST,	/* the other leg has no address yet */
+	RELAY_DROP_AUTH,	/* SRTP/SRTCP authentication failed */
+	RELAY_DROP_REPLAY,	/* SRTP/SRTCP replay */
+	RELAY_DROP_N
+};
+
 struct relay_usage {
 	unsigned pairs, ports_used, ports_total;
 	uint64_t packets;	/* relayed since start, all workers */
+	/* received from the legs since start, live, all workers */
+	uint64_t rx_packets, rx_bytes, rx_rtcp;
+	uint64_t dropped[RELAY_DROP_N];
 };
 void relay_get_usage(struct relay *r, struct relay_usage *ret);

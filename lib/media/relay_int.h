@@ -79,6 +79,9 @@ struct worker {
 	struct stream *slots;		/* worker-owned; counters read by sofia */
 	uint32_t n_slots;
 	uint64_t packets;		/* relayed, for status */
+	/* live totals of all its streams, for status and metrics (relaxed atomics) */
+	uint64_t rx_packets, rx_bytes, rx_rtcp;
+	uint64_t dropped[RELAY_DROP_N];
 	/* sofia-thread bookkeeping of this worker's slots */
 	uint32_t *free_slots;
 	uint32_t n_free;

@@ -24,6 +24,12 @@
 
 #define ST_SET(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define ST_ADD(x, n) ST_SET(x, (x) + (n))
+/* a dropped packet: counted on its stream and in the worker's live totals */
+#define DROP(w, sd, what, idx)                          \
+	do {                                            \
+		ST_ADD((sd)->c.dropped_##what, 1);      \
+		ST_ADD((w)->dropped[idx], 1);           \
+	} while (0)
 
 struct pkt {
 	uint32_t slot;
@@ -269,7 +275,7 @@ static void handle(struct wstate *ws, struct pkt *p, uint64_t t_us)
 
 	if (p->len < 8 || (p->buf[0] >> 6) != 2 ||
 	    ((kind == RELAY_RTP && !(in->mux && looks_rtcp(p->buf))) && p->len < 12)) {
-		ST_ADD(in->c.dropped_malformed, 1);
+		DROP(w, in, malformed, RELAY_DROP_MALFORMED);
 		return;
 	}
 	if (kind == RELAY_RTP && looks_rtcp(p->buf))
@@ -280,9 +286,9 @@ static void handle(struct wstate *ws, struct pkt *p, uint64_t t_us)
 		int r = tsrtp_unprotect(in->rx, p->buf, &n, kind == RELAY_RTCP);
 		if (r < 0) {
 			if (r == -EALREADY)
-				ST_ADD(in->c.dropped_replay, 1);
+				DROP(w, in, replay, RELAY_DROP_REPLAY);
 			else
-				ST_ADD(in->c.dropped_auth, 1);
+				DROP(w, in, auth, RELAY_DROP_AUTH);
 			return;
 		}
 		p->len = (uint16_t)n;
@@ -290,13 +296,13 @@ static void handle(struct wstate *ws, struct pkt *p, uint64_t t_us)
 	/* latching: where this leg's packets really come from */
 	if (!in->latched[p->kind] && in->gone[p->kind].ss_family &&
 	    same_addr(&p->src, &in->gone[p->kind], true)) {
-		ST_ADD(in->c.dropped_source, 1);
+		DROP(w, in, source, RELAY_DROP_SOURCE);
 		return;
 	}
 	if (!in->latched[p->kind]) {
 		if (w->relay->o.latch == RELAY_LATCH_STRICT && in->have_dst[RELAY_RTP] &&
 		    !same_addr(&p->src, &in->sdp_addr, false)) {
-			ST_ADD(in->c.dropped_source, 1);
+			DROP(w, in, source, RELAY_DROP_SOURCE);
 			return;
 		}
 		in->dst[p->kind] = p->src;
@@ -307,20 +313,23 @@ static void handle(struct wstate *ws, struct pkt *p, uint64_t t_us)
 			ST_ADD(in->c.latched_seq, 1);
 		}
 	} else if (!same_addr(&p->src, &in->dst[p->kind], true)) {
-		ST_ADD(in->c.dropped_source, 1);
+		DROP(w, in, source, RELAY_DROP_SOURCE);
 		return;
 	}
 	s->last_rx_ms = t_us / 1000;
 	if (kind == RELAY_RTP) {
 		ST_ADD(in->c.packets, 1);
 		ST_ADD(in->c.bytes, p->len);
+		ST_ADD(w->rx_packets, 1);
+		ST_ADD(w->rx_bytes, p->len);
 		stats_rtp(in, p, t_us);
 	} else {
 		ST_ADD(in->c.rtcp_packets, 1);
+		ST_ADD(w->rx_rtcp, 1);
 	}
 	okind = out->mux ? RELAY_RTP : kind;
 	if (!out->have_dst[okind]) {
-		ST_ADD(in->c.dropped_no_dest, 1);
+		DROP(w, in, no_dest, RELAY_DROP_NO_DEST);
 		return;
 	}
 	if (out->tx) {
@@ -390,7 +399,7 @@ static unsigned read_socket(struct wstate *ws, unsigned used, uint64_t data, uin
 		p->kind = (uint8_t)kind;
 		p->len = (uint16_t)ws->rmsg[i].msg_len;
 		if (ws->rmsg[i].msg_hdr.msg_flags & MSG_TRUNC) {
-			ST_ADD(s->side[side].c.dropped_malformed, 1);
+			DROP(w, &s->side[side], malformed, RELAY_DROP_MALFORMED);
 			p->len = 0;
 			continue;
 		}

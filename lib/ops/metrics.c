@@ -16,13 +16,10 @@
 static const double setup_bounds[] = METRICS_SETUP_BUCKETS;
 #define N_BUCKETS (sizeof(setup_bounds) / sizeof(setup_bounds[0]))
 
-/* drop reasons in a record's media sides, and their label */
-static const char *const drop_keys[][2] = {
-	{ "dropped_source", "source" }, { "dropped_malformed", "malformed" },
-	{ "dropped_no_dest", "no_dest" }, { "dropped_auth", "srtp_auth" },
-	{ "dropped_replay", "srtp_replay" },
-};
-#define N_DROPS (sizeof(drop_keys) / sizeof(drop_keys[0]))
+/* the relay's drop reasons (enum relay_drop order), as labels */
+static const char *const drop_labels[] = { "source", "malformed", "no_dest", "srtp_auth",
+					   "srtp_replay" };
+#define N_DROPS (sizeof(drop_labels) / sizeof(drop_labels[0]))
 
 struct reason_count {
 	char name[32];
@@ -46,7 +43,6 @@ struct metrics {
 	size_t n_sip;
 	/* media of finished calls, from their records */
 	uint64_t media_packets, media_bytes, media_lost;
-	uint64_t drops[N_DROPS];
 };
 
 int metrics_new(struct metrics **ret)
@@ -113,8 +109,6 @@ static void add_side(struct metrics *m, json_t *side)
 	m->media_packets += u64_of(side, "packets");
 	m->media_bytes += u64_of(side, "bytes");
 	m->media_lost += u64_of(side, "lost");
-	for (size_t d = 0; d < N_DROPS; d++)
-		m->drops[d] += u64_of(side, drop_keys[d][0]);
 }
 
 void metrics_on_record(struct metrics *m, json_t *rec)
@@ -223,6 +217,12 @@ static void render_relay(FILE *f, const struct metrics *m, const struct metrics_
 	one(f, "tandem_relay_ports", "gauge", "Relay ports in the configured range.", x->ports_total);
 	one(f, "tandem_relay_packets_total", "counter", "Packets relayed since start (live).",
 	    (double)x->relay_packets);
+	one(f, "tandem_relay_received_packets_total", "counter",
+	    "RTP packets received from the legs and accepted (live).", (double)x->relay_rx_packets);
+	one(f, "tandem_relay_received_bytes_total", "counter",
+	    "Bytes of those RTP packets (live).", (double)x->relay_rx_bytes);
+	one(f, "tandem_relay_received_rtcp_packets_total", "counter",
+	    "RTCP packets received from the legs and accepted (live).", (double)x->relay_rx_rtcp);
 	one(f, "tandem_relay_call_packets_total", "counter",
 	    "Packets received from the legs of finished calls.", (double)m->media_packets);
 	one(f, "tandem_relay_call_bytes_total", "counter",
@@ -231,13 +231,12 @@ static void render_relay(FILE *f, const struct metrics *m, const struct metrics_
 	    "RTP packets lost (sequence gaps) on the legs of finished calls.",
 	    (double)m->media_lost);
 	head(f, "tandem_relay_dropped_packets_total", "counter",
-	     "Packets the relay dropped on finished calls, by reason.");
+	     "Packets the relay dropped, by reason (live).");
 	for (size_t d = 0; d < N_DROPS; d++)
 		fprintf(f, "tandem_relay_dropped_packets_total{reason=\"%s\"} %llu\n",
-			drop_keys[d][1], (unsigned long long)m->drops[d]);
+			drop_labels[d], (unsigned long long)x->relay_dropped[d]);
 	one(f, "tandem_srtp_auth_failures_total", "counter",
-	    "SRTP/SRTCP packets that failed authentication (finished calls).",
-	    (double)m->drops[3]);
+	    "SRTP/SRTCP packets that failed authentication (live).", (double)x->relay_dropped[3]);
 }
 
 static void render_ops(FILE *f, const struct metrics_extra *x)

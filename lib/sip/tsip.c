@@ -502,6 +502,14 @@ static void on_event(nua_event_t ev, int status, char const *phrase, nua_t *nua,
 		bus_sip(true, sip->sip_request->rq_method_name, 0);
 	else if (sip && sip->sip_status && sip->sip_cseq)
 		bus_sip(true, sip->sip_cseq->cs_method_name, sip->sip_status->st_status);
+	/* what NUA answered by itself (SOFIA-NOTES.md): 200 to a BYE; 200 to a
+	 * CANCEL and 487 to the INVITE it cancels */
+	if (ev == nua_i_bye && l != NULL) {
+		bus_sip(false, "BYE", 200);
+	} else if (ev == nua_i_cancel && l != NULL) {
+		bus_sip(false, "CANCEL", 200);
+		bus_sip(false, "INVITE", 487);
+	}
 	if (l == NULL) {
 		on_unbound(t, ev, status, nh, sip);
 		return;

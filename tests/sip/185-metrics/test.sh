@@ -61,6 +61,7 @@ expect_metric 'tandem_call_setup_seconds_bucket{le="+Inf"}' 4
 expect_metric 'tandem_sip_requests_total{direction="in",method="INVITE"}' 6
 expect_metric 'tandem_sip_requests_total{direction="out",method="INVITE"}' 5
 expect_metric 'tandem_sip_requests_total{direction="in",method="BYE"}' 3
+expect_metric 'tandem_sip_responses_total{direction="out",method="BYE",code="200"}' 3
 expect_metric 'tandem_sip_responses_total{direction="out",method="INVITE",code="200"}' 4
 expect_metric 'tandem_sip_responses_total{direction="in",method="INVITE",code="486"}' 1
 expect_metric 'tandem_sip_responses_total{direction="out",method="INVITE",code="486"}' 1
