@@ -94,7 +94,7 @@ static json_t *media_json(struct tandemd *d)
 		d->pps_at = now;
 		d->pps_packets = u.packets;
 	}
-	return json_pack("{s:I,s:I,s:I,s:I,s:f,s:I,s:{s:I,s:I,s:I,s:I,s:I}}",
+	return json_pack("{s:I,s:I,s:I,s:I,s:f,s:I,s:{s:I,s:I,s:I,s:I,s:I,s:I}}",
 			 "streams", (json_int_t)u.pairs,
 			 "ports_in_use", (json_int_t)u.ports_used,
 			 "ports_total", (json_int_t)u.ports_total,
@@ -104,7 +104,8 @@ static json_t *media_json(struct tandemd *d)
 			 "malformed", (json_int_t)u.dropped[RELAY_DROP_MALFORMED],
 			 "no_dest", (json_int_t)u.dropped[RELAY_DROP_NO_DEST],
 			 "srtp_auth", (json_int_t)u.dropped[RELAY_DROP_AUTH],
-			 "srtp_replay", (json_int_t)u.dropped[RELAY_DROP_REPLAY]);
+			 "srtp_replay", (json_int_t)u.dropped[RELAY_DROP_REPLAY],
+			 "send_failed", (json_int_t)u.dropped[RELAY_DROP_SEND]);
 }
 
 static json_t *cmd_status(struct tandemd *d, json_t *req)

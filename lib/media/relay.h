@@ -86,12 +86,13 @@ enum relay_drop {
 	RELAY_DROP_NO_DEST,	/* the other leg has no address yet */
 	RELAY_DROP_AUTH,	/* SRTP/SRTCP authentication failed */
 	RELAY_DROP_REPLAY,	/* SRTP/SRTCP replay */
+	RELAY_DROP_SEND,	/* the kernel refused to send it (buffer full, unreachable) */
 	RELAY_DROP_N
 };
 
 struct relay_usage {
 	unsigned pairs, ports_used, ports_total;
-	uint64_t packets;	/* relayed since start, all workers */
+	uint64_t packets;	/* relayed (sent) since start, all workers */
 	/* received from the legs since start, live, all workers */
 	uint64_t rx_packets, rx_bytes, rx_rtcp;
 	uint64_t dropped[RELAY_DROP_N];

@@ -44,6 +44,7 @@ struct out {
 	struct sockaddr_storage *dst;
 	socklen_t dst_len;
 	struct pkt *p;
+	uint64_t *sent;		/* the outgoing side's counter, bumped once it left */
 };
 
 struct wstate {
@@ -343,7 +344,32 @@ static void handle(struct wstate *ws, struct pkt *p, uint64_t t_us)
 	o->dst = &out->dst[okind];
 	o->dst_len = sa_len(&out->dst[okind]);
 	o->p = p;
-	ST_ADD(out->c.sent, 1);
+	o->sent = &out->c.sent;
+}
+
+/* Send out[first .. first+n) on fd: what went counts as sent; what the kernel
+ * refused (a full socket buffer drops what does not fit, like the wire; an
+ * error such as an unreachable address skips that one packet) is dropped and
+ * counted. At most n calls. */
+static void send_all(struct wstate *ws, int fd, unsigned first, unsigned n)
+{
+	struct worker *w = ws->w;
+	unsigned done = 0;
+
+	while (done < n) {
+		int r = sendmmsg(fd, ws->smsg + done, n - done, MSG_DONTWAIT);
+		if (r <= 0) {
+			bool full = r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+			unsigned lost = full ? n - done : 1;
+			ST_ADD(w->dropped[RELAY_DROP_SEND], lost);
+			done += lost;
+			continue;
+		}
+		for (int k = 0; k < r; k++)
+			ST_ADD(*ws->out[first + done + (unsigned)k].sent, 1);
+		ST_ADD(w->packets, (uint64_t)r);
+		done += (unsigned)r;
+	}
 }
 
 static void flush_out(struct wstate *ws)
@@ -362,8 +388,7 @@ static void flush_out(struct wstate *ws)
 							       .msg_iovlen = 1 };
 			n++;
 		}
-		/* a full socket buffer drops what does not fit, like the wire */
-		(void)sendmmsg(fd, ws->smsg, n, MSG_DONTWAIT);
+		send_all(ws, fd, i, n);
 		i += n;
 	}
 	ws->n_out = 0;
@@ -437,10 +462,8 @@ void *relay_worker_main(void *arg)
 			}
 			used += read_socket(ws, used, ev[i].data.u64, t_us);
 		}
-		if (ws->n_out) {
-			__atomic_store_n(&w->packets, w->packets + ws->n_out, __ATOMIC_RELAXED);
+		if (ws->n_out)
 			flush_out(ws);
-		}
 		/* only now: a DEL must not close a socket that packets of this
 		 * batch still go out of (its number could even be reused) */
 		if (cmds && !run_commands(w))

@@ -18,7 +18,7 @@ static const double setup_bounds[] = METRICS_SETUP_BUCKETS;
 
 /* the relay's drop reasons (enum relay_drop order), as labels */
 static const char *const drop_labels[] = { "source", "malformed", "no_dest", "srtp_auth",
-					   "srtp_replay" };
+					   "srtp_replay", "send_failed" };
 #define N_DROPS (sizeof(drop_labels) / sizeof(drop_labels[0]))
 
 struct reason_count {

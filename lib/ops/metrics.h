@@ -20,7 +20,7 @@ struct metrics_extra {
 	unsigned relay_streams, ports_used, ports_total;
 	uint64_t relay_packets;		/* live, all workers */
 	uint64_t relay_rx_packets, relay_rx_bytes, relay_rx_rtcp;	/* live, from the legs */
-	uint64_t relay_dropped[5];	/* live, by enum relay_drop */
+	uint64_t relay_dropped[6];	/* live, by enum relay_drop */
 	uint64_t reloads_ok, reloads_failed;
 	uint64_t hooks_delivered, hooks_failed, hooks_dropped;	/* failed: retries spent */
 	uint64_t records_written, records_failed, records_dropped;
