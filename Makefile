@@ -101,7 +101,10 @@ install: all
 	install -d $(DESTDIR)$(prefix)/sbin $(DESTDIR)$(prefix)/bin $(DESTDIR)/etc/tandem
 	install -m 755 $(BUILD)/tandemd $(DESTDIR)$(prefix)/sbin/tandemd
 	install -m 755 $(BUILD)/tandemctl $(DESTDIR)$(prefix)/bin/tandemctl
-	install -m 644 conf/tandemd.conf $(DESTDIR)/etc/tandem/tandemd.conf
+	@# an existing config is the operator's: never overwritten (like a dpkg conffile)
+	if [ -e $(DESTDIR)/etc/tandem/tandemd.conf ]; then \
+		echo "keeping $(DESTDIR)/etc/tandem/tandemd.conf (the new default: conf/tandemd.conf)"; \
+	else install -m 644 conf/tandemd.conf $(DESTDIR)/etc/tandem/tandemd.conf; fi
 	install -D -m 644 man/tandemd.8 $(DESTDIR)$(prefix)/share/man/man8/tandemd.8
 	install -D -m 644 man/tandemctl.8 $(DESTDIR)$(prefix)/share/man/man8/tandemctl.8
 	install -D -m 644 man/tandemd.conf.5 $(DESTDIR)$(prefix)/share/man/man5/tandemd.conf.5
