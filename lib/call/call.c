@@ -206,7 +206,6 @@ static void on_guard_timeout(void *arg)
 void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 {
 	const struct leg_ops *ops = c->core->ops;
-	struct leg *a = c->leg[LEG_A], *b = c->leg[LEG_B];
 
 	if (c->state == CALL_ST_CLOSING)
 		return;
@@ -249,8 +248,6 @@ void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 			ops->release(l);
 		}
 	}
-	(void)a;
-	(void)b;
 	if (legs_ended(c)) {
 		call_free(c);
 		return;
