@@ -58,6 +58,8 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libtandem.a config.mk
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libtandem.a $(ALL_LDFLAGS) $(DEP_LIBS) $(CHECK_LIBS)
 
+$(BUILD)/tests/unit/check_tsrtp: tests/unit/check_tsrtp_gcm.h
+
 $(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libtandem.a config.mk
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libtandem.a $(ALL_LDFLAGS) $(DEP_LIBS)
@@ -127,7 +129,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
 
-.PHONY: fuzz-build fuzz check-fuzz valgrind
+.PHONY: fuzz-build fuzz check-fuzz valgrind soak
 
 $(FUZZ_BUILD)/lib/%.o: lib/%.c config.mk
 	@mkdir -p $(@D)
@@ -153,6 +155,14 @@ check-fuzz: fuzz-build
 # tandemd under valgrind memcheck while 200 calls with media go through it (slow).
 valgrind: all tools
 	@BUILD=$(BUILD) tests/valgrind/run
+
+# The soak: a steady mix of calls (media, re-INVITE hold, cancel, 486, blind transfer,
+# RTP probes) for DURATION (seconds, or 90s/30m/1h), then tandemd's memory, fds and relay
+# ports are compared with their idle values after a warm-up (docs/performance.md, "Soak").
+# Not part of `make check`. Results in $(BUILD)/soak/.
+DURATION ?= 300
+soak: all tools
+	@BUILD=$(BUILD) tests/soak/soak $(DURATION)
 
 # ---- packaging: packaging/debian, tests/pkg ----
 # `make check-pkg` (part of `make check`): the systemd unit's exposure score.

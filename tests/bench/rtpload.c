@@ -25,9 +25,22 @@
  *
  * Usage: rtpload -f PAIRS -H DUT_ADDR -L LOCAL_ADDR -x PORTX -y PORTY
  *                [-n CALLS] -r TOTAL_PPS -d SECONDS [-w WARM_S]
+ *                [-k SUITE:HEX] [-K SUITE:HEX] [-s SEQFILE]
  *   PAIRS: a file with one line "PORT_A PORT_B" per call; -n: use the first CALLS lines
  *   (default all). For a run without a DUT (the harness's own latency), give
  *   "PORTY PORTX" lines and -H LOCAL_ADDR: X then sends straight to Y and back.
+ *
+ * SRTP (libsrtp2 through lib/media/tsrtp, linked from libtandem.a): -k protects what
+ *   X sends (the caller's own key, the same for every call), -K what Y sends (the
+ *   callee's). A pair line may carry two more words, the keys the DUT protects with
+ *   toward X and toward Y for that call ("SUITE:HEX", or "-" for plain RTP): the
+ *   sink unprotects with them (the call is found by the SSRC, which stays in clear)
+ *   and counts what fails as auth_fail (and as bad). Keys are hex (master key||salt).
+ *   -s SEQFILE: the next sequence number of every stream, read at start and written
+ *   at the end, so that successive runs through the same SRTP contexts of the DUT
+ *   never replay a sequence number. With SRTP a run that would carry any stream past
+ *   sequence 65535 (the rollover counter, which a fresh context cannot know) is
+ *   refused with exit status 3.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -44,6 +57,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "media/tsrtp.h"
+
 #define PKT 172
 #define MAXPKT 2048
 #define BATCH 64
@@ -57,7 +72,9 @@ static const char *pairfile, *dut_host = "127.0.0.1", *local_host = "127.0.0.1";
 static int port_x, port_y;
 static int fd_x, fd_y;
 static struct sockaddr_in *dsts;	/* per stream */
-static uint32_t *seqs;
+static uint32_t *seqs, *seq0;	/* next sequence number; at the start of the run */
+static struct tsrtp *tx_x, *tx_y;	/* SRTP: what X / Y send (NULL: plain) */
+static uint64_t protect_err;
 static volatile int sender_done;
 static uint64_t sent_total, send_err, max_lag_ns;
 static uint64_t t_start_ns, send_elapsed_ns;
@@ -94,7 +111,7 @@ static int mksock(const char *addr, int port)
 
 struct sbatch {
 	int fd, n;
-	unsigned char buf[BATCH][PKT];
+	unsigned char buf[BATCH][PKT + TSRTP_TRAILER_MAX];
 	struct iovec iov[BATCH];
 	struct mmsghdr m[BATCH];
 };
@@ -163,7 +180,14 @@ static void *sender(void *arg)
 			memcpy(p + 24, &seq, 4);
 			memcpy(p + 28, &v, 4);
 			memset(p + 32, 0xd5, PKT - 32);
-			b->iov[b->n] = (struct iovec){ p, PKT };
+			size_t len = PKT;
+			struct tsrtp *tx = (s & 1) ? tx_y : tx_x;
+			if (tx && tsrtp_protect(tx, p, &len, false) < 0) {
+				protect_err++;
+				sent++;
+				continue;
+			}
+			b->iov[b->n] = (struct iovec){ p, len };
 			b->m[b->n].msg_hdr = (struct msghdr){ .msg_name = &dsts[s],
 							      .msg_namelen = sizeof(dsts[s]),
 							      .msg_iov = &b->iov[b->n],
@@ -183,10 +207,41 @@ static void *sender(void *arg)
 	return NULL;
 }
 
+/* "SUITE:HEX" (master key || salt) -> a context; NULL for "-" or "" */
+static struct tsrtp *srtp_ctx(const char *arg, bool inbound)
+{
+	struct tsrtp_key k = { 0 };
+	struct tsrtp *ctx;
+	const char *h = strchr(arg, ':');
+	char suite[48];
+
+	if (strcmp(arg, "-") == 0 || arg[0] == '\0')
+		return NULL;
+	if (h == NULL || (size_t)(h - arg) >= sizeof(suite))
+		goto bad;
+	memcpy(suite, arg, (size_t)(h - arg));
+	suite[h - arg] = '\0';
+	k.suite = tsrtp_suite_from_name(suite);
+	for (h++; h[0] && h[1] && k.len < TSRTP_KEY_MAX; h += 2) {
+		unsigned v;
+		if (sscanf(h, "%2x", &v) != 1)
+			goto bad;
+		k.key[k.len++] = (uint8_t)v;
+	}
+	if (k.suite == TSRTP_NONE || *h || tsrtp_new(&k, inbound, &ctx) < 0)
+		goto bad;
+	tsrtp_key_wipe(&k);
+	return ctx;
+bad:
+	fprintf(stderr, "rtpload: bad SRTP key (want SUITE:HEX of the suite's length)\n");
+	exit(2);
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: rtpload -f PAIRS -H DUT_ADDR -L LOCAL_ADDR -x PORTX -y PORTY "
-			"[-n CALLS] -r TOTAL_PPS -d SECONDS [-w WARM_S]\n");
+			"[-n CALLS] -r TOTAL_PPS -d SECONDS [-w WARM_S] [-k SUITE:HEX] [-K SUITE:HEX] "
+			"[-s SEQFILE]\n");
 	exit(2);
 }
 
@@ -197,13 +252,18 @@ int main(int argc, char **argv)
 	static struct mmsghdr rm[RBATCH];
 	uint32_t *hist;
 	uint64_t *rcv, recvd = 0, bad = 0, wrong_sock = 0, dup = 0, hist_n = 0, over = 0, maxlat = 0;
+	uint64_t auth_fail = 0;
+	struct tsrtp **rx[2] = { NULL, NULL };	/* per call: what the DUT sends to X / to Y */
+	const char *key_x = NULL, *key_y = NULL, *seqfile = NULL;
+	char line[512];
+	bool srtp = false;
 	uint64_t warm_ns, last_rx = 0, done_at = 0, dead = 0;
 	uint16_t (*pairs)[2];
 	int opt, npairs = 0;
 	pthread_t th;
 	FILE *f;
 
-	while ((opt = getopt(argc, argv, "f:H:L:x:y:n:r:d:w:h")) != -1) {
+	while ((opt = getopt(argc, argv, "f:H:L:x:y:n:r:d:w:k:K:s:h")) != -1) {
 		switch (opt) {
 		case 'f': pairfile = optarg; break;
 		case 'H': dut_host = optarg; break;
@@ -214,6 +274,9 @@ int main(int argc, char **argv)
 		case 'r': rate = atof(optarg); break;
 		case 'd': dur = atoi(optarg); break;
 		case 'w': warm = atoi(optarg); break;
+		case 'k': key_x = optarg; break;
+		case 'K': key_y = optarg; break;
+		case 's': seqfile = optarg; break;
 		default: usage();
 		}
 	}
@@ -227,9 +290,30 @@ int main(int argc, char **argv)
 		perror(pairfile);
 		return 1;
 	}
+	if (tsrtp_init() < 0) {
+		fprintf(stderr, "rtpload: libsrtp2 init failed\n");
+		return 1;
+	}
+	tx_x = key_x ? srtp_ctx(key_x, false) : NULL;
+	tx_y = key_y ? srtp_ctx(key_y, false) : NULL;
+	srtp = tx_x || tx_y;
 	pairs = calloc(65536, sizeof(*pairs));
-	while (npairs < 65536 && fscanf(f, "%hu %hu", &pairs[npairs][0], &pairs[npairs][1]) == 2)
+	rx[0] = calloc(65536, sizeof(*rx[0]));
+	rx[1] = calloc(65536, sizeof(*rx[1]));
+	while (npairs < 65536 && fgets(line, sizeof(line), f)) {
+		char kx[200] = "", ky[200] = "";
+		int w = sscanf(line, "%hu %hu %199s %199s", &pairs[npairs][0], &pairs[npairs][1], kx, ky);
+
+		if (w < 2)
+			break;
+		if (ncalls <= 0 || npairs < ncalls) {	/* contexts only for the calls used */
+			rx[0][npairs] = srtp_ctx(kx, true);
+			rx[1][npairs] = srtp_ctx(ky, true);
+			srtp = srtp || rx[0][npairs] || rx[1][npairs];
+		}
+		explicit_bzero(line, sizeof(line));
 		npairs++;
+	}
 	fclose(f);
 	if (ncalls <= 0 || ncalls > npairs)
 		ncalls = ncalls > npairs ? -1 : npairs;
@@ -239,7 +323,23 @@ int main(int argc, char **argv)
 	}
 	nstreams = 2 * ncalls;
 	dsts = calloc((size_t)nstreams, sizeof(*dsts));
-	seqs = calloc((size_t)nstreams, sizeof(*seqs));
+	seqs = calloc(2 * (size_t)npairs, sizeof(*seqs));
+	seq0 = calloc(2 * (size_t)npairs, sizeof(*seq0));
+	if (seqfile && (f = fopen(seqfile, "r")) != NULL) {
+		for (int i = 0; i < 2 * npairs && fscanf(f, "%u", &seqs[i]) == 1; i++)
+			;
+		fclose(f);
+	}
+	memcpy(seq0, seqs, 2 * (size_t)npairs * sizeof(*seqs));
+	if (srtp) {
+		uint64_t per = (uint64_t)(rate * dur) / (uint64_t)nstreams + 1;
+		for (int i = 0; i < nstreams; i++)
+			if (seqs[i] + per > 65535) {
+				fprintf(stderr, "rtpload: stream %d would pass sequence 65535 (at %u, +%lu): "
+					"SRTP sequence space used up\n", i, seqs[i], (unsigned long)per);
+				return 3;
+			}
+	}
 	for (int i = 0; i < nstreams; i++) {
 		dsts[i].sin_family = AF_INET;
 		dsts[i].sin_port = htons(pairs[i / 2][i & 1]);
@@ -277,10 +377,26 @@ int main(int argc, char **argv)
 			t = now_ns();
 			last_rx = t;
 			for (int i = 0; i < r; i++) {
-				const unsigned char *b = rb[i];
+				unsigned char *b = rb[i];
 				uint64_t stamp;
 				uint32_t s, magic;
 
+				if (srtp && rm[i].msg_len >= 12) {
+					/* the SSRC (in clear) names the stream, so the call and its key */
+					uint32_t ssrc = ((uint32_t)b[8] << 24 | (uint32_t)b[9] << 16 |
+							 (uint32_t)b[10] << 8 | b[11]) - 0x10000000u;
+					struct tsrtp *ctx = ssrc < (uint32_t)nstreams ? rx[k][ssrc / 2] : NULL;
+					size_t len = rm[i].msg_len;
+
+					if (ctx) {
+						if (tsrtp_unprotect(ctx, b, &len, false) < 0) {
+							auth_fail++;
+							bad++;
+							continue;
+						}
+						rm[i].msg_len = (unsigned)len;
+					}
+				}
 				if (rm[i].msg_len != PKT) {
 					bad++;
 					continue;
@@ -336,21 +452,48 @@ int main(int argc, char **argv)
 		for (int i = 0; i < nstreams; i++) {
 			if (!rcv[i])
 				dead++;
-			if (rcv[i] > seqs[i])
-				dup += rcv[i] - seqs[i];
+			if (rcv[i] > seqs[i] - seq0[i])
+				dup += rcv[i] - (seqs[i] - seq0[i]);
 		}
 		loss = sent_total ? 100.0 * ((double)sent_total - (double)recvd) / (double)sent_total : 0;
 		printf("calls=%d streams=%d rate=%.0f dur=%d sent=%lu recv=%lu loss_pct=%.4f bad=%lu "
 		       "wrong_socket=%lu dup=%lu dead_streams=%lu send_err=%lu send_s=%.3f max_lag_ms=%.2f "
 		       "lat_p50_us=%lu lat_p90_us=%lu lat_p99_us=%lu lat_p999_us=%lu lat_max_us=%lu "
-		       "lat_over_200ms=%lu lat_n=%lu\n",
+		       "lat_over_200ms=%lu lat_n=%lu srtp=%d auth_fail=%lu protect_err=%lu\n",
 		       ncalls, nstreams, rate, dur, (unsigned long)sent_total, (unsigned long)recvd, loss,
 		       (unsigned long)bad, (unsigned long)wrong_sock, (unsigned long)dup,
 		       (unsigned long)dead, (unsigned long)send_err, (double)send_elapsed_ns / 1e9,
 		       (double)max_lag_ns / 1e6, (unsigned long)pv[0], (unsigned long)pv[1],
 		       (unsigned long)pv[2], (unsigned long)pv[3], (unsigned long)maxlat,
-		       (unsigned long)over, (unsigned long)hist_n);
+		       (unsigned long)over, (unsigned long)hist_n, srtp ? 1 : 0,
+		       (unsigned long)auth_fail, (unsigned long)protect_err);
 	}
+	if (seqfile) {
+		char tmp[4096];
+
+		snprintf(tmp, sizeof(tmp), "%s.tmp", seqfile);
+		if ((f = fopen(tmp, "w")) != NULL) {
+			for (int i = 0; i < 2 * npairs; i++)
+				fprintf(f, "%u\n", seqs[i]);
+			if (fclose(f) == 0)
+				rename(tmp, seqfile);
+		}
+	}
+	for (int i = 0; i < npairs; i++) {
+		tsrtp_free(rx[0][i]);
+		tsrtp_free(rx[1][i]);
+	}
+	tsrtp_free(tx_x);
+	tsrtp_free(tx_y);
+	tsrtp_fini();
+	free(rx[0]);
+	free(rx[1]);
+	free(pairs);
+	free(hist);
+	free(rcv);
+	free(dsts);
+	free(seqs);
+	free(seq0);
 	close(fd_x);
 	close(fd_y);
 	return 0;

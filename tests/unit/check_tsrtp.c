@@ -1,6 +1,7 @@
 /* tests/unit/check_tsrtp.c: the libsrtp2 wrapper (lib/media/tsrtp.c) against
  * known answers, every suite round-tripped, tampering and replays refused;
- * and the a=crypto attributes of SDP (lib/sdp/tsdp.c): good and malformed. */
+ * the AEAD suites against RFC 7714's test vectors (check_tsrtp_gcm.h); and
+ * the a=crypto attributes of SDP (lib/sdp/tsdp.c): good and malformed. */
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
@@ -9,6 +10,9 @@
 
 #include "media/tsrtp.h"
 #include "sdp/tsdp.h"
+
+static size_t hex(const char *h, uint8_t *o);
+#include "check_tsrtp_gcm.h"
 
 static size_t hex(const char *h, uint8_t *o)
 {
@@ -321,6 +325,11 @@ static Suite *suite(void)
 	tcase_add_test(t, wrong_key_fails_authentication);
 	tcase_add_test(t, suite_names_and_lengths);
 	tcase_add_test(t, bad_keys_are_refused);
+	suite_add_tcase(s, t);
+	t = tcase_create("rfc7714");
+	tcase_add_loop_test(t, rfc7714_srtp_vectors, 0, 2);
+	tcase_add_loop_test(t, rfc7714_srtcp_vectors, 0, 4);
+	tcase_add_loop_test(t, tsrtp_gcm_packets_follow_rfc7714, 0, 2);
 	suite_add_tcase(s, t);
 	t = tcase_create("sdp-crypto");
 	tcase_add_test(t, crypto_lines_parsed);
