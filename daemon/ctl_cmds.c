@@ -11,6 +11,7 @@
 
 #include "tandemd.h"
 #include "ops/log.h"
+#include "sec/guard.h"
 
 static json_t *fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -311,6 +312,21 @@ static json_t *cmd_route(struct tandemd *d, json_t *req)
 			 "targets", targets);
 }
 
+static json_t *cmd_unban(json_t *req)
+{
+	const char *addr = str_arg(req, "address");
+	int r;
+
+	if (addr == NULL)
+		return fail("unban needs an address");
+	r = guard_unban(guard_get(), addr, guard_now());
+	if (r == -EINVAL)
+		return fail("bad address \"%s\"", addr);
+	if (r < 0)
+		return fail("%s is not banned", addr);
+	return ok();
+}
+
 json_t *ctl_cmds_dispatch(void *arg, json_t *req)
 {
 	struct tandemd *d = arg;
@@ -334,6 +350,11 @@ json_t *ctl_cmds_dispatch(void *arg, json_t *req)
 		return cmd_drain(d, req, true);
 	if (strcmp(cmd, "undrain") == 0)
 		return cmd_drain(d, req, false);
+	if (strcmp(cmd, "bans") == 0)	/* flood protection: lib/sec/guard.c */
+		return json_pack("{s:b,s:o}", "ok", 1, "bans",
+				 guard_bans_json(guard_get(), guard_now(), time(NULL)));
+	if (strcmp(cmd, "unban") == 0)
+		return cmd_unban(req);
 	return fail("unknown command \"%s\" (status, calls, call, hangup, reload, route, "
-		    "log-level, drain, undrain, events)", cmd);
+		    "log-level, drain, undrain, bans, unban, events)", cmd);
 }

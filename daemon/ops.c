@@ -18,6 +18,7 @@
 #include "ops/http.h"
 #include "ops/log.h"
 #include "ops/metrics.h"
+#include "sec/guard.h"
 
 struct ops {
 	struct tandemd *d;
@@ -130,6 +131,7 @@ static void fill_extra(struct ops *o, struct metrics_extra *x)
 	struct relay_usage u = { 0 };
 	struct cdr_stats cs;
 	struct hook_stats hs;
+	struct guard_stats gs;
 
 	call_core_stats(tsip_core(d->sip), &st);
 	relay_get_usage(d->relay, &u);
@@ -155,6 +157,12 @@ static void fill_extra(struct ops *o, struct metrics_extra *x)
 		.events_subscribers = ctl_subscribers(d->ctl) + http_sse_clients(o->http),
 	};
 	memcpy(x->relay_dropped, u.dropped, sizeof(x->relay_dropped));
+	guard_get_stats(guard_get(), &gs);
+	x->flood_rate_limited = gs.rate_limited;
+	x->flood_ban_dropped = gs.ban_dropped;
+	x->flood_bans = gs.bans_total;
+	x->flood_bans_active = gs.bans_active;
+	x->flood_source_limited = gs.source_limited;
 }
 
 static char *render(void *arg, const char *path, int *ret_status, const char **ret_ctype)

@@ -31,6 +31,8 @@ static void usage(FILE *f)
 		"                              which route and targets a call would take\n"
 		"  log-level LEVEL             error, warning, notice, info or debug\n"
 		"  drain | undrain             stop / resume taking new calls\n"
+		"  bans                        the sources banned by flood protection\n"
+		"  unban ADDR                  lift the ban of an address\n"
 		"  events [-n N] [TYPE...]     follow the live events (call.created, call.state,\n"
 		"                              call.answered, call.ended, ...) until interrupted,\n"
 		"                              or N events; --json prints them as JSON lines\n\n"
@@ -202,6 +204,33 @@ static void print_call(json_t *a)
 	}
 }
 
+/* the answer's Unix times, as local time */
+static const char *hhmmss(json_int_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (localtime_r(&tt, &tm) == NULL || strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(buf, len, "%lld", (long long)t);
+	return buf;
+}
+
+static void print_bans(json_t *a)
+{
+	json_t *arr = json_object_get(a, "bans"), *b;
+	char since[32], expires[32];
+	size_t i;
+
+	printf("%-39s %-6s %6s %-19s %-19s %6s\n", "ADDRESS", "REASON", "COUNT", "SINCE", "EXPIRES",
+	       "HITS");
+	json_array_foreach(arr, i, b)
+		printf("%-39s %-6s %6lld %-19s %-19s %6lld\n", s_or(b, "address", "?"),
+		       s_or(b, "reason", "?"), i_of(b, "count"),
+		       hhmmss(i_of(b, "since"), since, sizeof(since)),
+		       hhmmss(i_of(b, "expires"), expires, sizeof(expires)), i_of(b, "hits"));
+	printf("%zu bans\n", json_array_size(arr));
+}
+
 static void print_route(json_t *a)
 {
 	json_t *t = json_object_get(a, "targets"), *v;
@@ -358,14 +387,15 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	} else if (strcmp(cmd, "call") == 0 || strcmp(cmd, "hangup") == 0 ||
-		   strcmp(cmd, "log-level") == 0) {
+		   strcmp(cmd, "log-level") == 0 || strcmp(cmd, "unban") == 0) {
+		const char *what = cmd[0] == 'l' ? "level" : cmd[0] == 'u' ? "address" : "id";
 		if (optind + 2 != argc) {
 			fprintf(stderr, "usage: tandemctl %s %s\n", cmd,
-				cmd[0] == 'l' ? "LEVEL" : "ID");
+				cmd[0] == 'l' ? "LEVEL" : cmd[0] == 'u' ? "ADDR" : "ID");
 			json_decref(req);
 			return 2;
 		}
-		json_object_set_new(req, cmd[0] == 'l' ? "level" : "id", json_string(argv[optind + 1]));
+		json_object_set_new(req, what, json_string(argv[optind + 1]));
 	} else if (optind + 1 != argc) {
 		fprintf(stderr, "tandemctl: %s takes no arguments\n", cmd);
 		json_decref(req);
@@ -393,6 +423,8 @@ int main(int argc, char **argv)
 		print_call(ans);
 	} else if (strcmp(cmd, "route") == 0) {
 		print_route(ans);
+	} else if (strcmp(cmd, "bans") == 0) {
+		print_bans(ans);
 	} else if (strcmp(cmd, "reload") == 0) {
 		printf("reloaded %s: %lld routes\n", s_or(ans, "config", "?"), i_of(ans, "routes"));
 	} else {

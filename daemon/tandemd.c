@@ -108,16 +108,20 @@ static int start_relay(struct tandemd *d)
 {
 	struct relay_opts o = {
 		.bind_addr = d->conf->media_address,
+		.bind_addr6 = d->conf->media_address6,
 		.port_min = d->conf->media_port_min, .port_max = d->conf->media_port_max,
 		.workers = (unsigned)d->conf->media_workers,
 		.latch = d->conf->media_latch ? RELAY_LATCH_STRICT : RELAY_LATCH_FIRST,
 	};
 	int r = relay_new(&o, d->root, on_media_timeout, d, &d->relay);
+	const char *a6 = o.bind_addr6 ? o.bind_addr6 : "";
 
 	if (r < 0)
-		log_error("cannot start the media relay on %s: %s", o.bind_addr, strerror(-r));
+		log_error("cannot start the media relay on %s%s%s: %s", o.bind_addr, *a6 ? " and " : "",
+			  a6, strerror(-r));
 	else
-		log_notice("media relay on %s ports %d-%d", o.bind_addr, o.port_min, o.port_max);
+		log_notice("media relay on %s%s%s ports %d-%d", o.bind_addr, *a6 ? " and " : "", a6,
+			   o.port_min, o.port_max);
 	return r;
 }
 

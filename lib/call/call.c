@@ -35,6 +35,7 @@ static const char *const end_names[_CALL_END_MAX] = {
 	[CALL_END_MEDIA_TIMEOUT] = "media-timeout", [CALL_END_NO_PORTS] = "no-ports",
 	[CALL_END_TRANSFER_FAILED] = "transfer-failed",
 	[CALL_END_TRANSFERRED] = "transferred", [CALL_END_REPLACED] = "replaced",
+	[CALL_END_MAX_DURATION] = "max-duration",
 };
 
 const char *call_state_name(enum call_state st)
@@ -118,6 +119,7 @@ static void call_free(struct call *c)
 	ttimer_free(c->connect_timer);
 	ttimer_free(c->answer_timer);
 	ttimer_free(c->guard_timer);
+	call_guard_free(c);	/* call_guard.c: duration timer, source count */
 	if (c->headers)
 		for (char **h = c->headers; *h; h++)
 			free(*h);
@@ -285,7 +287,13 @@ static void place_target(struct call *c)
 	}, fwd;
 	int r;
 
-	r = media_cross(c, LEG_A, true, &offer, &fwd, sdp_buf, sizeof(sdp_buf));
+	/* the relay faces the target in its address family; a failover target
+	 * of another family gets new sockets (nobody is on that side yet) */
+	c->fam_hint[LEG_B] = media_family_of_uri(rt->targets[c->target_idx]);
+	r = media_prepare_side(c, LEG_B);
+	media_commit_side(c, LEG_B);
+	if (r == 0)
+		r = media_cross(c, LEG_A, true, &offer, &fwd, sdp_buf, sizeof(sdp_buf));
 	if (r < 0) {
 		if (r == -EADDRINUSE)
 			call_close(c, CALL_END_NO_PORTS, 503, "Service Unavailable");
@@ -314,6 +322,7 @@ static void place_target(struct call *c)
 		.max_forwards = c->max_forwards,
 		.session_expires = c->session_expires,
 		.headers = (const char *const *)c->headers,
+		.auth = rt->access.target_auth ? rt->access.target_auth[c->target_idx] : NULL,
 	};
 	if (c->n_attempts < sizeof(c->attempts) / sizeof(c->attempts[0]) &&
 	    (c->attempts[c->n_attempts].target = strdup(c->target)) != NULL)
@@ -430,6 +439,7 @@ static void on_b_invite_response(struct call *c, struct leg *b, const struct cal
 			     json_pack("{s:s,s:i,s:f}", "target", c->target, "code", m->status,
 				       "setup_ms", (c->t_answer - c->t_start) * 1000.0));
 		media_confirmed(c);
+		call_guard_answered(c);	/* call_guard.c: max_duration */
 		c->core->answered++;
 		a->in_req[LEG_REQ_INVITE] = false;
 		ops->respond(a, LEG_REQ_INVITE, m);
@@ -616,6 +626,7 @@ void call_on_invite(struct call_core *core, struct leg *a, const struct call_inv
 	c->started = time(NULL);
 	c->t_start = call_now();
 	call_format_source(inv->source, c->source, sizeof(c->source));
+	c->fam_hint[LEG_A] = inv->source ? inv->source->sa_family : 0;
 	c->leg[LEG_A] = a;
 	a->call = c;
 	a->in_req[LEG_REQ_INVITE] = true;
@@ -652,6 +663,8 @@ void call_on_invite(struct call_core *core, struct leg *a, const struct call_inv
 		call_close(c, CALL_END_LIMIT, 503, "Service Unavailable");
 		return;
 	}
+	if (call_guard_admit(c, inv->source) < 0)	/* limits.max_calls_per_source */
+		return;
 	r = route_call(c, inv);
 	if (r == -ENOMEM)
 		call_close(c, CALL_END_ERROR, 500, "Server Internal Error");

@@ -7,6 +7,7 @@
 #include "util/ttimer.h"
 #include "sdp/tsdp.h"
 #include "ops/bus.h"
+#include "sec/guard.h"
 
 struct route_count {
 	struct route_count *next;
@@ -27,6 +28,7 @@ struct call_core {
 	bool draining;
 	struct route_count *route_counts;
 	struct ttimer *quality_timer;	/* media.quality events, every QUALITY_MS */
+	struct xref *xrefs;		/* REFERs outside a dialog being forwarded (xref.c) */
 	time_t cps_sec[CPS_SLOTS];
 	unsigned cps_n[CPS_SLOTS];
 };
@@ -49,6 +51,12 @@ struct call_stream {
 	struct tsrtp_key tx[_LEG_SIDE_MAX];	/* ours toward the leg */
 	unsigned n_offered[_LEG_SIDE_MAX];	/* keys we offered to the leg, by tag 1..n */
 	struct tsrtp_key offered[_LEG_SIDE_MAX][CONF_MAX_SUITES];
+	/* address family of the relay's sockets facing each leg; a transfer
+	 * target in another family gets a spare side until it answers */
+	int fam[_LEG_SIDE_MAX];
+	bool has_spare;
+	enum leg_side spare_side;
+	struct relay_spare spare;
 };
 
 struct call {
@@ -83,6 +91,8 @@ struct call {
 	size_t offer_len;
 
 	bool media_on;			/* relay the media (route says so, relay exists) */
+	int fam_hint[_LEG_SIDE_MAX];	/* a leg's address family, from its target (0: unknown) */
+	bool toward_spare;		/* the SDP being built is for the spare side's party */
 	char *last_sdp[_LEG_SIDE_MAX];	/* the last SDP each leg sent, as it sent it */
 	size_t last_sdp_len[_LEG_SIDE_MAX];
 
@@ -104,6 +114,9 @@ struct call {
 	struct ttimer *connect_timer;	/* no response at all from the target */
 	struct ttimer *answer_timer;	/* ringing without an answer */
 	struct ttimer *guard_timer;	/* legs that never report their end */
+	struct ttimer *duration_timer;	/* the route's max_duration (call_guard.c) */
+	bool src_counted;		/* counted in the guard's calls per source */
+	struct guard_addr src_key;
 	char log_prefix[160];
 };
 
@@ -140,7 +153,22 @@ void media_log_stats(struct call *c);
 void media_confirmed(struct call *c);
 void media_publish_quality(struct call_core *core);
 void media_new_leg(struct call *c, enum leg_side side);
+/* The address family of a SIP URI's host when it is a literal (AF_INET,
+ * AF_INET6), else 0. */
+int media_family_of_uri(const char *uri);
+/* A new party of family c->fam_hint[side] is about to be offered side
+ * `side` (a transfer): streams whose sockets are of the other family get a
+ * spare side of the right one, swapped in by media_commit_side at its
+ * answer, closed by media_drop_spares otherwise. */
+int media_prepare_side(struct call *c, enum leg_side side);
+void media_commit_side(struct call *c, enum leg_side side);
+void media_drop_spares(struct call *c);
 json_t *media_record(struct call *c);
+
+/* call_guard.c: limits.max_calls_per_source and the route's max_duration */
+int call_guard_admit(struct call *c, const struct sockaddr *src);	/* -EBUSY: closed */
+void call_guard_answered(struct call *c);
+void call_guard_free(struct call *c);
 
 /* xfer.c */
 bool xfer_owns(struct call *c, struct leg *l);	/* transfer leg or a gone leg */
@@ -149,6 +177,9 @@ void xfer_on_leg_event(struct call *c, struct leg *l, enum leg_req req);
 void xfer_close(struct call *c);			/* from call_close */
 void xfer_free(struct call *c);				/* from call_free */
 bool xfer_legs_ended(const struct call *c);
+
+/* xref.c */
+void xref_free_all(struct call_core *core);	/* from call_core_free */
 
 /* leg.c */
 struct leg *leg_free(struct leg *l);

@@ -87,6 +87,7 @@ struct call_core *call_core_free(struct call_core *core)
 		call_set_state(c, CALL_ST_CLOSING);
 		call_on_ended(c->leg[LEG_A] ? c->leg[LEG_A] : c->leg[LEG_B]);
 	}
+	xref_free_all(core);
 	while (core->route_counts) {
 		struct route_count *rc = core->route_counts;
 		core->route_counts = rc->next;

@@ -277,11 +277,128 @@ int media_toward(struct call *c, enum leg_side from, bool offer, const struct ca
 	return cross(c, from, offer, false, in, out, buf, len);
 }
 
+int media_family_of_uri(const char *uri)
+{
+	const char *h = uri, *at, *end;
+	char host[64];
+	struct in_addr a4;
+
+	if (uri == NULL)
+		return 0;
+	if (strncasecmp(h, "sips:", 5) == 0)
+		h += 5;
+	else if (strncasecmp(h, "sip:", 4) == 0)
+		h += 4;
+	else
+		return 0;
+	end = h + strcspn(h, ";?>");
+	at = memchr(h, '@', (size_t)(end - h));
+	if (at)
+		h = at + 1;
+	if (*h == '[')
+		return AF_INET6;
+	end = h + strcspn(h, ":;?>");
+	if ((size_t)(end - h) >= sizeof(host))
+		return 0;
+	memcpy(host, h, (size_t)(end - h));
+	host[end - h] = '\0';
+	return inet_pton(AF_INET, host, &a4) == 1 ? AF_INET : 0;
+}
+
+static int family_of_addr(const char *addr)
+{
+	return addr && strchr(addr, ':') ? AF_INET6 : addr && *addr ? AF_INET : 0;
+}
+
+/* What the SDP toward a leg says: the advertised address of the family of
+ * the relay's sockets facing it. */
+static const char *advertise_for(const struct call *c, int family)
+{
+	if (family == AF_INET6 && c->conf->media_advertise6 &&
+	    strchr(c->conf->media_advertise, ':') == NULL)
+		return c->conf->media_advertise6;
+	return c->conf->media_advertise;
+}
+
+int media_prepare_side(struct call *c, enum leg_side side)
+{
+	struct relay *relay = c->core->relay;
+
+	if (!c->media_on)
+		return 0;
+	for (unsigned i = 0; i < c->n_streams; i++) {
+		struct call_stream *cs = &c->streams[i];
+		int want = relay_family_for(relay, c->fam_hint[side]);
+		int r;
+
+		if (!cs->active)
+			continue;
+		if (cs->has_spare && (cs->spare_side != side || cs->spare.family != want)) {
+			relay_spare_close(relay, &cs->spare);
+			cs->has_spare = false;
+		}
+		if (cs->fam[side] == want || cs->has_spare)
+			continue;
+		r = relay_spare_open(relay, want, &cs->spare);
+		if (r < 0) {
+			call_log(c, LOG_LVL_WARNING, "no relay ports for stream %u in the new "
+				 "party's address family: %s", i, strerror(-r));
+			return r;
+		}
+		cs->has_spare = true;
+		cs->spare_side = side;
+	}
+	return 0;
+}
+
+void media_commit_side(struct call *c, enum leg_side side)
+{
+	for (unsigned i = 0; i < c->n_streams; i++) {
+		struct call_stream *cs = &c->streams[i];
+		if (!cs->has_spare || cs->spare_side != side)
+			continue;
+		cs->has_spare = false;
+		cs->fam[side] = cs->spare.family;
+		cs->port[side] = cs->spare.base;
+		if (relay_pair_swap(c->core->relay, cs->id, side, &cs->spare) < 0)
+			call_log(c, LOG_LVL_WARNING, "stream %u: cannot move leg %c to its new "
+				 "sockets", i, side == LEG_A ? 'A' : 'B');
+		call_log(c, LOG_LVL_INFO, "stream %u: leg %c now on relay port %u (%s)", i,
+			 side == LEG_A ? 'A' : 'B', cs->port[side],
+			 cs->fam[side] == AF_INET6 ? "IPv6" : "IPv4");
+	}
+}
+
+void media_drop_spares(struct call *c)
+{
+	for (unsigned i = 0; i < c->n_streams; i++) {
+		struct call_stream *cs = &c->streams[i];
+		if (cs->has_spare) {
+			relay_spare_close(c->core->relay, &cs->spare);
+			cs->has_spare = false;
+		}
+	}
+}
+
+/* The relay port (and family) a leg is offered or answered: the spare side
+ * when the SDP is for the party that waits for it (c->toward_spare). */
+static uint16_t port_toward(const struct call *c, const struct call_stream *cs,
+			    enum leg_side to, int *ret_family)
+{
+	if (c->toward_spare && cs->has_spare && cs->spare_side == to) {
+		*ret_family = cs->spare.family;
+		return cs->spare.base;
+	}
+	*ret_family = cs->fam[to];
+	return cs->port[to];
+}
+
 static int cross(struct call *c, enum leg_side from, bool offer, bool update_from,
 		 const struct call_msg *in, struct call_msg *out, char *buf, size_t len)
 {
 	enum leg_side to = from == LEG_A ? LEG_B : LEG_A;
 	struct tsdp_rewrite rw = { .addr = c->conf->media_advertise };
+	int to_family = 0;
 	static char lines[TSDP_MAX_MEDIA][CRYPTO_LINES_MAX];
 	bool pass_crypto = c->route->sec_caller == CONF_SEC_PASSTHROUGH;
 	struct tsdp s;
@@ -311,7 +428,6 @@ static int cross(struct call *c, enum leg_side from, bool offer, bool update_fro
 		call_log(c, LOG_LVL_NOTICE, "unusable SDP from leg %c", from == LEG_A ? 'A' : 'B');
 		return -EBADMSG;
 	}
-	rw.family = strchr(rw.addr, ':') ? AF_INET6 : AF_INET;
 	rw.n_media = s.n_media;
 	for (unsigned i = 0; i < s.n_media; i++) {
 		struct tsdp_media *m = &s.m[i];
@@ -328,7 +444,15 @@ static int cross(struct call *c, enum leg_side from, bool offer, bool update_fro
 		}
 		if (!cs->active) {
 			uint64_t cookie = c->id << COOKIE_SHIFT | i;
-			r = relay_pair_new(c->core->relay, cookie, &cs->id, cs->port);
+			int fam[_LEG_SIDE_MAX];
+			/* the offerer's family from its SDP, the other's from its target */
+			fam[from] = family_of_addr(m->addr);
+			if (fam[from] == 0)
+				fam[from] = c->fam_hint[from];
+			fam[to] = c->fam_hint[to];
+			for (int k = 0; k < _LEG_SIDE_MAX; k++)
+				fam[k] = cs->fam[k] = relay_family_for(c->core->relay, fam[k]);
+			r = relay_pair_new(c->core->relay, cookie, fam, &cs->id, cs->port);
 			if (r < 0) {
 				call_log(c, LOG_LVL_WARNING, "no relay ports for stream %u: %s", i,
 					 strerror(-r));
@@ -360,10 +484,13 @@ static int cross(struct call *c, enum leg_side from, bool offer, bool update_fro
 			set_side(c, cs, from, m);
 		/* offer toward the peer what the offerer offered; answer the
 		 * peer as it offered */
-		rw.m[i].port = cs->port[to];
-		rw.m[i].rtcp_port = (uint16_t)(cs->port[to] + 1);
+		rw.m[i].port = port_toward(c, cs, to, &to_family);
+		rw.m[i].rtcp_port = (uint16_t)(rw.m[i].port + 1);
 		rw.m[i].mux = offer ? m->rtcp_mux : cs->mux[to];
 	}
+	/* one c= line: the family of the sockets facing the leg */
+	rw.addr = advertise_for(c, to_family);
+	rw.family = strchr(rw.addr, ':') ? AF_INET6 : AF_INET;
 	r = tsdp_rewrite(in->body, in->body_len, &rw, buf, len);
 	for (unsigned i = 0; i < s.n_media; i++)
 		explicit_bzero(lines[i], sizeof(lines[i]));
@@ -381,6 +508,10 @@ void media_release(struct call *c)
 			     json_pack("{s:o}", "streams", streams_json(c, true)));
 	for (unsigned i = 0; i < c->n_streams; i++) {
 		struct call_stream *cs = &c->streams[i];
+		if (cs->has_spare) {
+			relay_spare_close(c->core->relay, &cs->spare);
+			cs->has_spare = false;
+		}
 		if (cs->active) {
 			relay_pair_free(c->core->relay, cs->id);
 			cs->active = false;

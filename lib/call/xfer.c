@@ -95,6 +95,7 @@ static void drop_gone(struct call *c, struct leg *l)
 
 static void xfer_clear(struct call *c)
 {
+	media_drop_spares(c);	/* a target that never answered needs none */
 	ttimer_stop(c->xfer.timer);
 	free(c->xfer.user);
 	free(c->xfer.target);
@@ -173,8 +174,17 @@ static int place(struct call *c)
 	offer.ctype = "application/sdp";
 	offer.body = c->last_sdp[y->side];
 	offer.body_len = c->last_sdp_len[y->side];
-	r = media_toward(c, y->side, true, &offer, &fwd, sdp_buf, sizeof(sdp_buf));
+	/* a target in another address family: sockets of its family wait
+	 * beside the transferor's until it answers */
+	c->fam_hint[n->side] = media_family_of_uri(x->target);
+	r = media_prepare_side(c, n->side);
+	if (r == 0) {
+		c->toward_spare = true;
+		r = media_toward(c, y->side, true, &offer, &fwd, sdp_buf, sizeof(sdp_buf));
+		c->toward_spare = false;
+	}
 	if (r < 0) {
+		media_drop_spares(c);
 		leg_free(n);
 		return r;
 	}
@@ -230,6 +240,31 @@ static void failed(struct call *c, int code, const char *phrase)
 	xfer_clear(c);
 }
 
+/* Media passthrough: the transferee sends its media straight to the other
+ * party, so when the target's SDP says anything else than the
+ * transferor's did (address, family, port, codec), the transferee gets a
+ * re-INVITE with the target's SDP, under the origin it knows. */
+static void passthrough_reoffer(struct call *c, struct leg *y, const char *had,
+				const struct call_msg *m)
+{
+	struct call_msg offer = { .ctype = "application/sdp", .retry_after = -1 };
+	int n;
+
+	if (m->body_len == 0 || tsdp_same_media(had, strlen(had), m->body, m->body_len))
+		return;
+	n = tsdp_keep_origin(had, strlen(had), m->body, m->body_len, sdp_buf, sizeof(sdp_buf));
+	if (n < 0) {
+		call_log(c, LOG_LVL_WARNING, "transfer: the target's SDP is too large to pass on");
+		return;
+	}
+	offer.body = sdp_buf;
+	offer.body_len = (size_t)n;
+	call_log(c, LOG_LVL_INFO, "transfer: the target's media differs, re-INVITE to leg %c",
+		 side_char(y));
+	if (relay_own_invite(y, &offer) < 0)
+		call_log(c, LOG_LVL_WARNING, "transfer: cannot re-INVITE leg %c", side_char(y));
+}
+
 /* Responses to the INVITE of the transfer leg. */
 void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 {
@@ -237,7 +272,7 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 	const struct leg_ops *ops = c->core->ops;
 	struct leg *old, *y;
 	struct call_msg fwd;
-	char codec[32];
+	char codec[32], *had;
 	bool reoffer = false;
 
 	if (n != x->leg)
@@ -284,6 +319,9 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 	n->answered = true;
 	ops->send(n, LEG_REQ_ACK, NULL);
 	snprintf(codec, sizeof(codec), "%s", c->n_streams ? c->streams[0].codec : "");
+	/* media passthrough: what the transferee has now, from the transferor */
+	had = !c->media_on && c->last_sdp[n->side] ? strdup(c->last_sdp[n->side]) : NULL;
+	media_commit_side(c, n->side);	/* the target's own sockets, if it needed any */
 	if (media_cross(c, n->side, false, m, &fwd, sdp_buf, sizeof(sdp_buf)) < 0)
 		call_log(c, LOG_LVL_WARNING, "transfer target's SDP is unusable");
 	else if (c->n_streams && strcasecmp(codec, c->streams[0].codec) != 0)
@@ -313,6 +351,9 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 		    relay_own_invite(y, &fwd) < 0)
 			call_log(c, LOG_LVL_WARNING, "transfer: cannot re-INVITE leg %c", side_char(y));
 	}
+	if (had && y && !y->ended)
+		passthrough_reoffer(c, y, had, m);
+	free(had);
 }
 
 /* A BYE from, or the end of, a leg the transfer owns or the transferor. */

@@ -323,6 +323,8 @@ static int parse_listen(struct conf_load_ctx *ctx, const config_setting_t *s, vo
 			{ "transport", CONF_STR, offsetof(struct conf_listener, transport), 1, 0 },
 			{ "address", CONF_STR, offsetof(struct conf_listener, address), 1, 0 },
 			{ "port", CONF_INT, offsetof(struct conf_listener, port), 1, 65535 },
+			{ "auth", CONF_FUNC, 0, 0, 0, conf_auth_fn_listener_auth },	/* conf_auth.c */
+			{ "acl", CONF_FUNC, 0, 0, 0, conf_auth_fn_listener_acl },
 			{ NULL },
 		};
 		unsigned tp = 0;
@@ -386,6 +388,7 @@ static int parse_listen(struct conf_load_ctx *ctx, const config_setting_t *s, vo
 			}
 			c->listen_port = one.port;
 		}
+		conf_auth_take_listener(r == 0 ? c : NULL, tp, &one);
 		free(one.transport);
 		free(one.address);
 		if (r < 0) {
@@ -436,6 +439,8 @@ static const struct conf_key log_keys[] = {
 static const struct conf_key limits_keys[] = {
 	{ "max_calls", CONF_INT, offsetof(struct conf, max_calls), 0, 1000000 },
 	{ "retry_after", CONF_INT, offsetof(struct conf, retry_after), 0, 86400 },
+	{ "max_message_size", CONF_INT, offsetof(struct conf, max_message_size), 1024, 16777216 },
+	{ "max_calls_per_source", CONF_INT, offsetof(struct conf, max_calls_per_source), 0, 1000000 },
 	{ NULL },
 };
 
@@ -446,67 +451,7 @@ static const struct conf_key calls_keys[] = {
 	{ "min_se", CONF_INT, offsetof(struct conf, min_se), 90, 86400 },
 	{ "drain_grace", CONF_INT, offsetof(struct conf, drain_grace), 0, 86400 },
 	{ "no_route_code", CONF_INT, offsetof(struct conf, no_route_code), 400, 699 },
-	{ NULL },
-};
-
-static int parse_latch(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
-{
-	struct conf *c = obj;
-	const char *v;
-
-	if (conf_want_type(ctx, s, CONFIG_TYPE_STRING) < 0)
-		return -EINVAL;
-	v = config_setting_get_string(s);
-	if (strcmp(v, "first") == 0)
-		c->media_latch = 0;
-	else if (strcmp(v, "strict") == 0)
-		c->media_latch = 1;
-	else {
-		conf_set_error(ctx->err, s, ctx->path, "'latch' must be \"first\" or \"strict\"");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int parse_ip(struct conf_load_ctx *ctx, const config_setting_t *s, char **dst)
-{
-	struct conf_cidr tmp;
-
-	if (conf_strdup_to(ctx, s, dst) < 0)
-		return -EINVAL;
-	if (conf_parse_cidr(*dst, &tmp) < 0 || strchr(*dst, '/')) {
-		conf_set_error(ctx->err, s, ctx->path, "'%s' must be an IPv4 or IPv6 address, not \"%s\"",
-			       config_setting_name(s), *dst);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int fn_media_address(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
-{
-	return parse_ip(ctx, s, &((struct conf *)obj)->media_address);
-}
-
-static int fn_media_advertise(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
-{
-	return parse_ip(ctx, s, &((struct conf *)obj)->media_advertise);
-}
-
-static int fn_media_suites(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
-{
-	return conf_parse_suites(ctx, s, ((struct conf *)obj)->srtp_suites);
-}
-
-static const struct conf_key media_keys[] = {
-	{ "srtp_suites", CONF_FUNC, 0, 0, 0, fn_media_suites },
-	{ "address", CONF_FUNC, 0, 0, 0, fn_media_address },
-	{ "advertise", CONF_FUNC, 0, 0, 0, fn_media_advertise },
-	{ "port_min", CONF_INT, offsetof(struct conf, media_port_min), 1024, 65534 },
-	{ "port_max", CONF_INT, offsetof(struct conf, media_port_max), 1025, 65535 },
-	{ "workers", CONF_INT, offsetof(struct conf, media_workers), 0, 64 },
-	{ "timeout", CONF_INT, offsetof(struct conf, media_timeout), 0, 86400 },
-	{ "hold_timeout", CONF_INT, offsetof(struct conf, media_hold_timeout), 0, 86400 },
-	{ "latch", CONF_FUNC, 0, 0, 0, parse_latch },
+	{ "max_duration", CONF_INT, offsetof(struct conf, max_duration), 0, 604800 },
 	{ NULL },
 };
 
@@ -543,7 +488,7 @@ static int fn_calls(struct conf_load_ctx *ctx, const config_setting_t *s, void *
 
 static int fn_media(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
 {
-	return parse_section(ctx, s, obj, media_keys, "'media'");
+	return parse_section(ctx, s, obj, conf_media_keys, "'media'");
 }
 
 static const struct conf_key top_keys[] = {
@@ -559,6 +504,8 @@ static const struct conf_key top_keys[] = {
 	{ "records", CONF_FUNC, 0, 0, 0, conf_parse_records },	/* conf_ops.c */
 	{ "http", CONF_FUNC, 0, 0, 0, conf_parse_http },
 	{ "webhooks", CONF_FUNC, 0, 0, 0, conf_parse_webhooks },
+	{ "auth", CONF_FUNC, 0, 0, 0, conf_parse_auth },	/* conf_auth.c */
+	{ "flood", CONF_FUNC, 0, 0, 0, conf_parse_flood },	/* conf_flood.c */
 	{ NULL },
 };
 
@@ -569,6 +516,7 @@ static void set_defaults(struct conf *c)
 	c->log_level = LOG_LVL_INFO;
 	c->max_calls = 10000;
 	c->retry_after = 5;
+	c->max_message_size = 65536;
 	c->no_answer_timeout = 60;
 	c->connect_timeout = 8;
 	c->session_expires = 0;
@@ -594,6 +542,8 @@ static const config_setting_t *calls_se_setting(const config_setting_t *root)
 /* Values that depend on other sections, and defaults that need allocation. */
 static int finish(struct conf_load_ctx *ctx, struct conf *c, const config_setting_t *root)
 {
+	int r;
+
 	if (c->listen_address == NULL) {
 		c->listen_address = strdup("127.0.0.1");
 		c->listen_port = 5060;
@@ -611,19 +561,10 @@ static int finish(struct conf_load_ctx *ctx, struct conf *c, const config_settin
 			       c->media_port_max, c->media_port_min);
 		return -EINVAL;
 	}
-	if (c->media_address == NULL && (c->media_address = strdup(c->listen_address)) == NULL)
-		return -ENOMEM;
-	if (c->media_advertise == NULL) {
-		if (strcmp(c->media_address, "0.0.0.0") == 0 || strcmp(c->media_address, "::") == 0) {
-			conf_set_error(ctx->err, config_setting_lookup((config_setting_t *)root, "media"),
-				       ctx->path, "the relay binds %s: set media.advertise to the "
-				       "address peers must send media to", c->media_address);
-			return -EINVAL;
-		}
-		if ((c->media_advertise = strdup(c->media_address)) == NULL)
-			return -ENOMEM;
-	} else {
-		c->media_advertise_set = true;
+	{
+		int mr = conf_media_finish(ctx, root, c);
+		if (mr < 0)
+			return mr;
 	}
 	if (c->session_expires > 0 && c->session_expires < c->min_se) {
 		conf_set_error(ctx->err, calls_se_setting(root), ctx->path,
@@ -633,7 +574,8 @@ static int finish(struct conf_load_ctx *ctx, struct conf *c, const config_settin
 	}
 	if (conf_tls_finish(ctx, c, root) < 0)
 		return ctx->err->msg[0] ? -EINVAL : -ENOMEM;
-	return conf_finish_routes(ctx, c);
+	r = conf_finish_routes(ctx, c);
+	return r < 0 ? r : conf_auth_finish(ctx, c, root);
 }
 
 int conf_load(const char *path, struct conf **ret, struct conf_error *err)
@@ -706,11 +648,15 @@ static void conf_free(struct conf *c)
 	free(c->user_agent);
 	free(c->media_address);
 	free(c->media_advertise);
+	free(c->media_address6);
+	free(c->media_advertise6);
 	free(c->tls_certificate);
 	free(c->tls_key);
 	free(c->tls_ca);
 	free(c->tls_dir);
 	conf_ops_clear(c);
+	conf_auth_clear(c);
+	free(c->flood.trusted);
 	free(c);
 }
 

@@ -77,6 +77,61 @@ enum conf_refer {
 	CONF_REFER_REJECT,	/* 403 */
 };
 
+/* A REFER outside a dialog that matches the route (lib/call/xref.c). */
+enum conf_refer_outside {
+	CONF_REFER_OUT_REJECT,	/* 403 (or the route's reject code) */
+	CONF_REFER_OUT_FORWARD,	/* sent on to the route's targets as our own REFER */
+};
+
+/* Who may call (lib/conf/conf_auth.c, lib/sip/tsip_auth.c): digest
+ * authentication of callers, ACLs of source networks, trunk credentials. */
+enum conf_auth_mode { CONF_AUTH_UNSET, CONF_AUTH_OFF, CONF_AUTH_REQUIRED };
+enum conf_acl_action { CONF_ACL_UNSET, CONF_ACL_REJECT, CONF_ACL_DROP };
+
+struct conf_acl {
+	struct conf_cidr *nets;		/* allowed sources; none: any */
+	size_t n;
+	bool set;			/* given in the file (even empty) */
+};
+
+struct conf_auth_user {
+	char *name;
+	char ha1[2][65];		/* hex per enum digest_alg (MD5, SHA-256); "" = none */
+};
+
+/* Credentials for a target that challenges us (nua_authenticate). */
+struct conf_trunk_auth {
+	char *target;			/* one of the route's targets; NULL = any */
+	char *user, *password;
+	char *realm;			/* NULL: the realm of the challenge */
+};
+
+struct conf_route_access {
+	enum conf_auth_mode auth;	/* UNSET: the listener's */
+	struct conf_acl acl;
+	enum conf_acl_action acl_action;	/* UNSET: auth.acl_action */
+	struct conf_trunk_auth *trunk;
+	size_t n_trunk;
+	const struct conf_trunk_auth **target_auth;	/* per target, or NULL */
+};
+
+struct conf_auth {
+	char *realm;
+	int challenge;			/* 401 (WWW-Authenticate) or 407 (Proxy-) */
+	int algs[2];			/* enum digest_alg offered, in order */
+	size_t n_algs;
+	int nonce_lifetime;		/* s */
+	struct conf_auth_user *users;
+	size_t n_users;
+	char *credentials_file;
+	struct conf_cidr *trusted;	/* skip authentication */
+	size_t n_trusted;
+	struct conf_acl acl;		/* every listener */
+	enum conf_acl_action acl_action;
+	enum conf_auth_mode listen_auth[3];	/* per listener: UDP, TCP, TLS */
+	struct conf_acl listen_acl[3];
+};
+
 struct conf_route {
 	char *name;
 	int line;
@@ -105,6 +160,28 @@ struct conf_route {
 	bool tls_verify;		/* verify TLS targets' certificates (else tls.verify_peer) */
 	int tls_verify_set;		/* the line that set tls_verify, 0 = not set */
 	enum conf_refer refer;
+	enum conf_refer_outside refer_outside;
+	struct conf_route_access access;	/* auth, acl, trunk_auth (conf_auth.c) */
+	int max_duration;		/* s from the answer, then BYE both legs; 0 = none */
+};
+
+/* The flood section (lib/conf/conf_flood.c, lib/sec/guard.c): per-source
+ * request rate limit and temporary bans. Off when the section is absent. */
+enum conf_flood_action { CONF_FLOOD_503, CONF_FLOOD_DROP, CONF_FLOOD_403 };
+
+struct conf_flood {
+	bool on;			/* a flood section */
+	int rate;			/* requests per second per source; 0 = no limit */
+	int burst;			/* bucket size (requests at once) */
+	enum conf_flood_action action;	/* over the rate: 503 or drop */
+	int ban_after;			/* requests over rate in ban_window; 0 = never */
+	int auth_failures;		/* failed authentications in ban_window; 0 = never */
+	int ban_window;			/* s */
+	int ban_time;			/* s */
+	enum conf_flood_action ban_action;	/* banned: drop or 403 */
+	int table_size;			/* sources tracked (read at start only) */
+	struct conf_cidr *trusted;	/* exempt sources */
+	size_t n_trusted;
 };
 
 /* A webhooks entry: POST the events named (all when n_events is 0) to url. */
@@ -132,6 +209,8 @@ struct conf {
 	char *media_address;		/* bind; NULL = listen_address */
 	char *media_advertise;		/* put in SDP; NULL = media_address */
 	bool media_advertise_set;	/* given in the file (else derived) */
+	char *media_address6;		/* NULL, or the IPv6 bind of a dual-stack relay */
+	char *media_advertise6;		/* put in SDP toward IPv6 peers; NULL = media_address6 */
 	int media_port_min, media_port_max;
 	int media_workers;		/* 0 = one per core */
 	int media_timeout;		/* s without RTP/RTCP from both legs; 0 = off */
@@ -158,6 +237,8 @@ struct conf {
 	/* limits */
 	int max_calls;
 	int retry_after;
+	int max_message_size;		/* bytes, sofia's NTATAG_MAXSIZE (read at start) */
+	int max_calls_per_source;	/* concurrent calls from one address; 0 = any */
 
 	/* calls: defaults for routes */
 	int no_answer_timeout;
@@ -166,10 +247,13 @@ struct conf {
 	int min_se;
 	int drain_grace;
 	int no_route_code;
+	int max_duration;		/* default for routes; 0 = none */
 	char *user_agent;
 
 	struct conf_route *routes;
 	size_t n_routes;
+
+	struct conf_flood flood;
 
 	/* operations (lib/conf/conf_ops.c): records, HTTP endpoint, webhooks */
 	char *records_file;		/* NULL: no call records */
@@ -177,6 +261,8 @@ struct conf {
 	int http_port;
 	struct conf_webhook *webhooks;
 	size_t n_webhooks;
+
+	struct conf_auth auth;		/* the auth section, listener auth/acl (conf_auth.c) */
 };
 
 /* Build a snapshot from a file. On failure returns -EINVAL (or -ENOMEM) and

@@ -28,6 +28,8 @@ struct conf_listener {
 	char *transport;
 	char *address;
 	int port;
+	enum conf_auth_mode auth;	/* conf_auth.c */
+	struct conf_acl acl;
 };
 
 void conf_set_error(struct conf_error *err, const config_setting_t *s, const char *fallback_file,
@@ -38,6 +40,9 @@ int conf_apply_keys(struct conf_load_ctx *ctx, const config_setting_t *group,
 		    const struct conf_key *keys, void *obj, const char *where);
 
 int conf_parse_suites(struct conf_load_ctx *ctx, const config_setting_t *s, int *out);
+/* conf_media.c: the keys of the media section, and its checks after the file */
+extern const struct conf_key conf_media_keys[];
+int conf_media_finish(struct conf_load_ctx *ctx, const config_setting_t *root, struct conf *c);
 int conf_parse_routes(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
 int conf_finish_routes(struct conf_load_ctx *ctx, struct conf *c);
 void conf_route_clear(struct conf_route *r);
@@ -52,3 +57,21 @@ int conf_parse_records(struct conf_load_ctx *ctx, const config_setting_t *s, voi
 int conf_parse_http(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
 int conf_parse_webhooks(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
 void conf_ops_clear(struct conf *c);
+
+/* conf_flood.c: the flood section (rate limit, bans). */
+int conf_parse_flood(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
+
+/* conf_auth.c: the auth section, the listeners' and routes' auth, acl and
+ * trunk_auth keys, and the checks that need every section. */
+int conf_parse_auth(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
+int conf_auth_fn_listener_auth(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
+int conf_auth_fn_listener_acl(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
+/* Move a listener's auth and acl into c (tp: CONF_TP_*), and free what is left. */
+void conf_auth_take_listener(struct conf *c, unsigned tp, struct conf_listener *l);
+int conf_auth_fn_route_auth(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
+int conf_auth_fn_route_acl(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
+int conf_auth_fn_route_acl_action(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
+int conf_auth_fn_trunk_auth(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
+int conf_auth_finish(struct conf_load_ctx *ctx, struct conf *c, const config_setting_t *root);
+void conf_auth_route_clear(struct conf_route *r);
+void conf_auth_clear(struct conf *c);

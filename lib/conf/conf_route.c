@@ -512,6 +512,23 @@ static int fn_refer(struct conf_load_ctx *ctx, const config_setting_t *s, void *
 	return -EINVAL;
 }
 
+static int fn_refer_outside(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	struct conf_route *r = obj;
+	const char *v;
+
+	if (conf_want_type(ctx, s, CONFIG_TYPE_STRING) < 0)
+		return -EINVAL;
+	v = config_setting_get_string(s);
+	if (strcmp(v, "reject") == 0 || strcmp(v, "forward") == 0) {
+		r->refer_outside = *v == 'f' ? CONF_REFER_OUT_FORWARD : CONF_REFER_OUT_REJECT;
+		return 0;
+	}
+	conf_set_error(ctx->err, s, ctx->path,
+		       "'refer_outside' must be \"reject\" or \"forward\", not \"%s\"", v);
+	return -EINVAL;
+}
+
 static int fn_tls_verify(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
 {
 	struct conf_route *r = obj;
@@ -528,6 +545,7 @@ static int fn_tls_verify(struct conf_load_ctx *ctx, const config_setting_t *s, v
 static const struct conf_key route_keys[] = {
 	{ "tls_verify", CONF_FUNC, 0, 0, 0, fn_tls_verify },
 	{ "refer", CONF_FUNC, 0, 0, 0, fn_refer },
+	{ "refer_outside", CONF_FUNC, 0, 0, 0, fn_refer_outside },
 	{ "security", CONF_FUNC, 0, 0, 0, fn_security },
 	{ "media", CONF_FUNC, 0, 0, 0, fn_route_media },
 	{ "name", CONF_STR, offsetof(struct conf_route, name), 1, 0 },
@@ -542,7 +560,12 @@ static const struct conf_key route_keys[] = {
 	{ "max_calls", CONF_INT, offsetof(struct conf_route, max_calls), 0, 1000000 },
 	{ "no_answer_timeout", CONF_INT, offsetof(struct conf_route, no_answer_timeout), 1, 3600 },
 	{ "connect_timeout", CONF_INT, offsetof(struct conf_route, connect_timeout), 1, 64 },
+	{ "max_duration", CONF_INT, offsetof(struct conf_route, max_duration), 0, 604800 },
 	{ "session_expires", CONF_FUNC, 0, 0, 0, fn_route_se },
+	{ "auth", CONF_FUNC, 0, 0, 0, conf_auth_fn_route_auth },	/* conf_auth.c */
+	{ "acl", CONF_FUNC, 0, 0, 0, conf_auth_fn_route_acl },
+	{ "acl_action", CONF_FUNC, 0, 0, 0, conf_auth_fn_route_acl_action },
+	{ "trunk_auth", CONF_FUNC, 0, 0, 0, conf_auth_fn_trunk_auth },
 	{ NULL },
 };
 
@@ -557,6 +580,7 @@ static int parse_route(struct conf_load_ctx *ctx, const config_setting_t *s, str
 	r->sdes_tls_only = true;	/* SDES keys never cross UDP/TCP unless allowed */
 	r->no_answer_timeout = ROUTE_UNSET;
 	r->connect_timeout = ROUTE_UNSET;
+	r->max_duration = ROUTE_UNSET;
 	r->session_expires = ROUTE_UNSET;
 	/* default failover: 408 and every 5xx */
 	failover_set(r, 408);
@@ -633,6 +657,8 @@ int conf_finish_routes(struct conf_load_ctx *ctx, struct conf *c)
 			r->no_answer_timeout = c->no_answer_timeout;
 		if (r->connect_timeout == ROUTE_UNSET)
 			r->connect_timeout = c->connect_timeout;
+		if (r->max_duration == ROUTE_UNSET)
+			r->max_duration = c->max_duration;
 		if (r->session_expires == ROUTE_UNSET)
 			r->session_expires = c->session_expires;
 		if (!r->suites_set)
@@ -657,4 +683,5 @@ void conf_route_clear(struct conf_route *r)
 	strings_free(r->add_headers, r->n_add_headers);
 	strings_free(r->remove_headers, r->n_remove_headers);
 	free(r->reject_reason);
+	conf_auth_route_clear(r);
 }

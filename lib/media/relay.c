@@ -19,7 +19,12 @@
 
 #include "relay_int.h"
 
-#define RING_CAP 65536
+/* Commands are sized for what is in flight (a record is ~470 bytes: 65536 of
+ * them made a 30 MB ring whose pages became resident one by one as calls
+ * came, for hours); a burst beyond it waits for the worker (push_cmd).
+ * Events are small and never wait: their ring stays large. */
+#define CMD_CAP 4096
+#define EVT_CAP 65536
 
 /* ---- port pool ---- */
 
@@ -64,17 +69,25 @@ void portpool_put(struct portpool *p, uint16_t base)
 
 /* ---- sockets ---- */
 
-static int open_socket(struct relay *r, uint16_t port)
+int relay_family_for(const struct relay *r, int family)
+{
+	if (family == AF_INET6 && r->bind_addr6[0])
+		return AF_INET6;
+	return r->family;
+}
+
+static int open_socket(struct relay *r, int family, uint16_t port)
 {
 	struct sockaddr_storage ss = { 0 };
 	socklen_t len;
 	int fd;
 
-	if (r->family == AF_INET6) {
+	if (family == AF_INET6) {
 		struct sockaddr_in6 *s6 = (void *)&ss;
 		s6->sin6_family = AF_INET6;
 		s6->sin6_port = htons(port);
-		inet_pton(AF_INET6, r->bind_addr, &s6->sin6_addr);
+		inet_pton(AF_INET6, r->family == AF_INET6 ? r->bind_addr : r->bind_addr6,
+			  &s6->sin6_addr);
 		len = sizeof(*s6);
 	} else {
 		struct sockaddr_in *s4 = (void *)&ss;
@@ -83,7 +96,7 @@ static int open_socket(struct relay *r, uint16_t port)
 		inet_pton(AF_INET, r->bind_addr, &s4->sin_addr);
 		len = sizeof(*s4);
 	}
-	fd = socket(r->family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
@@ -96,15 +109,15 @@ static int open_socket(struct relay *r, uint16_t port)
 
 /* Two sockets (RTP, RTCP) on the next free pair of ports. Ports some other
  * program holds are skipped, and stay out of the pool. */
-static int open_side(struct relay *r, int fd[2], uint16_t *ret_base)
+static int open_side(struct relay *r, int family, int fd[2], uint16_t *ret_base)
 {
 	for (unsigned tries = 0; tries < 16; tries++) {
 		uint16_t base;
 		int r0 = portpool_get(&r->pool, &base);
 		if (r0 < 0)
 			return r0;
-		fd[0] = open_socket(r, base);
-		fd[1] = fd[0] >= 0 ? open_socket(r, (uint16_t)(base + 1)) : fd[0];
+		fd[0] = open_socket(r, family, base);
+		fd[1] = fd[0] >= 0 ? open_socket(r, family, (uint16_t)(base + 1)) : fd[0];
 		if (fd[0] >= 0 && fd[1] >= 0) {
 			*ret_base = base;
 			return 0;
@@ -120,6 +133,20 @@ static int open_side(struct relay *r, int fd[2], uint16_t *ret_base)
 		/* held by another program: leave it out of the pool */
 	}
 	return -EADDRINUSE;
+}
+
+/* A command to a worker. A full ring (thousands of calls ending at once)
+ * waits for the worker to take some, at most a second: the worker never
+ * waits on us (its events are not pushed back), so this always moves. */
+static int push_cmd(struct worker *w, const struct relay_cmd *c)
+{
+	for (int i = 0; i < 20000; i++) {
+		int e = ring_push(w->cmd, c);
+		if (e != -ENOBUFS)
+			return e;
+		usleep(50);
+	}
+	return -ENOBUFS;	/* a worker stuck for a second: the caller's error path */
 }
 
 /* ---- events from the workers ---- */
@@ -140,6 +167,9 @@ static int on_events(void *magic, su_wait_t *sw, void *arg)
 			portpool_put(&r->pool, w->slot_ports[e.slot][1]);
 			w->free_slots[w->n_free++] = e.slot;
 			r->pairs--;
+			break;
+		case RELAY_EVT_PORT_FREED:
+			portpool_put(&r->pool, e.base);
 			break;
 		case RELAY_EVT_TIMEOUT:
 			if (w->slot_gen[e.slot] == e.gen && r->on_timeout)
@@ -162,8 +192,8 @@ static int worker_init(struct relay *r, struct worker *w, unsigned idx, uint32_t
 	w->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (w->epfd < 0)
 		return -errno;
-	if ((e = ring_new(sizeof(struct relay_cmd), RING_CAP, &w->cmd)) < 0 ||
-	    (e = ring_new(sizeof(struct relay_evt), RING_CAP, &w->evt)) < 0)
+	if ((e = ring_new(sizeof(struct relay_cmd), CMD_CAP, &w->cmd)) < 0 ||
+	    (e = ring_new(sizeof(struct relay_evt), EVT_CAP, &w->evt)) < 0)
 		return e;
 	w->n_slots = n_slots;
 	w->slots = calloc(n_slots, sizeof(*w->slots));
@@ -206,14 +236,23 @@ int relay_new(const struct relay_opts *o, void *root, relay_timeout_fn on_timeou
 	snprintf(r->bind_addr, sizeof(r->bind_addr), "%s", o->bind_addr);
 	r->o.bind_addr = r->bind_addr;
 	r->family = strchr(r->bind_addr, ':') ? AF_INET6 : AF_INET;
+	if (o->bind_addr6 && o->bind_addr6[0] && r->family == AF_INET)
+		snprintf(r->bind_addr6, sizeof(r->bind_addr6), "%s", o->bind_addr6);
+	r->o.bind_addr6 = r->bind_addr6;
 	e = portpool_init(&r->pool, o->port_min, o->port_max);
 	if (e < 0)
 		goto fail;
 	/* an address not on this host fails now, not at the first call */
-	e = open_socket(r, 0);
+	e = open_socket(r, r->family, 0);
 	if (e < 0)
 		goto fail;
 	close(e);
+	if (r->bind_addr6[0]) {
+		e = open_socket(r, AF_INET6, 0);
+		if (e < 0)
+			goto fail;
+		close(e);
+	}
 	n = o->workers;
 	if (n == 0) {
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -247,7 +286,7 @@ struct relay *relay_free(struct relay *r)
 		struct worker *w = &r->w[i];
 		struct relay_cmd q = { .type = RELAY_CMD_QUIT };
 		if (w->started) {
-			ring_push(w->cmd, &q);
+			push_cmd(w, &q);
 			pthread_join(w->thread, NULL);
 		}
 		for (uint32_t s = 0; w->slots && s < w->n_slots; s++)
@@ -279,8 +318,8 @@ struct relay *relay_free(struct relay *r)
 	return NULL;
 }
 
-int relay_pair_new(struct relay *r, uint64_t cookie, struct relay_pair_id *ret,
-		   uint16_t ret_port[2])
+int relay_pair_new(struct relay *r, uint64_t cookie, const int family[2],
+		   struct relay_pair_id *ret, uint16_t ret_port[2])
 {
 	struct worker *w = &r->w[r->next_worker];
 	struct relay_cmd c = { .type = RELAY_CMD_ADD, .cookie = cookie };
@@ -289,10 +328,10 @@ int relay_pair_new(struct relay *r, uint64_t cookie, struct relay_pair_id *ret,
 
 	if (w->n_free == 0)
 		return -EADDRINUSE;
-	e = open_side(r, c.fd[0], &base[0]);
+	e = open_side(r, relay_family_for(r, family[0]), c.fd[0], &base[0]);
 	if (e < 0)
 		return e;
-	e = open_side(r, c.fd[1], &base[1]);
+	e = open_side(r, relay_family_for(r, family[1]), c.fd[1], &base[1]);
 	if (e < 0) {
 		close(c.fd[0][0]);
 		close(c.fd[0][1]);
@@ -303,7 +342,7 @@ int relay_pair_new(struct relay *r, uint64_t cookie, struct relay_pair_id *ret,
 	c.gen = ++w->slot_gen[c.slot];
 	w->slot_ports[c.slot][0] = base[0];
 	w->slot_ports[c.slot][1] = base[1];
-	e = ring_push(w->cmd, &c);
+	e = push_cmd(w, &c);
 	if (e < 0) {
 		for (int s = 0; s < 2; s++) {
 			close(c.fd[s][0]);
@@ -329,13 +368,61 @@ static struct worker *worker_of(struct relay *r, struct relay_pair_id id)
 	return &r->w[id.worker];
 }
 
+int relay_spare_open(struct relay *r, int family, struct relay_spare *ret)
+{
+	int e;
+
+	ret->family = relay_family_for(r, family);
+	e = open_side(r, ret->family, ret->fd, &ret->base);
+	if (e < 0)
+		ret->fd[0] = ret->fd[1] = -1;
+	return e;
+}
+
+void relay_spare_close(struct relay *r, struct relay_spare *s)
+{
+	if (s->fd[0] < 0)
+		return;
+	close(s->fd[0]);
+	close(s->fd[1]);
+	portpool_put(&r->pool, s->base);
+	s->fd[0] = s->fd[1] = -1;
+}
+
+int relay_pair_swap(struct relay *r, struct relay_pair_id id, int side, struct relay_spare *s)
+{
+	struct worker *w = worker_of(r, id);
+	struct relay_cmd c = { .type = RELAY_CMD_SWAP, .slot = id.slot, .gen = id.gen,
+			       .side = side };
+	int e;
+
+	if (w == NULL || side < 0 || side > 1) {
+		relay_spare_close(r, s);
+		return -ENOENT;
+	}
+	c.fd[0][0] = s->fd[0];
+	c.fd[0][1] = s->fd[1];
+	c.old_base = w->slot_ports[id.slot][side];
+	c.new_base = s->base;
+	e = push_cmd(w, &c);
+	if (e < 0) {
+		relay_spare_close(r, s);
+		return e;
+	}
+	/* the worker owns the sockets now; the old ports come back with
+	 * RELAY_EVT_PORT_FREED, the new ones with the pair's FREED */
+	w->slot_ports[id.slot][side] = s->base;
+	s->fd[0] = s->fd[1] = -1;
+	return 0;
+}
+
 int relay_pair_set(struct relay *r, struct relay_pair_id id, int side,
 		   const struct relay_endpoint *ep, unsigned timeout_s)
 {
 	struct worker *w = worker_of(r, id);
 	struct relay_cmd c = { .type = RELAY_CMD_SET, .slot = id.slot, .gen = id.gen,
 			       .side = side, .ep = *ep, .timeout_s = timeout_s };
-	int e = w ? ring_push(w->cmd, &c) : -ENOENT;
+	int e = w ? push_cmd(w, &c) : -ENOENT;
 
 	/* the keys live on in the worker only */
 	tsrtp_key_wipe(&c.ep.rx);
@@ -349,7 +436,7 @@ int relay_pair_timeout(struct relay *r, struct relay_pair_id id, unsigned timeou
 	struct relay_cmd c = { .type = RELAY_CMD_TIMEOUT, .slot = id.slot, .gen = id.gen,
 			       .timeout_s = timeout_s };
 
-	return w ? ring_push(w->cmd, &c) : -ENOENT;
+	return w ? push_cmd(w, &c) : -ENOENT;
 }
 
 void relay_pair_free(struct relay *r, struct relay_pair_id id)
@@ -361,7 +448,7 @@ void relay_pair_free(struct relay *r, struct relay_pair_id id)
 		return;
 	/* a later generation marks the id stale at once */
 	w->slot_gen[id.slot]++;
-	ring_push(w->cmd, &c);
+	push_cmd(w, &c);
 }
 
 #define LD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)

@@ -30,6 +30,8 @@ enum { RELAY_RTP = 0, RELAY_RTCP = 1 };
 
 struct relay_opts {
 	const char *bind_addr;	/* IPv4 or IPv6 literal */
+	const char *bind_addr6;	/* NULL, or an IPv6 literal for the IPv6 sides of
+				 * a relay whose bind_addr is IPv4 (dual stack) */
 	int port_min, port_max;
 	unsigned workers;	/* 0: one per core */
 	enum relay_latch latch;
@@ -64,10 +66,32 @@ int relay_new(const struct relay_opts *o, void *root, relay_timeout_fn on_timeou
 	      struct relay **ret);
 struct relay *relay_free(struct relay *r);
 
-/* A new pair. cookie comes back with its events. ret_port[side] is the RTP
- * port of each side (RTCP: +1). -EADDRINUSE when the port pool is empty. */
-int relay_pair_new(struct relay *r, uint64_t cookie, struct relay_pair_id *ret,
-		   uint16_t ret_port[2]);
+/* The address family of the relay's sockets for a peer of `family`:
+ * AF_INET6 when the relay has IPv6 sockets (bind_addr or bind_addr6) and the
+ * peer is IPv6, AF_INET when it has IPv4 ones and the peer is IPv4,
+ * otherwise (also for 0: unknown) bind_addr's. */
+int relay_family_for(const struct relay *r, int family);
+
+/* A new pair. cookie comes back with its events. family[side]: the family
+ * of each side's sockets (relay_family_for). ret_port[side] is the RTP port
+ * of each side (RTCP: +1). -EADDRINUSE when the port pool is empty. */
+int relay_pair_new(struct relay *r, uint64_t cookie, const int family[2],
+		   struct relay_pair_id *ret, uint16_t ret_port[2]);
+
+/* A side in waiting: sockets for a party that will take a side later (a
+ * transfer target in another address family), opened while the side still
+ * serves the current party. Either swapped in or closed; never both. */
+struct relay_spare {
+	int fd[2];
+	uint16_t base;		/* its RTP port (RTCP: base + 1) */
+	int family;
+};
+int relay_spare_open(struct relay *r, int family, struct relay_spare *ret);
+void relay_spare_close(struct relay *r, struct relay_spare *s);
+/* The spare's sockets replace the side's (whose ports go back to the pool
+ * once the worker has closed them); the side then waits for its address,
+ * as a new party (relay_pair_set). The spare is consumed, even on error. */
+int relay_pair_swap(struct relay *r, struct relay_pair_id id, int side, struct relay_spare *s);
 /* Set (or change, on a re-INVITE) where a side sends, and its SRTP keys (a
  * changed key makes a new context; ep's keys are wiped on return); a new address makes
  * the side latch again. timeout_s: no packet from either side for that long

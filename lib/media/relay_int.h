@@ -8,15 +8,19 @@
 #include "rtpstat.h"
 #include "util/ring.h"
 
-enum relay_cmd_type { RELAY_CMD_ADD, RELAY_CMD_SET, RELAY_CMD_TIMEOUT, RELAY_CMD_DEL, RELAY_CMD_QUIT };
-enum relay_evt_type { RELAY_EVT_FREED, RELAY_EVT_TIMEOUT };
+enum relay_cmd_type {
+	RELAY_CMD_ADD, RELAY_CMD_SET, RELAY_CMD_TIMEOUT, RELAY_CMD_DEL, RELAY_CMD_SWAP, RELAY_CMD_QUIT
+};
+enum relay_evt_type { RELAY_EVT_FREED, RELAY_EVT_TIMEOUT, RELAY_EVT_PORT_FREED };
 
 struct relay_cmd {
 	enum relay_cmd_type type;
 	uint32_t slot, gen;
 	uint64_t cookie;		/* ADD */
-	int fd[2][2];			/* ADD: [side][RELAY_RTP/RTCP] */
-	int side;			/* SET */
+	int fd[2][2];			/* ADD: [side][RELAY_RTP/RTCP]; SWAP: fd[0] */
+	int side;			/* SET, SWAP */
+	uint16_t old_base;		/* SWAP: the side's ports, freed with its sockets */
+	uint16_t new_base;		/* SWAP: the spare's ports */
 	struct relay_endpoint ep;	/* SET */
 	unsigned timeout_s;		/* SET */
 };
@@ -25,6 +29,7 @@ struct relay_evt {
 	enum relay_evt_type type;
 	uint32_t slot, gen;
 	uint64_t cookie;
+	uint16_t base;			/* PORT_FREED */
 };
 
 /* Counters a worker writes and the sofia thread reads (relaxed atomics:
@@ -98,6 +103,7 @@ struct relay {
 	void *root;
 	struct relay_opts o;
 	char bind_addr[64];
+	char bind_addr6[64];		/* "": no IPv6 sides beside IPv4 ones */
 	int family;
 	struct portpool pool;
 	struct worker *w;

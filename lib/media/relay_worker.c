@@ -194,6 +194,42 @@ static void do_set(struct worker *w, const struct relay_cmd *c)
 	s->last_rx_ms = now_ms();
 }
 
+/* New sockets for a side (a party in another address family takes it):
+ * the old ones close, their ports go back; the side waits for its address. */
+static void do_swap(struct worker *w, const struct relay_cmd *c)
+{
+	struct stream *s = &w->slots[c->slot];
+	struct relay_evt e = { .type = RELAY_EVT_PORT_FREED, .slot = c->slot, .gen = c->gen,
+			       .base = c->old_base };
+	struct stream_side *sd;
+
+	if (!s->used || s->gen != c->gen || c->side < 0 || c->side > 1) {
+		/* the pair is gone (cannot happen: a DEL makes the id stale
+		 * before its SWAP is queued): these sockets have no home */
+		close(c->fd[0][0]);
+		close(c->fd[0][1]);
+		e.base = c->new_base;
+		ring_push(w->evt, &e);
+		return;
+	}
+	sd = &s->side[c->side];
+	for (int k = 0; k < 2; k++) {
+		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = ev_data(c->slot, c->side, k) };
+		if (sd->fd[k] >= 0) {
+			epoll_ctl(w->epfd, EPOLL_CTL_DEL, sd->fd[k], NULL);
+			close(sd->fd[k]);
+		}
+		sd->fd[k] = c->fd[0][k];
+		epoll_ctl(w->epfd, EPOLL_CTL_ADD, sd->fd[k], &ev);
+		/* the old party is in the other family: nothing of it carries over */
+		memset(&sd->gone[k], 0, sizeof(sd->gone[k]));
+		sd->have_dst[k] = false;
+		sd->latched[k] = false;
+	}
+	sd->configured = false;
+	ring_push(w->evt, &e);
+}
+
 static bool run_commands(struct worker *w)
 {
 	struct relay_cmd c;
@@ -213,6 +249,9 @@ static bool run_commands(struct worker *w)
 				w->slots[c.slot].timed_out = false;
 				w->slots[c.slot].last_rx_ms = now_ms();
 			}
+			break;
+		case RELAY_CMD_SWAP:
+			do_swap(w, &c);
 			break;
 		case RELAY_CMD_DEL:
 			if (w->slots[c.slot].used && w->slots[c.slot].gen == c.gen)

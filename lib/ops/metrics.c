@@ -269,6 +269,20 @@ static void render_ops(FILE *f, const struct metrics_extra *x)
 	    x->start_time);
 }
 
+static void render_flood(FILE *f, const struct metrics_extra *x)
+{
+	one(f, "tandem_flood_rate_limited_total", "counter",
+	    "New requests refused for their source's rate (503 or dropped).",
+	    (double)x->flood_rate_limited);
+	one(f, "tandem_flood_banned_requests_total", "counter",
+	    "New requests from banned sources (dropped or 403).", (double)x->flood_ban_dropped);
+	one(f, "tandem_flood_bans_total", "counter", "Sources banned since start.",
+	    (double)x->flood_bans);
+	one(f, "tandem_flood_bans_active", "gauge", "Sources banned now.", x->flood_bans_active);
+	one(f, "tandem_calls_source_limited_total", "counter",
+	    "Calls refused by limits.max_calls_per_source.", (double)x->flood_source_limited);
+}
+
 char *metrics_render(const struct metrics *m, const struct metrics_extra *x)
 {
 	char *buf = NULL;
@@ -281,6 +295,7 @@ char *metrics_render(const struct metrics *m, const struct metrics_extra *x)
 	render_sip(f, m);
 	render_relay(f, m, x);
 	render_ops(f, x);
+	render_flood(f, x);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;

@@ -26,6 +26,9 @@ struct metrics_extra {
 	uint64_t records_written, records_failed, records_dropped;
 	uint64_t events_clients_dropped;	/* slow control/SSE subscribers dropped */
 	unsigned events_subscribers;
+	/* flood protection (lib/sec/guard.c) */
+	uint64_t flood_rate_limited, flood_ban_dropped, flood_bans, flood_source_limited;
+	unsigned flood_bans_active;
 };
 
 /* Setup-time histogram bounds, seconds (the +Inf bucket is implied). */

@@ -83,3 +83,12 @@ int tsdp_rewrite(const char *body, size_t len, const struct tsdp_rewrite *rw, ch
 		 size_t outlen);
 
 const char *tsdp_dir_name(enum tsdp_dir d);
+
+/* tsdp_cmp.c. True when both bodies parse and say the same about every m=
+ * line: port, address and family, transport, RTCP, first codec, direction. */
+bool tsdp_same_media(const char *a, size_t alen, const char *b, size_t blen);
+/* body into out (NUL-terminated) with the o= line of prev, its version
+ * raised above both; body as it is when either has no usable o= line.
+ * Returns the length, or -ENOSPC. */
+int tsdp_keep_origin(const char *prev, size_t plen, const char *body, size_t len, char *out,
+		     size_t outlen);

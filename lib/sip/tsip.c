@@ -84,6 +84,12 @@ int tsip_new(void *root, struct conf *conf, struct relay *relay, struct tsip **r
 	if (r < 0)
 		goto fail;
 	call_core_set_conf(t->core, conf);
+	r = tsip_guard_start(t, conf);	/* tsip_guard.c: before any request */
+	if (r < 0)
+		goto fail;
+	r = tsip_auth_start(t);		/* tsip_auth.c: nonces of our challenges */
+	if (r < 0)
+		goto fail;
 	tsip_log_init();
 	tsip_log_trace(conf->sip_trace);
 
@@ -131,6 +137,7 @@ int tsip_new(void *root, struct conf *conf, struct relay *relay, struct tsip **r
 			    SIPTAG_SUPPORTED_STR(TANDEM_SUPPORTED),
 			    SIPTAG_USER_AGENT_STR(conf->user_agent),
 			    NTATAG_UDP_MTU(65535),
+			    NTATAG_MAXSIZE((usize_t)conf->max_message_size),
 			    TPTAG_UDP_RMEM(4 * 1024 * 1024),
 			    TPTAG_LOG(conf->sip_trace),
 			    TAG_END());
@@ -156,6 +163,32 @@ fail:
 struct call_core *tsip_core(struct tsip *t)
 {
 	return t->core;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
+}
+
+/* The relay's IPv6 sockets stay as started: a reload keeps media.address6 and
+ * its advertise6 (the IPv6 address of the SDP must be one the relay has). */
+static void keep_media6(const struct conf *old, struct conf *conf)
+{
+	char *a = NULL, *adv = NULL;
+
+	if (same_str(old->media_address6, conf->media_address6))
+		return;
+	log_warning("media.address6 takes effect at restart; the relay stays on %s",
+		    old->media_address6 ? old->media_address6 : "IPv4 only");
+	if (old->media_address6 && ((a = strdup(old->media_address6)) == NULL ||
+				    (adv = strdup(old->media_advertise6)) == NULL)) {
+		free(a);
+		return;	/* out of memory: the new snapshot's values stay */
+	}
+	free(conf->media_address6);
+	free(conf->media_advertise6);
+	conf->media_address6 = a;
+	conf->media_advertise6 = adv;
 }
 
 void tsip_reconfigure(struct tsip *t, struct conf *conf)
@@ -189,7 +222,9 @@ void tsip_reconfigure(struct tsip *t, struct conf *conf)
 		conf->media_workers = t->conf->media_workers;
 		conf->media_latch = t->conf->media_latch;
 	}
+	keep_media6(t->conf, conf);
 	call_core_set_conf(t->core, conf);
+	tsip_guard_reconfigure(t, conf);
 	tsip_log_trace(conf->sip_trace);
 	nua_set_params(t->nua, SIPTAG_USER_AGENT_STR(conf->user_agent),
 		       TPTAG_LOG(conf->sip_trace), TAG_END());
@@ -208,6 +243,7 @@ void tsip_shutdown(struct tsip *t, void (*done)(void *arg), void *arg)
 {
 	t->shutdown_done = done;
 	t->shutdown_arg = arg;
+	tsip_guard_release(t);
 	nua_shutdown(t->nua);
 }
 
@@ -216,8 +252,17 @@ struct tsip *tsip_free(struct tsip *t)
 	if (t == NULL)
 		return NULL;
 	t->core = call_core_free(t->core);
+	if (t->nua && !t->down) {
+		/* a start that failed after SIP came up (e.g. no control socket):
+		 * NUA must be shut down before it may be destroyed; bounded */
+		nua_shutdown(t->nua);
+		for (int i = 0; i < 50 && !t->down; i++)
+			su_root_step(t->root, 100);
+	}
 	if (t->nua)
 		nua_destroy(t->nua);
+	tsip_guard_stop(t);
+	tsip_auth_stop(t);
 	tsip_tls_cleanup();
 	conf_unref(t->conf);
 	free(t->bound_url);
@@ -278,6 +323,16 @@ static const char *display_text(su_home_t *home, const char *d)
 	return *d == '"' ? msg_unquote_dup(home, d) : d;
 }
 
+/* The leg a handle found by a Replaces belongs to: NULL for a handle that is
+ * no leg of ours (a dropped request parked by tsip_guard.c: its magic is a
+ * marker, not a leg). */
+static struct leg *leg_of_handle(nua_handle_t *nh)
+{
+	struct leg *l = nua_handle_magic(nh);
+
+	return tsip_guard_parked(l) ? NULL : l;
+}
+
 static void new_invite(struct tsip *t, nua_handle_t *nh, const sip_t *sip)
 {
 	struct invite_ctx ic = { .sip = sip };
@@ -332,7 +387,7 @@ static void new_invite(struct tsip *t, nua_handle_t *nh, const sip_t *sip)
 	if (sip->sip_replaces) {
 		/* RFC 3891: take over one of our legs, or 481 */
 		nua_handle_t *old_nh = nua_handle_by_replaces(t->nua, sip->sip_replaces);
-		struct leg *old = old_nh ? nua_handle_magic(old_nh) : NULL;
+		struct leg *old = old_nh ? leg_of_handle(old_nh) : NULL;
 		if (old_nh)
 			nua_handle_unref(old_nh);
 		if (old == NULL || old->call == NULL) {
@@ -404,7 +459,7 @@ static struct leg *replaced_leg(struct tsip *t, su_home_t *home, const char *url
 	nh = nua_handle_by_replaces(t->nua, rp);
 	if (nh == NULL)
 		return NULL;
-	l = nua_handle_magic(nh);
+	l = leg_of_handle(nh);
 	nua_handle_unref(nh);
 	return l;
 }
@@ -452,8 +507,12 @@ static void on_notify(struct leg *l, const sip_t *sip)
 /* Events for a handle no call owns (new requests outside a dialog, or late
  * events of a released leg). */
 static void on_unbound(struct tsip *t, nua_event_t ev, int status, nua_handle_t *nh,
-		       const sip_t *sip)
+		       const sip_t *sip, tagi_t tags[])
 {
+	if (tsip_guard_refused(t, ev, nh, sip))	/* flood.rate, bans: tsip_guard.c */
+		return;
+	if (tsip_auth_refused(t, ev, nh, sip))	/* ACLs, digest auth: tsip_auth.c */
+		return;
 	switch (ev) {
 	case nua_i_invite:
 		new_invite(t, nh, sip);
@@ -463,9 +522,8 @@ static void on_unbound(struct tsip *t, nua_event_t ev, int status, nua_handle_t 
 		nua_handle_destroy(nh);
 		return;
 	case nua_i_refer:
-		/* outside a dialog; transfers come with their own issue */
-		nua_respond(nh, SIP_403_FORBIDDEN, NUTAG_WITH_THIS(t->nua), TAG_END());
-		nua_handle_destroy(nh);
+		/* outside a dialog: refused or forwarded by the route (xref.c) */
+		tsip_xref_refer(t, nh, sip, tags);
 		return;
 	case nua_i_register:
 	case nua_i_subscribe:
@@ -511,11 +569,20 @@ static void on_event(nua_event_t ev, int status, char const *phrase, nua_t *nua,
 		bus_sip(false, "INVITE", 487);
 	}
 	if (l == NULL) {
-		on_unbound(t, ev, status, nh, sip);
+		on_unbound(t, ev, status, nh, sip, tags);
+		return;
+	}
+	if (tsip_guard_parked(l))	/* a dropped request waiting (tsip_guard.c) */
+		return;
+	if (l->xref) {
+		tsip_xref_event(t, ev, status, phrase, nh, l, sip);
 		return;
 	}
 	log_debug("%s event %s %d %s", leg_log_prefix(l), nua_event_name(ev), status,
 		  phrase ? phrase : "");
+	/* a target's challenge: answered once with trunk_auth (tsip_auth.c) */
+	if (ev == nua_r_invite && (status == 401 || status == 407) && tsip_auth_trunk(l, status, sip))
+		return;
 	msg_of(sip, status, phrase, &m);
 	switch (ev) {
 	case nua_i_state:

@@ -23,6 +23,9 @@ struct tsip {
 	void *shutdown_arg;
 	bool down;
 	struct tsip_stats st;
+	struct tsip_auth *auth;		/* nonces of our challenges (tsip_auth.c) */
+	struct guard *guard;		/* flood protection (tsip_guard.c) */
+	su_timer_t *guard_timer;	/* lifts bans that ran out */
 };
 
 /* What lib/sip keeps per leg: leg->sip points here. */
@@ -33,6 +36,8 @@ struct tsip_leg {
 	nua_saved_event_t saved[_LEG_REQ_MAX];	/* UPDATE, INFO, REFER waiting for an answer */
 	sip_event_t *refer_event;	/* the implicit subscription of a REFER we took */
 	sip_event_t *refer_pending;	/* that of the REFER waiting for our answer */
+	const struct conf_trunk_auth *trunk;	/* leg B: credentials for its target */
+	int auth_tries;			/* nua_authenticate() calls made */
 };
 
 extern const struct leg_ops tsip_leg_ops;
@@ -41,5 +46,37 @@ int tsip_leg_attach(struct tsip *t, struct leg *l, nua_handle_t *nh);
 /* Save the current event as the pending request of that kind on the leg. */
 void tsip_leg_save(struct leg *l, enum leg_req req);
 void tsip_leg_set_refer_event(struct leg *l, const sip_event_t *ev);
+/* tsip_xref.c: REFER outside a dialog */
+void tsip_xref_refer(struct tsip *t, nua_handle_t *nh, const sip_t *sip, tagi_t tags[]);
+void tsip_xref_event(struct tsip *t, nua_event_t ev, int status, const char *phrase,
+		     nua_handle_t *nh, struct leg *l, const sip_t *sip);
+int tsip_xref_place(struct leg *l, const struct leg_target *tg, const char *refer_to,
+		    const char *referred_by);
 void tsip_log_init(void);
+
+/* tsip_guard.c: rate limit and bans of new requests outside a dialog */
+int tsip_guard_start(struct tsip *t, const struct conf *conf);
+void tsip_guard_reconfigure(struct tsip *t, const struct conf *conf);
+/* "name" (a quoted-string, RFC 3261 25.1) and a space, or "" (tsip_leg.c) */
+const char *tsip_display_quoted(su_home_t *home, const char *d);
+/* A request that opens something new outside a dialog: what the ACLs, the
+ * authentication and the flood table look at */
+static inline bool tsip_new_request(nua_event_t ev)
+{
+	return ev == nua_i_invite || ev == nua_i_options || ev == nua_i_refer ||
+	       ev == nua_i_register || ev == nua_i_subscribe || ev == nua_i_publish;
+}
+bool tsip_guard_parked(const struct leg *l);	/* a dropped request's handle */
+void tsip_guard_park(nua_handle_t *nh);		/* drop a request: no answer (ACLs too) */
+void tsip_guard_release(struct tsip *t);	/* before nua_shutdown() */
+void tsip_guard_stop(struct tsip *t);
+bool tsip_guard_refused(struct tsip *t, nua_event_t ev, nua_handle_t *nh, const sip_t *sip);
 void tsip_log_trace(bool on);
+
+/* tsip_auth.c: ACLs and digest authentication of new requests outside a
+ * dialog (true: refused, answered or dropped, handle destroyed), and the
+ * answer to a target's 401/407 on leg B (true: nua_authenticate sent). */
+int tsip_auth_start(struct tsip *t);
+void tsip_auth_stop(struct tsip *t);
+bool tsip_auth_refused(struct tsip *t, nua_event_t ev, nua_handle_t *nh, const sip_t *sip);
+bool tsip_auth_trunk(struct leg *l, int status, const sip_t *sip);

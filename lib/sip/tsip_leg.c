@@ -83,7 +83,7 @@ static const char *ctype_of(const struct call_msg *m)
 	TAG_IF((b) != NULL, SIPTAG_PAYLOAD_STR(b))
 
 /* "name" (a quoted-string, RFC 3261 25.1) and a space, or "" */
-static const char *display_quoted(su_home_t *home, const char *d)
+const char *tsip_display_quoted(su_home_t *home, const char *d)
 {
 	size_t n = 0;
 	char *q;
@@ -121,7 +121,7 @@ static int leg_place(struct leg *l, const struct leg_target *tg, const struct ca
 	if (t == NULL)
 		return -EINVAL;
 	host = t->conf->advertise ? t->conf->advertise : t->conf->listen_address;
-	from = su_sprintf(home, "%s<sip:%s@%s%s%s>", display_quoted(home, tg->from_display),
+	from = su_sprintf(home, "%s<sip:%s@%s%s%s>", tsip_display_quoted(home, tg->from_display),
 			  tg->from_user && *tg->from_user ? tg->from_user : "anonymous",
 			  strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "");
 	to = su_sprintf(home, "<%s>", tg->ruri);
@@ -159,6 +159,7 @@ static int leg_place(struct leg *l, const struct leg_target *tg, const struct ca
 		return -ENOMEM;
 	}
 	leg_set_call_id(l, cid->i_id);
+	ctx(l)->trunk = tg->auth;	/* trunk_auth: tsip_auth_trunk() */
 	l->tls = conf_target_is_tls(tg->ruri);	/* sips: or ;transport=tls: sofia uses TLS */
 	bus_sip(false, "INVITE", 0);
 	body = body_dup(m);
@@ -284,4 +285,5 @@ const struct leg_ops tsip_leg_ops = {
 	.release = leg_release,
 	.notify = leg_notify,
 	.refer = leg_refer,
+	.refer_out = tsip_xref_place,
 };

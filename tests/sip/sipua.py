@@ -437,6 +437,34 @@ class Dialog:
         return v.replace("@", "%40").replace(";", "%3B").replace("=", "%3D") if quoted else v
 
 
+# ---- Digest authentication (RFC 7616: MD5 and SHA-256, qop=auth) ----
+def digest_challenges(resp, name="www-authenticate"):
+    """The Digest challenges of a 401 (or of a 407, name="proxy-authenticate"), in order,
+    each a dict of its parameters (unquoted)."""
+    out = []
+    for v in resp.hdrs(name):
+        if not v.lower().startswith("digest "):
+            continue
+        out.append({k.lower(): (q if q else t) for k, q, t in
+                    re.findall(r'([\w-]+)\s*=\s*(?:"([^"]*)"|([^\s,]+))', v[7:])})
+    return out
+
+
+def digest_authorization(ch, user, password, method, uri, nc=1, cnonce=None):
+    """An Authorization header value answering challenge ch (from digest_challenges)."""
+    import hashlib
+    alg = ch.get("algorithm", "MD5")
+    h = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256}[alg.upper()]
+    H = lambda s: h(s.encode()).hexdigest()
+    cnonce = cnonce or rand(12)
+    ncs = "%08x" % nc
+    ha1 = H("%s:%s:%s" % (user, ch["realm"], password))
+    resp = H("%s:%s:%s:%s:auth:%s" % (ha1, ch["nonce"], ncs, cnonce, H("%s:%s" % (method, uri))))
+    return ('Digest username="%s", realm="%s", nonce="%s", uri="%s", response="%s", '
+            'algorithm=%s, cnonce="%s", qop=auth, nc=%s' %
+            (user, ch["realm"], ch["nonce"], uri, resp, alg, cnonce, ncs))
+
+
 # ---- RTP with the project's rtpeer ----
 def rtpeer_start(name, local, remote, n=100, interval=20, secs=4, wait=0.3):
     """rtpeer in the background (recorded in $T/pids); it sends after `wait` seconds, so that

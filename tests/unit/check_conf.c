@@ -331,6 +331,11 @@ static const struct bad_case bad[] = {
 	{ "remove_headers not strings", ROUTE(NT "    remove_headers = 3; #!\n"), "#!",
 	  "'remove_headers' must be a string or a list of strings" },
 
+	{ "refer_outside unknown", ROUTE(NT "    refer_outside = \"accept\"; #!\n"), "#!",
+	  "'refer_outside' must be \"reject\" or \"forward\", not \"accept\"" },
+	{ "refer_outside not a string", ROUTE(NT "    refer_outside = true; #!\n"), "#!",
+	  "refer_outside" },
+
 	/* whole routes: the line of the route */
 	{ "route with neither targets nor reject", ROUTE(NAME), "# route",
 	  "route \"r\" needs 'targets' or 'reject'" },
@@ -341,6 +346,17 @@ static const struct bad_case bad[] = {
 	  "routes = (\n  { name = \"a\"; targets = \"sip:h\"; },\n  { name = \"b\"; reject = 403; },\n"
 	  "  { #!\n    name = \"a\"; targets = \"sip:h2\";\n  }\n);\n",
 	  "#!", "duplicate route name \"a\" (first at line 2)" },
+
+	/* media.address6: the IPv6 sides of a dual-stack relay */
+	{ "address6 not IPv6", "media = {\n  address6 = \"127.0.0.1\"; #!\n};\n", "#!",
+	  "'address6' must be an IPv6 address, not \"127.0.0.1\"" },
+	{ "address6 beside an IPv6 address",
+	  "media = {\n  address = \"::1\";\n  address6 = \"::1\"; #!\n};\n", "#!",
+	  "media.address6 is for a relay whose media.address is IPv4" },
+	{ "advertise6 without address6", "media = {\n  advertise6 = \"2001:db8::1\"; #!\n};\n",
+	  "#!", "media.advertise6 needs media.address6" },
+	{ "address6 wildcard without advertise6", "media = {\n  address6 = \"::\"; #!\n};\n", "#!",
+	  "set media.advertise6" },
 
 	/* cross-section */
 	{ "session_expires below min_se", "calls = {\n  session_expires = 60; #!\n};\n", "#!",
@@ -470,6 +486,25 @@ START_TEST(empty_file_gets_defaults)
 	ck_assert_int_eq(c->no_route_code, 404);
 	ck_assert_msg(strncmp(c->user_agent, "tandem/", 7) == 0, "user_agent %s", c->user_agent);
 	ck_assert_uint_eq(c->n_routes, 0);
+	conf_unref(c);
+}
+END_TEST
+
+START_TEST(media_address6_and_its_advertise)
+{
+	struct conf *c = tu_load_ok("media = { address = \"127.0.0.1\"; address6 = \"::1\"; };\n");
+
+	ck_assert_str_eq(c->media_address6, "::1");
+	ck_assert_str_eq(c->media_advertise6, "::1");	/* derived from address6 */
+	conf_unref(c);
+	c = tu_load_ok("media = { address = \"0.0.0.0\"; advertise = \"192.0.2.1\";\n"
+		       "  address6 = \"::\"; advertise6 = \"2001:db8::1\"; };\n");
+	ck_assert_str_eq(c->media_address6, "::");
+	ck_assert_str_eq(c->media_advertise6, "2001:db8::1");
+	conf_unref(c);
+	c = tu_load_ok("media = { address = \"127.0.0.1\"; };\n");
+	ck_assert_ptr_null(c->media_address6);	/* single stack: no IPv6 sides */
+	ck_assert_ptr_null(c->media_advertise6);
 	conf_unref(c);
 }
 END_TEST
@@ -612,6 +647,20 @@ START_TEST(failover_default_is_408_and_5xx)
 	for (int s = 300; s <= 699; s++)
 		if (s != 408 && (s < 500 || s > 599))
 			ck_assert_msg(!route_failover_on(r, s), "%d", s);
+	conf_unref(c);
+}
+END_TEST
+
+START_TEST(refer_outside_defaults_to_reject)
+{
+	struct conf *c = tu_load_ok(
+		"routes = ( { name = \"a\"; targets = \"sip:h\"; },\n"
+		"  { name = \"b\"; targets = \"sip:h\"; refer_outside = \"forward\"; },\n"
+		"  { name = \"c\"; targets = \"sip:h\"; refer_outside = \"reject\"; } );\n");
+
+	ck_assert_int_eq(c->routes[0].refer_outside, CONF_REFER_OUT_REJECT);
+	ck_assert_int_eq(c->routes[1].refer_outside, CONF_REFER_OUT_FORWARD);
+	ck_assert_int_eq(c->routes[2].refer_outside, CONF_REFER_OUT_REJECT);
 	conf_unref(c);
 }
 END_TEST
@@ -959,10 +1008,12 @@ static Suite *conf_suite(void)
 	tcase_add_test(tc, default_config_loads);
 	tcase_add_test(tc, empty_file_gets_defaults);
 	tcase_add_test(tc, all_settings_are_stored);
+	tcase_add_test(tc, media_address6_and_its_advertise);
 	tcase_add_test(tc, routes_inherit_call_defaults);
 	tcase_add_test(tc, route_defaults_without_calls_section);
 	tcase_add_test(tc, failover_default_is_408_and_5xx);
 	tcase_add_test(tc, failover_empty_list_means_none);
+	tcase_add_test(tc, refer_outside_defaults_to_reject);
 	tcase_add_test(tc, single_string_target_and_targets_without_user);
 	tcase_add_test(tc, listeners_udp_and_tcp_share_address);
 	tcase_add_test(tc, listener_port_defaults_to_5060);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "call/call_int.h"
 #include "media/relay_int.h"
 #include "util/ring.h"
 
@@ -316,6 +317,21 @@ START_TEST(ring_fd_wakes)
 }
 END_TEST
 
+/* The family a target URI names: what the relay faces that target with. */
+START_TEST(family_of_target_uri)
+{
+	ck_assert_int_eq(media_family_of_uri("sip:carol@127.0.0.1:5080"), AF_INET);
+	ck_assert_int_eq(media_family_of_uri("sip:192.0.2.7"), AF_INET);
+	ck_assert_int_eq(media_family_of_uri("sips:bob@[2001:db8::1]:5061;transport=tls"), AF_INET6);
+	ck_assert_int_eq(media_family_of_uri("sip:[::1]"), AF_INET6);
+	ck_assert_int_eq(media_family_of_uri("<sip:bob@192.0.2.1;user=phone>"), 0);	/* not a URI */
+	ck_assert_int_eq(media_family_of_uri("sip:bob@pbx.example.com"), 0);	/* a name: unknown */
+	ck_assert_int_eq(media_family_of_uri("sip:a@b@192.0.2.1"), 0);
+	ck_assert_int_eq(media_family_of_uri("sip:bob@192.0.2.1?Replaces=x%40y"), AF_INET);
+	ck_assert_int_eq(media_family_of_uri(NULL), 0);
+}
+END_TEST
+
 START_TEST(ring_free_null)
 {
 	ck_assert_ptr_null(ring_free(NULL));
@@ -429,6 +445,7 @@ static Suite *media_suite(void)
 	tcase_add_test(tc, ring_full_keeps_contents);
 	tcase_add_test(tc, ring_fd_wakes);
 	tcase_add_test(tc, ring_free_null);
+	tcase_add_test(tc, family_of_target_uri);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ring_threads");

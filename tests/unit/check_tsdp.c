@@ -873,6 +873,44 @@ static void check_roundtrip(const char *body, const struct tsdp_rewrite *rw)
 	}
 }
 
+#define CMP_B "v=0\r\no=bob 7 3 IN IP4 10.0.0.2\r\ns=-\r\nc=IN IP4 10.0.0.2\r\nt=0 0\r\n" \
+	"m=audio 31000 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n"
+
+START_TEST(same_media_sees_address_port_codec)
+{
+	const char *same = "v=0\r\no=carol 1 1 IN IP4 10.0.0.2\r\ns=x\r\nc=IN IP4 10.0.0.2\r\n"
+			   "t=0 0\r\nm=audio 31000 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n";
+	const char *port = "v=0\r\no=bob 7 3 IN IP4 10.0.0.2\r\ns=-\r\nc=IN IP4 10.0.0.2\r\n"
+			   "t=0 0\r\nm=audio 32000 RTP/AVP 0 101\r\n";
+	const char *v6 = "v=0\r\no=bob 7 3 IN IP6 ::1\r\ns=-\r\nc=IN IP6 ::1\r\n"
+			 "t=0 0\r\nm=audio 31000 RTP/AVP 0 101\r\n";
+	const char *codec = "v=0\r\no=bob 7 3 IN IP4 10.0.0.2\r\ns=-\r\nc=IN IP4 10.0.0.2\r\n"
+			    "t=0 0\r\nm=audio 31000 RTP/AVP 8 101\r\n";
+
+	ck_assert(tsdp_same_media(CMP_B, strlen(CMP_B), same, strlen(same)));
+	ck_assert(!tsdp_same_media(CMP_B, strlen(CMP_B), port, strlen(port)));
+	ck_assert(!tsdp_same_media(CMP_B, strlen(CMP_B), v6, strlen(v6)));
+	ck_assert(!tsdp_same_media(CMP_B, strlen(CMP_B), codec, strlen(codec)));
+	ck_assert(!tsdp_same_media(CMP_B, strlen(CMP_B), "junk", 4));
+}
+END_TEST
+
+START_TEST(keep_origin_raises_the_version)
+{
+	const char *c = "v=0\r\no=carol 1 9 IN IP4 10.0.0.3\r\ns=-\r\nc=IN IP4 10.0.0.3\r\n"
+			"t=0 0\r\nm=audio 32000 RTP/AVP 0\r\n";
+	char out[512];
+	int n = tsdp_keep_origin(CMP_B, strlen(CMP_B), c, strlen(c), out, sizeof(out));
+
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq((int)strlen(out), n);
+	ck_assert_ptr_nonnull(strstr(out, "\r\no=bob 7 10 IN IP4 10.0.0.2\r\n"));
+	ck_assert_ptr_nonnull(strstr(out, "c=IN IP4 10.0.0.3\r\nt=0 0\r\nm=audio 32000"));
+	ck_assert_ptr_null(strstr(out, "carol"));
+	ck_assert_int_eq(tsdp_keep_origin(CMP_B, strlen(CMP_B), c, strlen(c), out, 20), -ENOSPC);
+}
+END_TEST
+
 START_TEST(roundtrip_typical)
 {
 	struct tsdp_rewrite rw = rw1(RELAY4, AF_INET, 40000, 40001, false);
@@ -979,6 +1017,8 @@ static Suite *tsdp_suite(void)
 	tcase_add_test(tc, roundtrip_typical);
 	tcase_add_test(tc, roundtrip_several_streams);
 	tcase_add_test(tc, roundtrip_rtcp_port_not_adjacent);
+	tcase_add_test(tc, same_media_sees_address_port_codec);
+	tcase_add_test(tc, keep_origin_raises_the_version);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,14 +1,6 @@
 # 200-media-basic: RTP both ways through the relay, checked byte by byte.
 . "$(dirname "${BASH_SOURCE[0]}")/../media.sh"
-subst "$SRC/uas.xml" "$T/uas.xml"
-subst "$SRC/uac.xml" "$T/uac.xml"
-uas_start callee "$T/uas.xml" 30 -m 1
-uac_start caller "$T/uac.xml" 30 -m 1 -s bob
-wait_until 10 "the call answered" answered_is 1
-id=$(call_id_of_first)
-[ -n "$id" ] || fail "tandemctl calls shows no call"
-a_port=$(stream_get "$id" .a.relay_port)
-b_port=$(stream_get "$id" .b.relay_port)
+call_up
 note "relay ports: facing caller $a_port, facing callee $b_port"
 [ "$a_port" != "$b_port" ] || fail "both legs got relay port $a_port"
 rtpeer_start caller "$CALLER_IP:30000" "$TANDEM_IP:$a_port" -n 100 -i 20 -t 5

@@ -1,14 +1,7 @@
 # 201-srtp-to-rtp: SRTP caller, plain callee, payloads intact both ways.
 . "$(dirname "${BASH_SOURCE[0]}")/../media.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/../srtp.sh"
-subst "$SRC/uas.xml" "$T/uas.xml"
-subst "$SRC/uac.xml" "$T/uac.xml"
-uas_start callee "$T/uas.xml" 30 -m 1
-uac_start caller "$T/uac.xml" 30 -m 1 -s bob
-wait_until 10 "the call answered" answered_is 1
-id=$(call_id_of_first)
-a_port=$(stream_get "$id" .a.relay_port)
-b_port=$(stream_get "$id" .b.relay_port)
+call_up
 [ "$(stream_get "$id" .a.srtp)" = AES_CM_128_HMAC_SHA1_80 ] || fail "the caller's leg is not SRTP in the relay"
 [ "$(stream_get "$id" .b.srtp)" = null ] || fail "the callee's leg is SRTP in the relay"
 tkey=$(key_in_messages uac "SIP/2.0 200" 1)

@@ -1,14 +1,7 @@
 # 203-srtp-both: SRTP on both legs, each with its own keys.
 . "$(dirname "${BASH_SOURCE[0]}")/../media.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/../srtp.sh"
-subst "$SRC/uas.xml" "$T/uas.xml"
-subst "$SRC/uac.xml" "$T/uac.xml"
-uas_start callee "$T/uas.xml" 30 -m 1
-uac_start caller "$T/uac.xml" 30 -m 1 -s bob
-wait_until 10 "the call answered" answered_is 1
-id=$(call_id_of_first)
-a_port=$(stream_get "$id" .a.relay_port)
-b_port=$(stream_get "$id" .b.relay_port)
+call_up
 ka=$(key_in_messages uac "SIP/2.0 200" 1)
 kb=$(key_in_messages uas "INVITE sip" 1)
 [ -n "$ka" ] && [ -n "$kb" ] || fail "tandemd's keys not found in the messages"

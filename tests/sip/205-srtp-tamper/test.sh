@@ -1,14 +1,7 @@
 # 205-srtp-tamper: damaged SRTP packets are dropped and counted, never forwarded.
 . "$(dirname "${BASH_SOURCE[0]}")/../media.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/../srtp.sh"
-subst "$SRC/uas.xml" "$T/uas.xml"
-subst "$SRC/uac.xml" "$T/uac.xml"
-uas_start callee "$T/uas.xml" 30 -m 1
-uac_start caller "$T/uac.xml" 30 -m 1 -s bob
-wait_until 10 "the call answered" answered_is 1
-id=$(call_id_of_first)
-a_port=$(stream_get "$id" .a.relay_port)
-b_port=$(stream_get "$id" .b.relay_port)
+call_up
 tkey=$(key_in_messages uac "SIP/2.0 200" 1)
 rtpeer_start caller "$CALLER_IP:30000" "$TANDEM_IP:$a_port" -n 100 -i 20 -t 5 -k "$S80:$KEY_A" -K "$S80:$tkey" -T
 rtpeer_start callee "$CALLEE_IP:31000" "$TANDEM_IP:$b_port" -n 100 -i 20 -t 5

@@ -1,13 +1,6 @@
 # 210-media-nat: symmetric RTP latching to the real source port.
 . "$(dirname "${BASH_SOURCE[0]}")/../media.sh"
-subst "$SRC/uas.xml" "$T/uas.xml"
-subst "$SRC/uac.xml" "$T/uac.xml"
-uas_start callee "$T/uas.xml" 30 -m 1
-uac_start caller "$T/uac.xml" 30 -m 1 -s bob
-wait_until 10 "the call answered" answered_is 1
-id=$(call_id_of_first)
-a_port=$(stream_get "$id" .a.relay_port)
-b_port=$(stream_get "$id" .b.relay_port)
+call_up
 # the caller sends from 30010 although its SDP said 30000
 rtpeer_start caller "$CALLER_IP:30010" "$TANDEM_IP:$a_port" -n 100 -i 20 -t 5
 rtpeer_start callee "$CALLEE_IP:31000" "$TANDEM_IP:$b_port" -n 100 -i 20 -t 5

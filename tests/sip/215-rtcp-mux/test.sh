@@ -1,13 +1,6 @@
 # 215-rtcp-mux: RTCP crosses between a muxed and a non-muxed leg.
 . "$(dirname "${BASH_SOURCE[0]}")/../media.sh"
-subst "$SRC/uas.xml" "$T/uas.xml"
-subst "$SRC/uac.xml" "$T/uac.xml"
-uas_start callee "$T/uas.xml" 30 -m 1
-uac_start caller "$T/uac.xml" 30 -m 1 -s bob
-wait_until 10 "the call answered" answered_is 1
-id=$(call_id_of_first)
-a_port=$(stream_get "$id" .a.relay_port)
-b_port=$(stream_get "$id" .b.relay_port)
+call_up
 [ "$(stream_get "$id" .a.rtcp_mux)" = true ] || fail "the caller's leg is not muxed in the relay"
 [ "$(stream_get "$id" .b.rtcp_mux)" = false ] || fail "the callee's leg is muxed in the relay"
 rtpeer_start caller "$CALLER_IP:30000" "$TANDEM_IP:$a_port" -n 100 -i 20 -t 5 -R -M
