@@ -39,6 +39,8 @@ struct xref {
 	char last[128];			/* the last NOTIFY status line relayed */
 	bool answered;			/* a 2xx went back to the sender */
 	bool done;			/* the final NOTIFY went to the sender */
+	unsigned notifying;		/* NOTIFYs to the sender not answered yet (NUA sends
+					 * them one after the other) */
 	bool timed_out;			/* ... and it was ours, for want of the target's */
 	const char *outcome;		/* set: over, the legs go when the timer fires */
 	double t_start;
@@ -225,6 +227,7 @@ static void on_timer(void *arg)
 		snprintf(x->last, sizeof(x->last), "SIP/2.0 408 Request Timeout");
 		drop_leg(x, &x->out);
 		if (x->core->ops->notify(x->in, x->last, true) == 0) {
+			x->notifying++;
 			ttimer_start(x->timer, NOTIFY_WAIT_MS);
 			return;
 		}
@@ -404,6 +407,7 @@ void xref_on_notify(struct leg *out, const char *sipfrag, bool final)
 		xref_end(x, "error");
 		return;
 	}
+	x->notifying++;
 	if (final)
 		ttimer_start(x->timer, NOTIFY_WAIT_MS);
 }
@@ -414,7 +418,11 @@ void xref_on_notified(struct leg *in, int status)
 
 	if (x == NULL || in != x->in || x->outcome || status < 200)
 		return;
-	if (x->done) {
+	if (x->notifying > 0)
+		x->notifying--;
+	/* the target's NOTIFYs may come faster than the sender answers ours:
+	 * the end waits for the answer to the last one */
+	if (x->done && x->notifying == 0 && status < 300) {
 		xref_end(x, x->timed_out ? "timeout" : "done");
 		return;
 	}

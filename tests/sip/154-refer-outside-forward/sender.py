@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """The application of 154-refer-outside-forward: REFER outside a dialog to sip:pbx@tandemd;
-expects 202, then NOTIFY 100, 180 and 200 (terminated) relayed by tandemd, and nothing else."""
+expects 202, then NOTIFY 100, 180 and 200 (terminated) relayed by tandemd, and nothing else.
+It answers the 180 late, so that the target's final NOTIFY comes while tandemd's is pending."""
+import time
 from sipua import UA, Dialog, env, fail, note, rand, run
 
 
@@ -24,6 +26,10 @@ def main():
             fail("NOTIFY Event %r" % n.hdr("event"))
         if n.from_tag != r.to_tag:
             fail("NOTIFY from tag %s is not the 202's to tag %s" % (n.from_tag, r.to_tag))
+        if want.startswith("SIP/2.0 180"):
+            # answer late: the target's final NOTIFY reaches tandemd while ours is
+            # pending, and must still be relayed after it
+            time.sleep(0.8)
         ua.respond(n, 200)
         note("NOTIFY %s (%s)" % (want, n.hdr("subscription-state")))
     m = ua.poll(lambda m: True, 1.5, "anything")
