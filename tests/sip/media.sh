@@ -45,14 +45,15 @@ expect_rtp() {
 	[ "$strays" = 0 ] || fail "rtp $1: $strays packets from another source"
 }
 
-# call_up: the test's uas.xml and uac.xml (placeholders filled) as callee and caller, one
-# call to bob, answered; sets id (tandemd's call id), a_port and b_port (the relay ports
-# facing the caller and the callee)
+# call_up [SECONDS]: the test's uas.xml and uac.xml (placeholders filled) as callee and
+# caller (each bounded by SECONDS, default 30), one call to bob, answered; sets id (tandemd's
+# call id), a_port and b_port (the relay ports facing the caller and the callee)
 call_up() {
+	local secs=${1:-30}
 	subst "$SRC/uas.xml" "$T/uas.xml"
 	subst "$SRC/uac.xml" "$T/uac.xml"
-	uas_start callee "$T/uas.xml" 30 -m 1
-	uac_start caller "$T/uac.xml" 30 -m 1 -s bob
+	uas_start callee "$T/uas.xml" "$secs" -m 1
+	uac_start caller "$T/uac.xml" "$secs" -m 1 -s bob
 	wait_until 10 "the call answered" answered_is 1
 	id=$(call_id_of_first)
 	[ -n "$id" ] || fail "tandemctl calls shows no call"

@@ -466,6 +466,18 @@ def digest_authorization(ch, user, password, method, uri, nc=1, cnonce=None):
 
 
 # ---- RTP with the project's rtpeer ----
+def notifies_until_final(ua, dialog):
+    """Answer 200 to the NOTIFYs of a REFER's subscription on `dialog` until the one that
+    terminates it; their sipfrag bodies (stripped), in order."""
+    frags = []
+    while True:
+        n = ua.wait_request("NOTIFY", dialog, timeout=10)
+        ua.reply_in(n, 200)
+        frags.append(n.body.strip())
+        if (n.hdr("subscription-state") or "").startswith("terminated"):
+            return frags
+
+
 def rtpeer_start(name, local, remote, n=100, interval=20, secs=4, wait=0.3):
     """rtpeer in the background (recorded in $T/pids); it sends after `wait` seconds, so that
     the other end's rtpeer, started just after, is listening by then."""

@@ -1,15 +1,7 @@
 # 008-bad-media: junk at the relay ports is dropped and counted; the call's media keeps flowing.
 . "$(dirname "${BASH_SOURCE[0]}")/../media.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/../srtp.sh"
-subst "$SRC/uas.xml" "$T/uas.xml"
-subst "$SRC/uac.xml" "$T/uac.xml"
-uas_start callee "$T/uas.xml" 45 -m 1
-uac_start caller "$T/uac.xml" 45 -m 1 -s bob
-wait_until 10 "the call answered" answered_is 1
-id=$(call_id_of_first)
-[ -n "$id" ] || fail "tandemctl calls shows no call"
-a_port=$(stream_get "$id" .a.relay_port)
-b_port=$(stream_get "$id" .b.relay_port)
+call_up 45
 tkey=$(key_in_messages uac "SIP/2.0 200" 1)
 [ -n "$tkey" ] || fail "no key of tandemd's in the caller's 200"
 rtpeer_start caller "$CALLER_IP:30000" "$TANDEM_IP:$a_port" -n 200 -i 20 -t 8 -k "$S80:$KEY_A" -K "$S80:$tkey"

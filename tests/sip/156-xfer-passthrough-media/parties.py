@@ -2,17 +2,7 @@
 """alice, bob and carol of 156-xfer-passthrough-media."""
 import re
 import time
-from sipua import (UA, env, fail, note, run, sdp, sdp_addr, rtpeer_start, expect_rtp)
-
-
-def notifies_until_final(ua, dialog):
-    frags = []
-    while True:
-        n = ua.wait_request("NOTIFY", dialog, timeout=10)
-        ua.reply_in(n, 200)
-        frags.append(n.body.strip())
-        if (n.hdr("subscription-state") or "").startswith("terminated"):
-            return frags
+from sipua import (notifies_until_final, UA, env, fail, note, run, sdp, sdp_addr, rtpeer_start, expect_rtp)
 
 
 def main():

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """alice, bob and carol of 158-xfer-family."""
-from sipua import (UA, env, fail, note, run, sdp_addr, rtpeer_start, expect_rtp, ctl)
+from sipua import (notifies_until_final, UA, env, fail, note, run, sdp_addr, rtpeer_start, expect_rtp, ctl)
 import json
 
 
@@ -8,16 +8,6 @@ def sdp6(port, sess):
     return "\r\n".join(["v=0", "o=%s 1 1 IN IP6 ::1" % sess, "s=-", "c=IN IP6 ::1", "t=0 0",
                         "m=audio %d RTP/AVP 0 101" % port, "a=rtpmap:0 PCMU/8000",
                         "a=rtpmap:101 telephone-event/8000"]) + "\r\n"
-
-
-def notifies_until_final(ua, dialog):
-    frags = []
-    while True:
-        n = ua.wait_request("NOTIFY", dialog, timeout=10)
-        ua.reply_in(n, 200)
-        frags.append(n.body.strip())
-        if (n.hdr("subscription-state") or "").startswith("terminated"):
-            return frags
 
 
 def stream0():
