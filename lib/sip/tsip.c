@@ -408,7 +408,6 @@ static void new_invite(struct tsip *t, nua_handle_t *nh, const sip_t *sip)
 
 static void answer_options(struct tsip *t, nua_handle_t *nh, bool in_dialog)
 {
-	t->st.options++;
 	bus_sip(false, "OPTIONS", call_core_draining(t->core) && !in_dialog ? 503 : 200);
 	if (call_core_draining(t->core) && !in_dialog)
 		nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, NUTAG_WITH_THIS(t->nua), TAG_END());
@@ -528,7 +527,6 @@ static void on_unbound(struct tsip *t, nua_event_t ev, int status, nua_handle_t 
 	case nua_i_register:
 	case nua_i_subscribe:
 	case nua_i_publish:
-		t->st.rejected_methods++;
 		nua_respond(nh, SIP_405_METHOD_NOT_ALLOWED, SIPTAG_ALLOW_STR(TANDEM_ALLOW),
 			    NUTAG_WITH_THIS(t->nua), TAG_END());
 		nua_handle_destroy(nh);

@@ -10,10 +10,6 @@
 
 struct tsip;
 
-struct tsip_stats {
-	unsigned long long options, rejected_methods;
-};
-
 /* root is the su_root_t *; the NUA binds the listeners of conf. relay
  * anchors the media (NULL: SDP passes through). */
 int tsip_new(void *root, struct conf *conf, struct relay *relay, struct tsip **ret);

@@ -22,7 +22,6 @@ struct tsip {
 	void (*shutdown_done)(void *arg);
 	void *shutdown_arg;
 	bool down;
-	struct tsip_stats st;
 	struct tsip_auth *auth;		/* nonces of our challenges (tsip_auth.c) */
 	struct guard *guard;		/* flood protection (tsip_guard.c) */
 	su_timer_t *guard_timer;	/* lifts bans that ran out */
