@@ -156,8 +156,11 @@ static void set_key(struct tsrtp **ctx, struct tsrtp_key *cur, const struct tsrt
 	tsrtp_key_wipe(cur);
 	if (k->suite == TSRTP_NONE)
 		return;
-	if (tsrtp_new(k, inbound, ctx) == 0)
-		*cur = *k;
+	/* the key is remembered even when libsrtp refuses it: the side then
+	 * drops its packets instead of passing them in clear (handle()) */
+	*cur = *k;
+	if (tsrtp_new(k, inbound, ctx) < 0)
+		*ctx = NULL;
 }
 
 static void do_set(struct worker *w, const struct relay_cmd *c)
@@ -320,6 +323,12 @@ static void handle(struct wstate *ws, struct pkt *p, uint64_t t_us)
 	}
 	if (kind == RELAY_RTP && looks_rtcp(p->buf))
 		kind = RELAY_RTCP;	/* rtcp-mux (or a stray RTCP) on the RTP port */
+	if (in->rx_key.suite != TSRTP_NONE && in->rx == NULL) {
+		/* SRTP on this leg but no context (libsrtp refused the key):
+		 * never take its packets as plain RTP */
+		DROP(w, in, auth, RELAY_DROP_AUTH);
+		return;
+	}
 	if (in->rx) {
 		/* only authentic packets count, latch or cross */
 		size_t n = p->len;
@@ -369,6 +378,11 @@ static void handle(struct wstate *ws, struct pkt *p, uint64_t t_us)
 	}
 	okind = out->mux ? RELAY_RTP : kind;
 	if (!out->have_dst[okind]) {
+		DROP(w, in, no_dest, RELAY_DROP_NO_DEST);
+		return;
+	}
+	if (out->tx_key.suite != TSRTP_NONE && out->tx == NULL) {
+		/* never send plain RTP to a leg that expects SRTP */
 		DROP(w, in, no_dest, RELAY_DROP_NO_DEST);
 		return;
 	}
