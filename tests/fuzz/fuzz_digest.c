@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(memchr(c.nc, 0, sizeof(c.nc)) != NULL);
 		FUZZ_ASSERT(c.alg < _DIGEST_ALG_MAX);
 		r = digest_verify(nonces, &c, "0123456789abcdef0123456789abcdef0123456789abcdef"
-				  "0123456789abcdef", "INVITE", 100, 300);
+				  "0123456789abcdef", "INVITE", "127.0.0.1", 9, 100, 300);
 		FUZZ_ASSERT(r == DIGEST_BAD_NONCE);
 	}
 	free(s);
