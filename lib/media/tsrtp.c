@@ -9,6 +9,7 @@
 #include <sys/random.h>
 
 #include "tsrtp.h"
+#include "tsrtp_int.h"
 
 struct tsrtp {
 	srtp_t ctx;
@@ -53,7 +54,19 @@ static srtp_t keepalive;
  * its large tables, and libsrtp2's own set-up only takes a reference. */
 static NSSInitContext *nss;
 
+static bool crypto_chosen, crypto_ossl;
+
+const char *tsrtp_crypto_name(void)
+{
+	return crypto_ossl ? "openssl" : "libsrtp2";
+}
+
 int tsrtp_init(void)
+{
+	return tsrtp_init_crypto(TSRTP_CRYPTO_OPENSSL);
+}
+
+int tsrtp_init_crypto(enum tsrtp_crypto c)
 {
 	uint8_t key[30] = { 0 };
 	srtp_policy_t p;
@@ -67,6 +80,12 @@ int tsrtp_init(void)
 	}
 	if (srtp_init() != srtp_err_status_ok)
 		return -EIO;
+	if (!crypto_chosen) {
+		/* before the first context: libsrtp2 binds a context's cipher
+		 * and auth types when it makes it */
+		crypto_ossl = c == TSRTP_CRYPTO_OPENSSL && tsrtp_ossl_install() == 0;
+		crypto_chosen = true;
+	}
 	if (keepalive)
 		return 0;
 	memset(&p, 0, sizeof(p));

@@ -33,10 +33,23 @@ struct tsrtp_key {
 
 struct tsrtp;
 
+/* Where the AES-CTR and HMAC-SHA1 of the AES_CM suites come from: OpenSSL,
+ * plugged into libsrtp2 (tsrtp_ossl.c; the default), or libsrtp2's own build
+ * (Debian's: NSS, several times slower). libsrtp2 does SRTP either way. */
+enum tsrtp_crypto {
+	TSRTP_CRYPTO_OPENSSL,
+	TSRTP_CRYPTO_LIBSRTP,
+};
+
 /* Once per process, before any context. 0 or -EIO. It keeps one context
- * alive (NSS stays up: see tsrtp.c) until tsrtp_fini(), after the last. */
+ * alive (NSS stays up: see tsrtp.c) until tsrtp_fini(), after the last.
+ * tsrtp_init() is tsrtp_init_crypto(TSRTP_CRYPTO_OPENSSL); when OpenSSL
+ * cannot be plugged in, libsrtp2's own is used (tsrtp_crypto_name() says). The
+ * first call chooses for the life of the process. */
 int tsrtp_init(void);
+int tsrtp_init_crypto(enum tsrtp_crypto c);
 void tsrtp_fini(void);
+const char *tsrtp_crypto_name(void);	/* "openssl" or "libsrtp2" */
 
 const char *tsrtp_suite_name(enum tsrtp_suite s);	/* the SDP name */
 enum tsrtp_suite tsrtp_suite_from_name(const char *name);	/* TSRTP_NONE if unknown */

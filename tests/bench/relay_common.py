@@ -194,13 +194,13 @@ def pick_addresses():
 def build_tools():
     os.makedirs(BINDIR, exist_ok=True)
     cc = os.environ.get("CC") or "cc"
-    lib = os.path.join(BUILD, "libtandem.a")      # rtpload and srtpceil use its tsrtp (libsrtp2)
-    try:                                          # tsrtp sets NSS (libsrtp2's crypto) up itself
+    lib = os.path.join(BUILD, "libtandem.a")      # rtpload and srtpceil use its tsrtp (libsrtp2
+    try:                                          # with OpenSSL's AES-CTR/HMAC; NSS set up too)
         nss = subprocess.run(["pkg-config", "--libs", "nss"], capture_output=True, text=True,
                              timeout=30).stdout.split()
     except OSError:
         nss = []
-    srtp = ["-I" + os.path.join(TOP, "lib"), lib, "-lsrtp2"] + (nss or ["-lnss3", "-lnspr4"])
+    srtp = ["-I" + os.path.join(TOP, "lib"), lib, "-lsrtp2", "-lcrypto"] + (nss or ["-lnss3", "-lnspr4"])
     for name, extra in (("rtpload", ["-pthread"] + srtp), ("fwd", []), ("srtpceil", srtp)):
         src, exe = os.path.join(HERE, name + ".c"), os.path.join(BINDIR, name)
         if os.path.exists(exe) and os.path.getmtime(exe) >= max(

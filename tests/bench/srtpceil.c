@@ -19,7 +19,12 @@
  * down as contexts multiply: with N as the DUT's stream count, the ceiling is
  * what libsrtp2 alone does for that many streams.
  *
- * Usage: srtpceil [-t SECONDS] [-S SUITE] [-n CONTEXTS]  (default 3 s, AES_CM_128_HMAC_SHA1_80, 1)
+ * -B: whose AES-CTR and HMAC-SHA1 libsrtp2 uses: openssl (what tandemd
+ * plugs in, the default) or libsrtp2 (its own build; Debian's is on NSS).
+ * The crypto= field of the output says which was in use.
+ *
+ * Usage: srtpceil [-t SECONDS] [-S SUITE] [-n CONTEXTS] [-B openssl|libsrtp2]
+ *        (default 3 s, AES_CM_128_HMAC_SHA1_80, 1, openssl)
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -71,15 +76,25 @@ int main(int argc, char **argv)
 	size_t len[BATCH];
 	uint64_t pairs = 0;
 	uint32_t seq = 1;
+	enum tsrtp_crypto crypto = TSRTP_CRYPTO_OPENSSL;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "t:S:n:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:S:n:B:")) != -1) {
 		switch (opt) {
 		case 't': secs = atof(optarg); break;
 		case 'n': nctx = atoi(optarg); break;
 		case 'S': suite_name = optarg; break;
+		case 'B':
+			if (strcmp(optarg, "libsrtp2") == 0) {
+				crypto = TSRTP_CRYPTO_LIBSRTP;
+				break;
+			}
+			if (strcmp(optarg, "openssl") == 0)
+				break;
+			/* fall through */
 		default:
-			fprintf(stderr, "usage: srtpceil [-t SECONDS] [-S SUITE] [-n CONTEXTS]\n");
+			fprintf(stderr, "usage: srtpceil [-t SECONDS] [-S SUITE] [-n CONTEXTS] "
+				"[-B openssl|libsrtp2]\n");
 			return 2;
 		}
 	}
@@ -93,7 +108,7 @@ int main(int argc, char **argv)
 	}
 	tx = calloc((size_t)nctx, sizeof(*tx));
 	rx = calloc((size_t)nctx, sizeof(*rx));
-	if (tx == NULL || rx == NULL || tsrtp_init() < 0)
+	if (tx == NULL || rx == NULL || tsrtp_init_crypto(crypto) < 0)
 		return 1;
 	for (int i = 0; i < nctx; i++)
 		if (tsrtp_key_random(tsrtp_suite_from_name(suite_name), &k) < 0 ||
@@ -139,8 +154,8 @@ int main(int argc, char **argv)
 		pairs += BATCH;
 	}
 	t_end = now() - t0;
-	printf("suite=%s pkt=%d contexts=%d seconds=%.2f pairs=%lu pair_pps=%.0f protect_pps=%.0f unprotect_pps=%.0f\n",
-	       suite_name, PKT, nctx, t_end, (unsigned long)pairs, (double)pairs / t_end,
+	printf("suite=%s crypto=%s pkt=%d contexts=%d seconds=%.2f pairs=%lu pair_pps=%.0f protect_pps=%.0f unprotect_pps=%.0f\n",
+	       suite_name, tsrtp_crypto_name(), PKT, nctx, t_end, (unsigned long)pairs, (double)pairs / t_end,
 	       t_prot > 0 ? (double)pairs / t_prot : 0, t_unprot > 0 ? (double)pairs / t_unprot : 0);
 	for (int i = 0; i < nctx; i++) {
 		tsrtp_free(tx[i]);
