@@ -96,7 +96,11 @@ demo: all
 bench-sip: all
 	@BUILD=$(BUILD) tests/bench/bench-sip
 
+# rtpengine is the SRTP run's comparison: installed when missing, and the
+# run goes on without it when it cannot be (BENCH_RTPENGINE=0: not wanted)
 bench-relay: all tools
+	@if [ "$${BENCH_RTPENGINE:-1}" != 0 ] && ! command -v rtpengine >/dev/null 2>&1; then \
+		scripts/install-deps --bench || echo "bench-relay: rtpengine could not be installed; measuring without it"; fi
 	@BUILD=$(BUILD) tests/bench/bench-relay
 
 install: all

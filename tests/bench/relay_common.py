@@ -9,6 +9,7 @@ relay_srtp.py then uses; the searches and the summary stay in bench-relay.
 """
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -174,7 +175,7 @@ def pick_addresses():
     media_ports = range(PORT_MIN, PORT_MIN + 4 * CALLS)
     for net in nets:
         a = {"tandem": "%s.1" % net, "uac": "%s.2" % net, "uas": "%s.3" % net, "load": "%s.4" % net,
-             "fwd": "%s.5" % net}
+             "fwd": "%s.5" % net, "rtpe": "%s.6" % net}
         busy = []
         for k in ("tandem", "uac", "uas"):
             busy += ports_busy(a[k], [SIP_PORTS[k]]) + ports_busy(a[k], [SIP_PORTS[k]], socket.SOCK_STREAM)
@@ -183,6 +184,8 @@ def pick_addresses():
         busy += ports_busy(a["load"], [PORT_X, PORT_Y])
         if not busy:
             busy += ports_busy(a["tandem"], media_ports) + ports_busy(a["fwd"], media_ports)
+        if not busy:                         # rtpengine (srtp-rtp run): ng port and media ports
+            busy += ports_busy(a["rtpe"], [2223]) + ports_busy(a["rtpe"], media_ports)
         if not busy:
             return a
         say("bench-relay: %s.x busy: %s; trying another address block" % (net, ", ".join(busy[:3])))
@@ -578,6 +581,30 @@ def trial(dut, addrs, host, pairfile, rate, dur=None, label="search", perf=None,
     TRIALS.append(r)
     with open(os.path.join(OUT, "trials.jsonl"), "a") as jf:
         jf.write(json.dumps(r) + "\n")
+    return r
+
+
+def perf_trial(td, addrs, host, pairfile, rate, tag):
+    """one trial at `rate` through tandemd `td` with `perf record -e cpu-clock -g` on its media
+    worker; the reports go to OUT/perf-report<tag>.txt (call graph) and perf-flat<tag>.txt"""
+    if not shutil.which("perf"):
+        say("  (perf not installed: no profile)")
+        return None
+    pdata = os.path.join(OUT, "perf%s.data" % tag)
+
+    def perf(secs):
+        target = ["-t", str(td.tid)] if td.tid else ["-p", str(td.p.pid)]
+        return start("perf", ["taskset", "-c", CPU_GEN, "perf", "record", "-e", "cpu-clock", "-g",
+                              "-o", pdata] + target + ["--", "sleep", "%.1f" % secs],
+                     log=os.path.join(OUT, "logs", "perf-record%s.log" % tag))
+    r = trial(td, addrs, host, pairfile, rate, label="perf", perf=perf)
+    say(trial_line(r))
+    for name, extra in (("perf-report", []), ("perf-flat", ["--no-children", "--sort", "symbol", "-g", "none"])):
+        rep = subprocess.run(["perf", "report", "-i", pdata, "--stdio"] + extra, capture_output=True, text=True,
+                             timeout=120)
+        with open(os.path.join(OUT, "%s%s.txt" % (name, tag)), "w") as f:
+            f.write(rep.stdout)
+    say("  profile: %s/perf-report%s.txt, flat: %s/perf-flat%s.txt" % (OUT, tag, OUT, tag))
     return r
 
 

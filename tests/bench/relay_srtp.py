@@ -26,7 +26,9 @@ BENCH_CEIL_SECONDS, before and after each search; the better of the two counts (
 lowers it). With P = protect+unprotect pairs per second on one core:
   srtp-rtp   ceiling = 2 P (half the packets cost one unprotect, half one protect)
   srtp-srtp  ceiling = P   (every packet costs an unprotect and a protect)
-i.e. the rate of a relay that did nothing but libsrtp2's work.
+i.e. the rate of a relay that did nothing but libsrtp2's work. The ceiling is libsrtp2 with
+the AES-CTR and HMAC-SHA1 tandemd plugs into it (OpenSSL's, lib/media/tsrtp_ossl.c); once
+per run, for reference, also with Debian's libsrtp2 on its own (NSS) crypto.
 """
 import base64
 import json
@@ -35,6 +37,8 @@ import re
 import signal
 import subprocess
 import time
+
+import relay_rtpe
 
 SUITE = "AES_CM_128_HMAC_SHA1_80"
 MODES = ("srtp-rtp", "srtp-srtp")
@@ -75,11 +79,12 @@ def read_keys(path):
     return keys
 
 
-def ceiling(B, tag, contexts=1):
-    """srtpceil on the DUT's core: pairs/s and the rest of its line as a dict"""
+def ceiling(B, tag, contexts=1, crypto="openssl"):
+    """srtpceil on the DUT's core: pairs/s and the rest of its line as a dict. crypto: the
+    AES-CTR/HMAC under libsrtp2: openssl (what tandemd plugs in) or libsrtp2 (its own build)"""
     secs = env_num(B, "BENCH_CEIL_SECONDS", 4, 2)
     cmd = B.PRIO + ["taskset", "-c", B.CPU_DUT, os.path.join(B.BINDIR, "srtpceil"), "-t", "%g" % secs,
-                    "-S", SUITE, "-n", str(contexts)]
+                    "-S", SUITE, "-n", str(contexts), "-B", crypto]
     out = os.path.join(B.OUT, "logs", "srtpceil-%s.out" % tag)
     with open(out, "w+") as f:
         p = B.start("srtpceil", cmd, stdout=f)
@@ -99,8 +104,8 @@ def ceiling(B, tag, contexts=1):
             r[k] = v
     if p.returncode != 0 or "pair_pps" not in r:
         raise RuntimeError("srtpceil failed (rc %s): %s" % (p.returncode, line[-200:]))
-    B.say("  crypto ceiling (%s): %d protect+unprotect pairs/s on CPU %s with %d context pair%s "
-          "(protect alone %d/s, unprotect alone %d/s)" % (tag, r["pair_pps"], B.CPU_DUT, contexts,
+    B.say("  crypto ceiling (%s, crypto %s): %d protect+unprotect pairs/s on CPU %s with %d context pair%s "
+          "(protect alone %d/s, unprotect alone %d/s)" % (tag, r.get("crypto"), r["pair_pps"], B.CPU_DUT, contexts,
                                                          "" if contexts == 1 else "s", r["protect_pps"],
                                                          r["unprotect_pps"]))
     return r
@@ -121,6 +126,38 @@ def settle(B, td, limit=15.0):
         B.say("  (tandemd still relaying an earlier trial's backlog after %.0f s)" % limit)
 
 
+def setup_rtpe(B, addrs, ka):
+    """rtpengine with the same calls as tandemd's srtp-rtp run: (Rtpe, pair file)"""
+    rt = relay_rtpe.Rtpe(addrs)
+    try:
+        t0 = time.time()
+        calls = rt.setup_calls(B.CALLS, SUITE, ka)
+        if len(set(c[2] for c in calls)) != len(calls):
+            raise RuntimeError("rtpengine reused a key between calls")
+        pairfile = os.path.join(B.OUT, "pairs-rtpengine.txt")
+        fd = os.open(pairfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write("".join("%d %d %s -\n" % (a, b, hexkey(ta)) for a, b, ta in calls))
+        seqfile = os.path.join(B.OUT, "seq-rtpengine.txt")
+        if os.path.exists(seqfile):
+            os.remove(seqfile)
+        rt.load_args = ["-k", hexkey(ka), "-s", seqfile]
+        B.say("setup rtpengine: %d calls over ng in %.1f s (userspace, one media thread, CPU %s), "
+              "SRTP toward the caller with a key of its own per call, plain RTP toward the callee" % (
+                  len(calls), time.time() - t0, B.CPU_DUT))
+        for i in range(2):
+            r = B.trial(rt, addrs, addrs["rtpe"], pairfile, 2 * B.CALLS, dur=1, label="latch%d" % (i + 1),
+                        ncalls=B.CALLS)
+        B.say("latch rtpengine: second pass %d/%d packets back, %d failed authentication" % (
+            r.get("recv", 0), r.get("sent", 0), r.get("auth_fail", 0)))
+        if r.get("loss_pct", 100) > 0 or r.get("auth_fail"):
+            raise RuntimeError("rtpengine did not relay every packet of the warm-up, or SRTP failed")
+        return rt, pairfile
+    except Exception:
+        rt.stop()
+        raise
+
+
 def one_mode(B, mode, addrs, deadline):
     both = mode == "srtp-srtp"
     ka = base64.b64encode(os.urandom(30)).decode()
@@ -133,6 +170,7 @@ def one_mode(B, mode, addrs, deadline):
     security = ('security = { caller = "srtp"; callee = "%s"; suites = ( "%s" ); sdes_tls_only = false; };' % (
         "srtp" if both else "rtp", SUITE))
     out = {"mode": mode, "ceilings": []}
+    rt = rt_pairs = None
     td = B.Tandem(addrs, name=mode, security=security, words=words)
     pairfile = os.path.join(B.OUT, "pairs-%s.txt" % mode)
     seqfile = os.path.join(B.OUT, "seq-%s.txt" % mode)
@@ -188,21 +226,41 @@ def one_mode(B, mode, addrs, deadline):
         out["ceilings"].append(ceiling(B, mode + "-before"))
         # as many contexts as tandemd holds (2 per SRTP leg): libsrtp2 on NSS slows down with them
         out["ceiling_ctx"] = ceiling(B, mode + "-contexts", (2 if both else 1) * B.CALLS)
+        # for reference: Debian's libsrtp2 with its own (NSS) crypto, as other relays use it
+        out["ceiling_stock"] = ceiling(B, mode + "-libsrtp2-own", 1, "libsrtp2")
+        order, duts, hosts, files = [mode], {mode: td}, {mode: addrs["tandem"]}, {mode: pairfile}
+        if mode == "srtp-rtp" and relay_rtpe.available():
+            try:
+                rt, rt_pairs = setup_rtpe(B, addrs, ka)
+                order.append(rt.name)
+                duts[rt.name], hosts[rt.name], files[rt.name] = rt, addrs["rtpe"], rt_pairs
+            except (RuntimeError, OSError) as e:
+                B.say("bench-relay: rtpengine not measured: %s" % e)
+                out["rtpengine"] = {"error": str(e)}
+        elif mode == "srtp-rtp":
+            B.say("(rtpengine not on PATH or BENCH_RTPENGINE=0: scripts/install-deps --bench installs it)")
         start = B.START
         B.START = int(env_num(B, "BENCH_SRTP_START", 10000, 10000))
         try:
-            s = B.search_all([mode], {mode: td}, addrs, {mode: addrs["tandem"]}, {mode: pairfile}, deadline)[mode]
+            found = B.search_all(order, duts, addrs, hosts, files, deadline)
         finally:
             B.START = start
-        out.update(s)
+        out.update(found[mode])
+        if "rtpengine" in found:
+            out["rtpengine"] = found["rtpengine"]
+        if B.PERF and out.get("max_pps"):
+            B.say("(perf) tandemd media worker at %d pps (%s), perf record -e cpu-clock -g" % (out["max_pps"], mode))
+            B.perf_trial(td, addrs, addrs["tandem"], pairfile, out["max_pps"], "-" + mode)
         out["seq_used_up"] = any(r.get("rtpload_rc") == 3 for r in B.TRIALS if r["kind"] == mode)
         out["ceilings"].append(ceiling(B, mode + "-after"))
         st = td.ctl.status() or {}
         out["tandemd_media"] = st.get("media")
     finally:
         out["stop"] = td.stop()
-        for path in (pairfile, td.keylog("uac"), td.keylog("uas")):
-            if os.path.exists(path):
+        if rt is not None:
+            rt.stop()
+        for path in (pairfile, rt_pairs, td.keylog("uac"), td.keylog("uas")):
+            if path and os.path.exists(path):
                 os.remove(path)
     pairs_pps = max(c["pair_pps"] for c in out["ceilings"]) if out["ceilings"] else 0
     out["pair_pps"] = round(pairs_pps)
@@ -214,15 +272,18 @@ def one_mode(B, mode, addrs, deadline):
 
 def run(B, addrs, res):
     """both SRTP runs; fills res["srtp"] and returns {mode: (tandem pps, ceiling pps)}"""
-    budget = env_num(B, "BENCH_SRTP_BUDGET", 420, 150)
+    rtpe = relay_rtpe.available()
+    # rtpengine takes turns with tandemd in the srtp-rtp search: twice its trials
+    budget = env_num(B, "BENCH_SRTP_BUDGET", 660 if rtpe else 420, 240 if rtpe else 150)
+    weight = {"srtp-rtp": 2.0 if rtpe else 1.0, "srtp-srtp": 1.0}
     t0 = time.time()
     res["srtp"] = {}
     B.say("")
     B.say("SRTP runs (%s; BENCH_SRTP=0 skips them): %s, bounded by %.0f s; the crypto ceiling from srtpceil" % (
         SUITE, ", ".join(MODES), budget))
     for i, mode in enumerate(MODES):
-        # each run gets an equal share of what is left, setup and ceilings included
-        share = (t0 + budget - time.time()) / (len(MODES) - i)
+        # each run gets its share of what is left, setup and ceilings included
+        share = (t0 + budget - time.time()) * weight[mode] / sum(weight[m] for m in MODES[i:])
         setup = B.CALLS / float(B.CPS) * 1.5 + 15 + 2 * (env_num(B, "BENCH_CEIL_SECONDS", 4, 2) + 1)
         try:
             res["srtp"][mode] = one_mode(B, mode, addrs, time.time() + max(0.0, share - setup))
@@ -258,7 +319,26 @@ def run(B, addrs, res):
             B.say("  %-9s with tandemd's %d SRTP contexts libsrtp2 alone does %d pps (%.2f of the one-context ceiling)" % (
                 mode, 2 * s["ceiling_ctx"]["contexts"], s["ceiling_ctx_pps"],
                 s["ceiling_ctx_pps"] / float(s["ceiling_pps"]) if s["ceiling_pps"] else 0))
+        if s.get("ceiling_stock"):
+            B.say("  %-9s (libsrtp2 with its own NSS crypto instead of OpenSSL's: %d pairs/s x %d = %d pps)" % (
+                mode, s["ceiling_stock"]["pair_pps"], per, s["ceiling_stock"]["pair_pps"] * per))
         figures[mode] = (s["max_pps"], s["ceiling_pps"])
+        rs = s.get("rtpengine")
+        if rs and "max_pps" in rs:
+            tried = ", ".join("%d%s" % (r["rate"], "" if r["pass"] else "x") for r in B.TRIALS
+                              if r["kind"] == "rtpengine" and r["label"] in ("search", "retry"))
+            B.say("  %-9s rtpengine, same run, same calls and load, taking turns: max pps %d; first failing rate %s; tried %s" % (
+                mode, rs["max_pps"], rs["first_fail_pps"] or "none", tried))
+            at = rs.get("at_max") or {}
+            if at:
+                B.say("  %-9s   rtpengine at %d pps: CPU %s %% (%s us/packet), p50 %d us, p99 %d us" % (
+                    mode, at["rate"], at.get("dut_cpu_pct"), at.get("dut_cpu_us_per_pkt"), at["lat_p50_us"],
+                    at["lat_p99_us"]))
+            if rs.get("budget_hit"):
+                B.say("  (rtpengine search stopped early: time budget)")
+            figures["rtpengine"] = (s["max_pps"], rs["max_pps"])
+        elif rs:
+            B.say("  %-9s rtpengine: no figure: %s" % (mode, rs.get("error")))
     with open(os.path.join(B.OUT, "results.json"), "w") as f:
         json.dump(res, f, indent=1)
     return figures
