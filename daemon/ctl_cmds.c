@@ -95,12 +95,16 @@ static json_t *media_json(struct tandemd *d)
 		d->pps_at = now;
 		d->pps_packets = u.packets;
 	}
-	return json_pack("{s:I,s:I,s:I,s:I,s:f,s:I,s:{s:I,s:I,s:I,s:I,s:I,s:I}}",
+	return json_pack("{s:I,s:I,s:I,s:I,s:f,s:I,s:s,s:{s:I,s:I,s:I,s:I,s:I,s:I}}",
 			 "streams", (json_int_t)u.pairs,
 			 "ports_in_use", (json_int_t)u.ports_used,
 			 "ports_total", (json_int_t)u.ports_total,
 			 "packets", (json_int_t)u.packets, "pps", pps,
 			 "bytes_in", (json_int_t)u.rx_bytes,
+			 /* how the workers move packets: "io_uring", "recvmmsg" or,
+			  * when they differ, "mixed" */
+			 "io", u.workers_uring == 0 ? "recvmmsg" :
+			       u.workers_uring == u.workers ? "io_uring" : "mixed",
 			 "dropped", "source", (json_int_t)u.dropped[RELAY_DROP_SOURCE],
 			 "malformed", (json_int_t)u.dropped[RELAY_DROP_MALFORMED],
 			 "no_dest", (json_int_t)u.dropped[RELAY_DROP_NO_DEST],

@@ -112,6 +112,7 @@ static int start_relay(struct tandemd *d)
 		.port_min = d->conf->media_port_min, .port_max = d->conf->media_port_max,
 		.workers = (unsigned)d->conf->media_workers,
 		.latch = d->conf->media_latch ? RELAY_LATCH_STRICT : RELAY_LATCH_FIRST,
+		.no_uring = !d->conf->media_io_uring,
 	};
 	int r = relay_new(&o, d->root, on_media_timeout, d, &d->relay);
 	const char *a6 = o.bind_addr6 ? o.bind_addr6 : "";

@@ -526,6 +526,7 @@ static void set_defaults(struct conf *c)
 	c->media_port_min = 20000;
 	c->media_port_max = 29999;
 	c->media_timeout = 60;
+	c->media_io_uring = true;
 	c->srtp_suites[0] = TSRTP_AES_CM_128_HMAC_SHA1_80;
 	c->srtp_suites[1] = TSRTP_AES_CM_128_HMAC_SHA1_32;
 	c->media_hold_timeout = 3600;

@@ -216,6 +216,7 @@ struct conf {
 	int media_timeout;		/* s without RTP/RTCP from both legs; 0 = off */
 	int media_hold_timeout;		/* the same while a leg holds */
 	int media_latch;		/* 0 first source, 1 strict (SDP address) */
+	bool media_io_uring;		/* batch packet I/O in io_uring when the kernel allows */
 	int srtp_suites[CONF_MAX_SUITES];	/* default suites to offer; 0 ends */
 
 	/* tls: PEM files, checked at load (lib/conf/conf_tls.c) */

@@ -92,6 +92,7 @@ const struct conf_key conf_media_keys[] = {
 	{ "timeout", CONF_INT, offsetof(struct conf, media_timeout), 0, 86400 },
 	{ "hold_timeout", CONF_INT, offsetof(struct conf, media_hold_timeout), 0, 86400 },
 	{ "latch", CONF_FUNC, 0, 0, 0, parse_latch },
+	{ "io_uring", CONF_BOOL, offsetof(struct conf, media_io_uring), 0, 0 },
 	{ NULL },
 };
 

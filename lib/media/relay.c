@@ -508,6 +508,8 @@ void relay_get_usage(struct relay *r, struct relay_usage *ret)
 	for (unsigned i = 0; i < r->n_workers; i++) {
 		struct worker *w = &r->w[i];
 		ret->packets += LD(w->packets);
+		ret->workers++;
+		ret->workers_uring += LD(w->uring) ? 1 : 0;
 		ret->rx_packets += LD(w->rx_packets);
 		ret->rx_bytes += LD(w->rx_bytes);
 		ret->rx_rtcp += LD(w->rx_rtcp);

@@ -35,6 +35,7 @@ struct relay_opts {
 	int port_min, port_max;
 	unsigned workers;	/* 0: one per core */
 	enum relay_latch latch;
+	bool no_uring;		/* recvmmsg/sendmmsg even where io_uring works */
 };
 
 /* Where one leg receives media, from its SDP. */
@@ -120,5 +121,8 @@ struct relay_usage {
 	/* received from the legs since start, live, all workers */
 	uint64_t rx_packets, rx_bytes, rx_rtcp;
 	uint64_t dropped[RELAY_DROP_N];
+	/* workers whose packet I/O goes through io_uring (the others: recvmmsg
+	 * and sendmmsg; see relay_worker.c) */
+	unsigned workers, workers_uring;
 };
 void relay_get_usage(struct relay *r, struct relay_usage *ret);

@@ -84,6 +84,7 @@ struct worker {
 	struct stream *slots;		/* worker-owned; counters read by sofia */
 	uint32_t n_slots;
 	uint64_t packets;		/* relayed, for status */
+	bool uring;			/* its packet I/O goes through io_uring */
 	/* live totals of all its streams, for status and metrics (relaxed atomics) */
 	uint64_t rx_packets, rx_bytes, rx_rtcp;
 	uint64_t dropped[RELAY_DROP_N];

@@ -1,11 +1,19 @@
 /* lib/media/relay_worker.c: a media worker thread. It owns an epoll set, the
  * streams assigned to it and their sockets. Each wake-up it reads every
- * ready socket (recvmmsg, in batches) before it sends anything, then sends
- * what it read grouped per outgoing socket (sendmmsg): no lock, no
- * allocation, no lookup beyond an array index on the packet path. */
+ * ready socket before it sends anything, then sends what it read: no lock,
+ * no allocation, no lookup beyond an array index on the packet path.
+ *
+ * The reads and the sends of a wake-up each go to the kernel in one
+ * io_uring submission (one recvmsg or sendmsg per socket, MSG_DONTWAIT, all
+ * completed before the submission returns): a system call per packet costs
+ * more than the packet's UDP work on a virtual machine (2 us against 0.5 us
+ * per send measured here). Where io_uring cannot be set up (an old kernel, a
+ * seccomp filter, kernel.io_uring_disabled) the worker reads each ready
+ * socket with recvmmsg and sends with sendmmsg per outgoing socket. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <liburing.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,8 +55,17 @@ struct out {
 	uint64_t *sent;		/* the outgoing side's counter, bumped once it left */
 };
 
+/* a read queued in this wake-up's submission */
+struct rd {
+	uint64_t data;		/* the socket's epoll data: slot, side, kind */
+	int res;
+};
+
 struct wstate {
 	struct worker *w;
+	struct rd rds[BATCH];
+	struct io_uring ring;
+	bool uring;		/* the ring is up: batched reads and sends */
 	struct pkt pkts[BATCH];
 	struct mmsghdr rmsg[BATCH];
 	struct iovec riov[BATCH];
@@ -425,9 +442,76 @@ static void send_all(struct wstate *ws, int fd, unsigned first, unsigned n)
 	}
 }
 
+/* Wait for the n completions of what was just queued and hand each to
+ * done(ws, user_data, res). The operations carry MSG_DONTWAIT: the kernel
+ * completes every one of them before io_uring_submit_and_wait() returns
+ * (REQ_F_NOWAIT: a full buffer fails at once with -EAGAIN, no retry later),
+ * so the wait never sleeps; it is bounded all the same. */
+static void uring_run(struct wstate *ws, unsigned n,
+		      void (*done)(struct wstate *, uint64_t, int))
+{
+	unsigned got = 0;
+
+	for (int tries = 0; got < n && tries < 8; tries++) {
+		struct io_uring_cqe *cqe;
+		unsigned head, k = 0;
+
+		if (io_uring_submit_and_wait(&ws->ring, n - got) < 0 && errno != EINTR && tries > 0)
+			break;
+		io_uring_for_each_cqe(&ws->ring, head, cqe) {
+			done(ws, cqe->user_data, cqe->res);
+			k++;
+		}
+		io_uring_cq_advance(&ws->ring, k);
+		got += k;
+	}
+}
+
+static void sent_one(struct wstate *ws, uint64_t i, int res)
+{
+	struct worker *w = ws->w;
+
+	if (i >= ws->n_out)
+		return;
+	if (res < 0) {
+		ST_ADD(w->dropped[RELAY_DROP_SEND], 1);
+		return;
+	}
+	ST_ADD(*ws->out[i].sent, 1);
+	ST_ADD(w->packets, 1);
+}
+
+static void flush_out_uring(struct wstate *ws)
+{
+	unsigned queued = 0;
+
+	for (unsigned i = 0; i < ws->n_out; i++) {
+		struct out *o = &ws->out[i];
+		struct io_uring_sqe *sqe = io_uring_get_sqe(&ws->ring);
+
+		if (sqe == NULL) {	/* cannot happen: the ring holds two batches */
+			ST_ADD(ws->w->dropped[RELAY_DROP_SEND], 1);
+			continue;
+		}
+		ws->siov[i] = (struct iovec){ o->p->buf, o->p->len };
+		ws->smsg[i].msg_hdr = (struct msghdr){ .msg_name = o->dst, .msg_namelen = o->dst_len,
+						       .msg_iov = &ws->siov[i], .msg_iovlen = 1 };
+		io_uring_prep_sendmsg(sqe, o->fd, &ws->smsg[i].msg_hdr, MSG_DONTWAIT);
+		io_uring_sqe_set_data64(sqe, i);
+		queued++;
+	}
+	uring_run(ws, queued, sent_one);
+	ws->n_out = 0;
+}
+
 static void flush_out(struct wstate *ws)
 {
 	unsigned i = 0;
+
+	if (ws->uring) {
+		flush_out_uring(ws);
+		return;
+	}
 
 	while (i < ws->n_out) {
 		unsigned n = 0;
@@ -486,6 +570,64 @@ static unsigned read_socket(struct wstate *ws, unsigned used, uint64_t data, uin
 	return (unsigned)n;
 }
 
+/* The reads of a wake-up in one submission: a recvmsg per ready socket
+ * (one datagram each; a socket with more stays ready and is read again at
+ * the next wake-up, level-triggered), handled in the order they were
+ * queued. */
+static void read_one(struct wstate *ws, uint64_t k, int res)
+{
+	if (k < BATCH)
+		ws->rds[k].res = res;
+}
+
+static void read_sockets_uring(struct wstate *ws, const struct epoll_event *ev, int n, uint64_t t_us)
+{
+	struct worker *w = ws->w;
+	unsigned q = 0;
+
+	for (int i = 0; i < n && q < BATCH; i++) {
+		uint64_t data = ev[i].data.u64;
+		uint32_t slot = (uint32_t)(data >> 2);
+		int side = (int)((data >> 1) & 1), kind = (int)(data & 1);
+		struct io_uring_sqe *sqe;
+		struct pkt *p = &ws->pkts[q];
+
+		if (data == UINT64_MAX || slot >= w->n_slots || !w->slots[slot].used)
+			continue;
+		sqe = io_uring_get_sqe(&ws->ring);
+		if (sqe == NULL)
+			break;
+		ws->riov[q] = (struct iovec){ p->buf, PKT_MAX };
+		ws->rmsg[q].msg_hdr = (struct msghdr){ .msg_name = &p->src, .msg_namelen = sizeof(p->src),
+						       .msg_iov = &ws->riov[q], .msg_iovlen = 1 };
+		io_uring_prep_recvmsg(sqe, w->slots[slot].side[side].fd[kind], &ws->rmsg[q].msg_hdr,
+				      MSG_DONTWAIT);
+		io_uring_sqe_set_data64(sqe, q);
+		ws->rds[q] = (struct rd){ .data = data, .res = -EAGAIN };
+		q++;
+	}
+	if (q == 0)
+		return;
+	uring_run(ws, q, read_one);
+	for (unsigned k = 0; k < q; k++) {
+		struct pkt *p = &ws->pkts[k];
+		uint64_t data = ws->rds[k].data;
+		struct stream *s = &w->slots[(uint32_t)(data >> 2)];
+
+		if (ws->rds[k].res <= 0)
+			continue;	/* -EAGAIN: another wake-up read it; or an error */
+		p->slot = (uint32_t)(data >> 2);
+		p->side = (uint8_t)((data >> 1) & 1);
+		p->kind = (uint8_t)(data & 1);
+		p->len = (uint16_t)ws->rds[k].res;
+		if (ws->rmsg[k].msg_hdr.msg_flags & MSG_TRUNC) {
+			DROP(w, &s->side[p->side], malformed, RELAY_DROP_MALFORMED);
+			continue;
+		}
+		handle(ws, p, t_us);
+	}
+}
+
 void *relay_worker_main(void *arg)
 {
 	static __thread struct wstate ws_storage;
@@ -502,6 +644,11 @@ void *relay_worker_main(void *arg)
 	ws->w = w;
 	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, ring_fd(w->cmd), &cev) < 0)
 		return NULL;
+	/* room for a batch of reads and one of sends; one thread submits */
+	ws->uring = !w->relay->o.no_uring &&
+		    (io_uring_queue_init(2 * BATCH, &ws->ring, IORING_SETUP_SINGLE_ISSUER) == 0 ||
+		     io_uring_queue_init(2 * BATCH, &ws->ring, 0) == 0);
+	ST_SET(w->uring, ws->uring);
 	for (;;) {
 		int n = epoll_wait(w->epfd, ev, MAX_EVENTS, TICK_MS);
 		uint64_t t_us = now_us(), t_ms = t_us / 1000;
@@ -513,8 +660,11 @@ void *relay_worker_main(void *arg)
 				cmds = true;
 				continue;
 			}
-			used += read_socket(ws, used, ev[i].data.u64, t_us);
+			if (!ws->uring)
+				used += read_socket(ws, used, ev[i].data.u64, t_us);
 		}
+		if (ws->uring && n > 0)
+			read_sockets_uring(ws, ev, n, t_us);
 		if (ws->n_out)
 			flush_out(ws);
 		/* only now: a DEL must not close a socket that packets of this
@@ -526,5 +676,7 @@ void *relay_worker_main(void *arg)
 			check_timeouts(w, t_ms);
 		}
 	}
+	if (ws->uring)
+		io_uring_queue_exit(&ws->ring);
 	return NULL;
 }

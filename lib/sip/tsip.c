@@ -199,8 +199,9 @@ void tsip_reconfigure(struct tsip *t, struct conf *conf)
 	if (strcmp(conf->media_address, t->conf->media_address) != 0 ||
 	    conf->media_port_min != t->conf->media_port_min ||
 	    conf->media_port_max != t->conf->media_port_max ||
-	    conf->media_workers != t->conf->media_workers || conf->media_latch != t->conf->media_latch) {
-		log_warning("media address, ports, workers and latch take effect at restart; "
+	    conf->media_workers != t->conf->media_workers || conf->media_latch != t->conf->media_latch ||
+	    conf->media_io_uring != t->conf->media_io_uring) {
+		log_warning("media address, ports, workers, latch and io_uring take effect at restart; "
 			    "the relay stays on %s %d-%d", t->conf->media_address,
 			    t->conf->media_port_min, t->conf->media_port_max);
 		if (!conf->media_advertise_set) {
@@ -221,6 +222,7 @@ void tsip_reconfigure(struct tsip *t, struct conf *conf)
 		conf->media_port_max = t->conf->media_port_max;
 		conf->media_workers = t->conf->media_workers;
 		conf->media_latch = t->conf->media_latch;
+		conf->media_io_uring = t->conf->media_io_uring;
 	}
 	keep_media6(t->conf, conf);
 	call_core_set_conf(t->core, conf);

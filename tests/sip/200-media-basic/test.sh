@@ -2,6 +2,9 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../media.sh"
 call_up
 note "relay ports: facing caller $a_port, facing callee $b_port"
+# io_uring where the kernel allows it; 216 runs the recvmmsg/sendmmsg path
+io=$(status_get .media.io) || fail "tandemctl --json status failed"
+case "$io" in io_uring|recvmmsg) note "relay packet I/O: $io" ;; *) fail "status media.io is '$io'" ;; esac
 [ "$a_port" != "$b_port" ] || fail "both legs got relay port $a_port"
 rtpeer_start caller "$CALLER_IP:30000" "$TANDEM_IP:$a_port" -n 100 -i 20 -t 5
 rtpeer_start callee "$CALLEE_IP:31000" "$TANDEM_IP:$b_port" -n 100 -i 20 -t 5
