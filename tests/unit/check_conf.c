@@ -353,6 +353,7 @@ static const struct bad_case bad[] = {
 	{ "address6 beside an IPv6 address",
 	  "media = {\n  address = \"::1\";\n  address6 = \"::1\"; #!\n};\n", "#!",
 	  "media.address6 is for a relay whose media.address is IPv4" },
+	{ "io_uring not a boolean", "media = {\n  io_uring = \"yes\"; #!\n};\n", "#!", "io_uring" },
 	{ "advertise6 without address6", "media = {\n  advertise6 = \"2001:db8::1\"; #!\n};\n",
 	  "#!", "media.advertise6 needs media.address6" },
 	{ "address6 wildcard without advertise6", "media = {\n  address6 = \"::\"; #!\n};\n", "#!",
@@ -486,6 +487,18 @@ START_TEST(empty_file_gets_defaults)
 	ck_assert_int_eq(c->no_route_code, 404);
 	ck_assert_msg(strncmp(c->user_agent, "tandem/", 7) == 0, "user_agent %s", c->user_agent);
 	ck_assert_uint_eq(c->n_routes, 0);
+	conf_unref(c);
+}
+END_TEST
+
+START_TEST(media_io_uring_defaults_on)
+{
+	struct conf *c = tu_load_ok("media = { address = \"127.0.0.1\"; };\n");
+
+	ck_assert(c->media_io_uring);
+	conf_unref(c);
+	c = tu_load_ok("media = { address = \"127.0.0.1\"; io_uring = false; };\n");
+	ck_assert(!c->media_io_uring);
 	conf_unref(c);
 }
 END_TEST
@@ -1009,6 +1022,7 @@ static Suite *conf_suite(void)
 	tcase_add_test(tc, empty_file_gets_defaults);
 	tcase_add_test(tc, all_settings_are_stored);
 	tcase_add_test(tc, media_address6_and_its_advertise);
+	tcase_add_test(tc, media_io_uring_defaults_on);
 	tcase_add_test(tc, routes_inherit_call_defaults);
 	tcase_add_test(tc, route_defaults_without_calls_section);
 	tcase_add_test(tc, failover_default_is_408_and_5xx);
