@@ -443,20 +443,25 @@ static void send_all(struct wstate *ws, int fd, unsigned first, unsigned n)
 }
 
 /* Wait for the n completions of what was just queued and hand each to
- * done(ws, user_data, res). The operations carry MSG_DONTWAIT: the kernel
- * completes every one of them before io_uring_submit_and_wait() returns
- * (REQ_F_NOWAIT: a full buffer fails at once with -EAGAIN, no retry later),
- * so the wait never sleeps; it is bounded all the same. */
-static void uring_run(struct wstate *ws, unsigned n,
-		      void (*done)(struct wstate *, uint64_t, int))
+ * done(ws, user_data, res); returns how many came. The operations carry
+ * MSG_DONTWAIT: the kernel completes every one of them inside
+ * io_uring_submit_and_wait() (REQ_F_NOWAIT: a full buffer fails at once
+ * with -EAGAIN, nothing is retried later), so the wait never sleeps. Should
+ * the ring ever fail or leave an operation open all the same, the worker
+ * closes it (the kernel cancels what is left) and goes on with
+ * recvmmsg/sendmmsg: a late completion must never write into a later
+ * batch's buffers. */
+static unsigned uring_run(struct wstate *ws, unsigned n,
+			  void (*done)(struct wstate *, uint64_t, int))
 {
 	unsigned got = 0;
 
-	for (int tries = 0; got < n && tries < 8; tries++) {
+	for (int tries = 0; got < n && tries < 4; tries++) {
 		struct io_uring_cqe *cqe;
 		unsigned head, k = 0;
+		int r = io_uring_submit_and_wait(&ws->ring, n - got);
 
-		if (io_uring_submit_and_wait(&ws->ring, n - got) < 0 && errno != EINTR && tries > 0)
+		if (r < 0 && r != -EINTR && r != -EAGAIN && r != -EBUSY)
 			break;
 		io_uring_for_each_cqe(&ws->ring, head, cqe) {
 			done(ws, cqe->user_data, cqe->res);
@@ -465,6 +470,12 @@ static void uring_run(struct wstate *ws, unsigned n,
 		io_uring_cq_advance(&ws->ring, k);
 		got += k;
 	}
+	if (got < n) {
+		io_uring_queue_exit(&ws->ring);
+		ws->uring = false;
+		ST_SET(ws->w->uring, false);
+	}
+	return got;
 }
 
 static void sent_one(struct wstate *ws, uint64_t i, int res)
@@ -500,7 +511,8 @@ static void flush_out_uring(struct wstate *ws)
 		io_uring_sqe_set_data64(sqe, i);
 		queued++;
 	}
-	uring_run(ws, queued, sent_one);
+	queued -= uring_run(ws, queued, sent_one);
+	ST_ADD(ws->w->dropped[RELAY_DROP_SEND], queued);	/* never completed */
 	ws->n_out = 0;
 }
 
@@ -600,8 +612,10 @@ static void read_sockets_uring(struct wstate *ws, const struct epoll_event *ev, 
 		ws->riov[q] = (struct iovec){ p->buf, PKT_MAX };
 		ws->rmsg[q].msg_hdr = (struct msghdr){ .msg_name = &p->src, .msg_namelen = sizeof(p->src),
 						       .msg_iov = &ws->riov[q], .msg_iovlen = 1 };
+		/* MSG_TRUNC: the result is the datagram's whole length, so a
+		 * longer one than the buffer shows (res > PKT_MAX) */
 		io_uring_prep_recvmsg(sqe, w->slots[slot].side[side].fd[kind], &ws->rmsg[q].msg_hdr,
-				      MSG_DONTWAIT);
+				      MSG_DONTWAIT | MSG_TRUNC);
 		io_uring_sqe_set_data64(sqe, q);
 		ws->rds[q] = (struct rd){ .data = data, .res = -EAGAIN };
 		q++;
@@ -614,16 +628,17 @@ static void read_sockets_uring(struct wstate *ws, const struct epoll_event *ev, 
 		uint64_t data = ws->rds[k].data;
 		struct stream *s = &w->slots[(uint32_t)(data >> 2)];
 
-		if (ws->rds[k].res <= 0)
-			continue;	/* -EAGAIN: another wake-up read it; or an error */
+		if (ws->rds[k].res < 0)
+			continue;	/* -EAGAIN: nothing there after all; or an error */
+		/* 0 is an empty datagram: handle() counts it as malformed */
 		p->slot = (uint32_t)(data >> 2);
 		p->side = (uint8_t)((data >> 1) & 1);
 		p->kind = (uint8_t)(data & 1);
-		p->len = (uint16_t)ws->rds[k].res;
-		if (ws->rmsg[k].msg_hdr.msg_flags & MSG_TRUNC) {
+		if (ws->rds[k].res > PKT_MAX) {
 			DROP(w, &s->side[p->side], malformed, RELAY_DROP_MALFORMED);
 			continue;
 		}
+		p->len = (uint16_t)ws->rds[k].res;
 		handle(ws, p, t_us);
 	}
 }

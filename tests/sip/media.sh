@@ -45,6 +45,22 @@ expect_rtp() {
 	[ "$strays" = 0 ] || fail "rtp $1: $strays packets from another source"
 }
 
+# rtp_both_ways: after call_up, 100 plain RTP packets each way (caller from :30000, callee
+# from :31000), at least 95 back on each side, intact, from the relay port facing it; the
+# relay counted at least 95 received from each leg and sent to the caller
+rtp_both_ways() {
+	rtpeer_start caller "$CALLER_IP:30000" "$TANDEM_IP:$a_port" -n 100 -i 20 -t 5
+	rtpeer_start callee "$CALLEE_IP:31000" "$TANDEM_IP:$b_port" -n 100 -i 20 -t 5
+	rtpeer_wait caller
+	rtpeer_wait callee
+	expect_rtp caller 95 "$TANDEM_IP:$a_port"
+	expect_rtp callee 95 "$TANDEM_IP:$b_port"
+	local k
+	for k in .a.packets .b.packets .a.sent; do
+		[ "$(stream_get "$id" "$k")" -ge 95 ] || fail "relay counted $(stream_get "$id" "$k") for $k, want at least 95"
+	done
+}
+
 # call_up [SECONDS]: the test's uas.xml and uac.xml (placeholders filled) as callee and
 # caller (each bounded by SECONDS, default 30), one call to bob, answered; sets id (tandemd's
 # call id), a_port and b_port (the relay ports facing the caller and the callee)
