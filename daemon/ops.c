@@ -22,6 +22,7 @@
 
 struct ops {
 	struct tandemd *d;
+	ctl_dispatch_fn ask;		/* the control commands, for /status and /calls */
 	struct metrics *metrics;
 	struct cdr *cdr;
 	struct http *http;
@@ -112,9 +113,9 @@ static char *dump_answer(json_t *ans, int *ret_status)
 	return s;
 }
 
-static char *ask(struct tandemd *d, json_t *req, int *ret_status)
+static char *ask_ctl(struct ops *o, json_t *req, int *ret_status)
 {
-	json_t *ans = req ? ctl_cmds_dispatch(d, req) : NULL;
+	json_t *ans = req ? o->ask(o->d, req) : NULL;
 
 	json_decref(req);
 	if (ans && !json_is_true(json_object_get(ans, "ok"))) {
@@ -168,7 +169,6 @@ static void fill_extra(struct ops *o, struct metrics_extra *x)
 static char *render(void *arg, const char *path, int *ret_status, const char **ret_ctype)
 {
 	struct ops *o = arg;
-	struct tandemd *d = o->d;
 	char *end;
 
 	*ret_status = 200;
@@ -184,14 +184,14 @@ static char *render(void *arg, const char *path, int *ret_status, const char **r
 		return s;
 	}
 	if (strcmp(path, "/status") == 0)
-		return ask(d, json_pack("{s:s}", "cmd", "status"), ret_status);
+		return ask_ctl(o, json_pack("{s:s}", "cmd", "status"), ret_status);
 	if (strcmp(path, "/calls") == 0 || strcmp(path, "/calls/") == 0)
-		return ask(d, json_pack("{s:s}", "cmd", "calls"), ret_status);
+		return ask_ctl(o, json_pack("{s:s}", "cmd", "calls"), ret_status);
 	if (strncmp(path, "/calls/", 7) == 0 && path[7] >= '1' && path[7] <= '9') {
 		unsigned long long id = strtoull(path + 7, &end, 10);
 		if (*end == '\0')
-			return ask(d, json_pack("{s:s,s:I}", "cmd", "call", "id", (json_int_t)id),
-				   ret_status);
+			return ask_ctl(o, json_pack("{s:s,s:I}", "cmd", "call", "id", (json_int_t)id),
+				       ret_status);
 	}
 	if (strcmp(path, "/") == 0)
 		return strdup("{\"endpoints\":[\"/status\",\"/calls\",\"/calls/ID\",\"/events\","
@@ -272,7 +272,7 @@ void ops_apply(struct tandemd *d)
 	apply_hooks(o, d->conf);
 }
 
-int ops_start(struct tandemd *d)
+int ops_start(struct tandemd *d, ctl_dispatch_fn ask)
 {
 	struct ops *o = calloc(1, sizeof(*o));
 	struct bus_sink sink = { .event = on_event, .record = on_record, .sip = on_sip };
@@ -282,6 +282,7 @@ int ops_start(struct tandemd *d)
 		return -ENOMEM;
 	}
 	o->d = d;
+	o->ask = ask;
 	d->ops = o;
 	sink.arg = o;
 	bus_set_sink(&sink);

@@ -233,7 +233,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	/* ops: records, events, metrics, webhooks (daemon/ops.c) */
-	if (ops_start(&d) < 0) {
+	if (ops_start(&d, ctl_cmds_dispatch) < 0) {
 		log_error("cannot start the operations sink: out of memory");
 		d.exit_code = 1;
 		goto out;

@@ -7,6 +7,7 @@
 
 #include "conf/conf.h"
 #include "sip/tsip.h"
+#include "ops/ctl.h"
 
 struct ctl;
 struct ops;
@@ -42,8 +43,10 @@ void svc_notify_status(struct tandemd *d);
 /* ctl_cmds.c */
 json_t *ctl_cmds_dispatch(void *arg, json_t *req);
 
-/* ops.c: the bus sink and the operations threads (records, HTTP, webhooks) */
-int ops_start(struct tandemd *d);
+/* ops.c: the bus sink and the operations threads (records, HTTP, webhooks).
+ * HTTP's /status and /calls are answered by `ask` (ctl_cmds_dispatch, handed
+ * over by main as the control socket gets it: ops.c does not call ctl_cmds.c). */
+int ops_start(struct tandemd *d, ctl_dispatch_fn ask);
 void ops_apply(struct tandemd *d);	/* after a reload: follow the new config */
 void ops_reopen(struct tandemd *d);	/* SIGUSR1: reopen the records file */
 void ops_stop(struct tandemd *d);
