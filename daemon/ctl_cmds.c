@@ -119,14 +119,14 @@ static json_t *cmd_status(struct tandemd *d, json_t *req)
 	(void)req;
 
 	call_core_stats(tsip_core(d->sip), &st);
-	return json_pack("{s:b,s:s,s:I,s:s,s:I,s:b,s:{s:I,s:I,s:I,s:I,s:f},s:{s:I,s:I},s:o,s:o}",
+	return json_pack("{s:b,s:s,s:I,s:s,s:I,s:b,s:{s:I,s:I,s:I,s:I,s:f,s:I},s:{s:I,s:I},s:o,s:o}",
 			 "ok", 1, "version", TANDEM_VERSION,
 			 "uptime", (json_int_t)(time(NULL) - d->started),
 			 "config", d->conf_path, "config_loaded", (json_int_t)d->conf->loaded_at,
 			 "draining", call_core_draining(tsip_core(d->sip)),
 			 "calls", "active", (json_int_t)st.active, "total", (json_int_t)st.total,
 			 "answered", (json_int_t)st.answered, "failed", (json_int_t)st.failed,
-			 "cps", st.cps,
+			 "cps", st.cps, "refused_transitions", (json_int_t)st.refused,
 			 "reloads", "ok", (json_int_t)d->reloads_ok,
 			 "failed", (json_int_t)d->reloads_failed,
 			 "media", media_json(d), "ops", ops_status_json(d));

@@ -144,6 +144,7 @@ static void fill_extra(struct ops *o, struct metrics_extra *x)
 		.version = TANDEM_VERSION, .start_time = (double)d->started,
 		.calls_active = st.active, .calls_total = st.total,
 		.calls_answered = st.answered, .calls_failed = st.failed,
+		.calls_refused_transitions = st.refused,
 		.draining = call_core_draining(tsip_core(d->sip)),
 		.relay_streams = u.pairs, .ports_used = u.ports_used, .ports_total = u.ports_total,
 		.relay_packets = u.packets,

@@ -164,6 +164,7 @@ struct leg {
 struct call_stats {
 	unsigned active;
 	uint64_t total, answered, failed;
+	uint64_t refused;		/* state changes refused by the coordinator's table */
 	double cps;			/* calls per second, last 10 s */
 };
 

@@ -25,6 +25,7 @@ struct call_core {
 	struct call *calls;		/* doubly linked, newest first */
 	unsigned active;
 	uint64_t next_id, total, answered, failed;
+	uint64_t refused;		/* state changes the table refused (call_fsm.c) */
 	bool draining;
 	struct route_count *route_counts;
 	struct ttimer *quality_timer;	/* media.quality events, every QUALITY_MS */
@@ -120,7 +121,10 @@ struct call {
 	char log_prefix[160];
 };
 
-void call_set_state(struct call *c, enum call_state st);
+/* call_fsm.c: the one function that changes a call's state; a change the
+ * table does not allow is refused (-EINVAL), counted and logged. */
+int call_set_state(struct call *c, enum call_state st);
+bool call_state_allowed(enum call_state from, enum call_state to);
 void call_format_source(const struct sockaddr *sa, char *buf, size_t len);
 /* core.c */
 void core_count_call(struct call_core *core, time_t now);

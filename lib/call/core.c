@@ -84,7 +84,8 @@ struct call_core *call_core_free(struct call_core *core)
 				c->leg[s]->ended = true;
 				core->ops->release(c->leg[s]);
 			}
-		call_set_state(c, CALL_ST_CLOSING);
+		if (c->state != CALL_ST_CLOSING)
+			call_set_state(c, CALL_ST_CLOSING);
 		call_on_ended(c->leg[LEG_A] ? c->leg[LEG_A] : c->leg[LEG_B]);
 	}
 	xref_free_all(core);
@@ -154,6 +155,7 @@ void call_core_stats(struct call_core *core, struct call_stats *ret)
 	ret->total = core->total;
 	ret->answered = core->answered;
 	ret->failed = core->failed;
+	ret->refused = core->refused;
 	ret->cps = (double)sum / CPS_SLOTS;
 }
 

@@ -34,12 +34,6 @@ void call_format_source(const struct sockaddr *sa, char *buf, size_t len)
 	}
 }
 
-void call_set_state(struct call *c, enum call_state st)
-{
-	c->state = st;
-	call_publish(c, BUS_EV_CALL_STATE, json_pack("{s:s}", "state", call_state_name(st)));
-}
-
 /* An event of this call, with its fields (stolen) and the legs' Call-IDs. */
 void call_publish(struct call *c, const char *type, json_t *fields)
 {

@@ -174,6 +174,9 @@ static void render_calls(FILE *f, const struct metrics *m, const struct metrics_
 	    (double)x->calls_answered);
 	one(f, "tandem_calls_failed_total", "counter", "Calls that ended without an answer.",
 	    (double)x->calls_failed);
+	one(f, "tandem_call_transitions_refused_total", "counter",
+	    "Call state changes the coordinator's table refused (each one is a bug: see the log).",
+	    (double)x->calls_refused_transitions);
 	head(f, "tandem_calls_ended_total", "counter",
 	     "Finished calls by how they ended (the reason of their record).");
 	for (size_t i = 0; i < m->n_reasons; i++)

@@ -16,6 +16,7 @@ struct metrics_extra {
 	double start_time;		/* Unix time the daemon started */
 	unsigned calls_active;
 	uint64_t calls_total, calls_answered, calls_failed;
+	uint64_t calls_refused_transitions;	/* call state changes refused (a bug) */
 	bool draining;
 	unsigned relay_streams, ports_used, ports_total;
 	uint64_t relay_packets;		/* live, all workers */

@@ -52,6 +52,7 @@ expect_metric tandem_calls_active 0
 expect_metric tandem_calls_total 6
 expect_metric tandem_calls_answered_total 4
 expect_metric tandem_calls_failed_total 2
+expect_metric tandem_call_transitions_refused_total 0
 expect_metric 'tandem_calls_ended_total{reason="bye-caller"}' 3
 expect_metric 'tandem_calls_ended_total{reason="rejected"}' 1
 expect_metric 'tandem_calls_ended_total{reason="route-reject"}' 1
