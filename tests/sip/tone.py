@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""tone.py WAV: the dominant frequency of the audio in a 16-bit PCM wav file.
+"""tone.py WAV [FROM]: the dominant frequency of the audio in a 16-bit PCM wav file.
+tone.py --length WAV: how many seconds of audio the file holds now (from its size, so that it
+works on a file still being written).
 
-Standard library only. Skips the leading silence (and 0.2 s more, for the jitter buffer and
+Standard library only. Skips FROM seconds (default 0), then the leading silence (and 0.2 s more, for the jitter buffer and
 the decoder to settle), takes the next 0.5 s (mono: the channels averaged), decimates to about
 8 kHz and scans 50..3950 Hz in 10 Hz steps with the Goertzel algorithm, then refines by 1 Hz.
 Prints one line: "freq=<Hz> rms=<rms of the window> share=<the peak's share of the energy, 0-1>
@@ -9,6 +11,7 @@ seconds=<length of the file>". Exit 1 when the file holds no sound (no window to
 """
 import array
 import math
+import struct
 import sys
 import wave
 
@@ -24,10 +27,30 @@ def goertzel(x, rate, f):
     return s1 * s1 + s2 * s2 - c * s1 * s2
 
 
+def length(path):
+    """Seconds of audio in the file now: its size past a 44-byte header. A file still being
+    written may have no complete header yet: its format is read from the fmt chunk alone,
+    G.711's decoded 8 kHz mono 16 bit when even that is not there."""
+    with open(path, "rb") as f:
+        head = f.read(64)
+        f.seek(0, 2)
+        size = f.tell()
+    ch, width, rate = 1, 2, 8000
+    at = head.find(b"fmt ")
+    if at >= 0 and len(head) >= at + 24:
+        ch, rate = struct.unpack("<HI", head[at + 10:at + 16])
+        width = struct.unpack("<H", head[at + 22:at + 24])[0] // 8
+    print("%.2f" % (max(0, size - 44) / (ch * width * rate)))
+    return 0
+
+
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) == 3 and sys.argv[1] == "--length":
+        return length(sys.argv[2])
+    if len(sys.argv) not in (2, 3):
         sys.stderr.write(__doc__)
         return 2
+    skip = float(sys.argv[2]) if len(sys.argv) == 3 else 0.0
     with wave.open(sys.argv[1], "rb") as w:
         ch, width, rate, n = w.getnchannels(), w.getsampwidth(), w.getframerate(), w.getnframes()
         raw = w.readframes(n)
@@ -40,7 +63,8 @@ def main():
         a.byteswap()
     mono = [sum(a[i:i + ch]) / ch for i in range(0, len(a) - ch + 1, ch)]
     seconds = len(mono) / rate
-    start = next((i for i, v in enumerate(mono) if abs(v) > 300), None)
+    first = int(skip * rate)
+    start = next((i for i, v in enumerate(mono[first:], first) if abs(v) > 300), None)
     if start is None:
         print("freq=0 rms=0 share=0 seconds=%.2f" % seconds)
         return 1
