@@ -116,10 +116,13 @@ static json_t *media_json(struct tandemd *d)
 static json_t *cmd_status(struct tandemd *d, json_t *req)
 {
 	struct call_stats st;
+	struct tsip_tls_stats ts;
 	(void)req;
 
 	call_core_stats(tsip_core(d->sip), &st);
-	return json_pack("{s:b,s:s,s:I,s:s,s:I,s:b,s:{s:I,s:I,s:I,s:I,s:f,s:I},s:{s:I,s:I},s:o,s:o}",
+	tsip_tls_stats(&ts);
+	return json_pack("{s:b,s:s,s:I,s:s,s:I,s:b,s:{s:I,s:I,s:I,s:I,s:f,s:I},s:{s:I,s:I},"
+			 "s:{s:I,s:I},s:o,s:o}",
 			 "ok", 1, "version", TANDEM_VERSION,
 			 "uptime", (json_int_t)(time(NULL) - d->started),
 			 "config", d->conf_path, "config_loaded", (json_int_t)d->conf->loaded_at,
@@ -129,6 +132,8 @@ static json_t *cmd_status(struct tandemd *d, json_t *req)
 			 "cps", st.cps, "refused_transitions", (json_int_t)st.refused,
 			 "reloads", "ok", (json_int_t)d->reloads_ok,
 			 "failed", (json_int_t)d->reloads_failed,
+			 "tls", "connections", (json_int_t)ts.ssl_made,
+			 "closed", (json_int_t)ts.ssl_freed,
 			 "media", media_json(d), "ops", ops_status_json(d));
 }
 

@@ -75,6 +75,11 @@ int tsip_new(void *root, struct conf *conf, struct relay *relay, struct tsip **r
 	const char *certdir = NULL;
 	int r;
 
+	if (tsip_interpose_check() != NULL) {
+		log_error("%s: tandemd's own definition is not the one sofia-sip calls, or the "
+			  "original is missing (lib/sip/tsip_interpose.c)", tsip_interpose_check());
+		return -ENOSYS;
+	}
 	t = calloc(1, sizeof(*t));
 	if (t == NULL)
 		return -ENOMEM;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "call/call.h"
 #include "conf/conf.h"
@@ -19,3 +20,11 @@ void tsip_reconfigure(struct tsip *t, struct conf *conf);
 /* Start the NUA shutdown; done() is called once it has finished. */
 void tsip_shutdown(struct tsip *t, void (*done)(void *arg), void *arg);
 struct tsip *tsip_free(struct tsip *t);
+
+/* The TLS connections of sofia's whose SSL tandemd equipped with the current
+ * certificate, and how many of those SSLs were freed when sofia closed the
+ * connection (tsip_tls_reload.c). Any thread. */
+struct tsip_tls_stats {
+	uint64_t ssl_made, ssl_freed;
+};
+void tsip_tls_stats(struct tsip_tls_stats *ret);

@@ -21,16 +21,25 @@
  * every TLS connection would leak its SSL (about 8 KiB, with the peer's
  * certificates). After the real SSL_shutdown() the wrapper frees the SSL,
  * keeping for sofia the context reference and the BIO reference that it
- * drops next. sofia calls SSL_shutdown nowhere else. */
+ * drops next. sofia calls SSL_shutdown nowhere else.
+ *
+ * Both rest on what sofia-sip 1.12.11 does, so both are watched: every SSL
+ * equipped and every one freed is counted (tsip_tls_stats(), `tandemctl
+ * status`), and tests/sip/170-tls-caller requires the two to meet once the
+ * caller has gone. A sofia that stopped calling SSL_shutdown would leak and
+ * fail there; one that began to SSL_free its SSLs itself would free twice,
+ * which the ASan run of the same test (and glibc) reports as a crash. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "tsip.h"
 #include "tsip_tls.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -40,6 +49,7 @@ static EVP_PKEY *cur_key;
 static X509_STORE *cur_store;
 static int (*cur_verify)(int ok, X509_STORE_CTX *store);
 static void *owner_base;		/* the object whose SSLs we equip */
+static uint64_t n_made, n_freed;	/* its SSLs, atomics: any thread may make one */
 
 void tsip_tls_reload_only_for(const void *code)
 {
@@ -112,6 +122,7 @@ SSL *SSL_new(SSL_CTX *ctx)
 	if (cur_verify)
 		SSL_set_verify(ssl, SSL_get_verify_mode(ssl), cur_verify);
 	pthread_mutex_unlock(&lock);
+	__atomic_add_fetch(&n_made, 1, __ATOMIC_RELAXED);
 	return ssl;
 }
 
@@ -140,5 +151,12 @@ int SSL_shutdown(SSL *ssl)
 	if (bio)
 		BIO_up_ref(bio);
 	SSL_free(ssl);
+	__atomic_add_fetch(&n_freed, 1, __ATOMIC_RELAXED);
 	return r;
+}
+
+void tsip_tls_stats(struct tsip_tls_stats *ret)
+{
+	ret->ssl_made = __atomic_load_n(&n_made, __ATOMIC_RELAXED);
+	ret->ssl_freed = __atomic_load_n(&n_freed, __ATOMIC_RELAXED);
 }

@@ -9,6 +9,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "sip/tsip_int.h"
 #include "sip/tsip_tls.h"
 
 static EVP_PKEY *make_key(void)
@@ -73,6 +74,15 @@ static int my_verify(int ok, X509_STORE_CTX *st)
 	(void)st;
 	return ok;
 }
+
+/* tsip_interpose.c: in a program linked as tandemd is, sofia-sip's calls of
+ * SSL_new, SSL_shutdown and nua_stack_notify reach ours, with the originals
+ * behind them; tandemd refuses to start otherwise. */
+START_TEST(replacements_are_in_force)
+{
+	ck_assert_ptr_null(tsip_interpose_check());
+}
+END_TEST
 
 START_TEST(other_callers_get_plain_ssl_new)
 {
@@ -212,6 +222,7 @@ static Suite *tls_suite(void)
 	/* the SSLs this program makes are the ones equipped (sofia's in tandemd) */
 	tsip_tls_reload_only_for((const void *)make_ctx);
 
+	tcase_add_test(tc, replacements_are_in_force);
 	tcase_add_test(tc, nothing_installed_is_plain_ssl_new);
 	tcase_add_test(tc, other_callers_get_plain_ssl_new);
 	tcase_add_test(tc, swap_applies_to_new_ssls_only);

@@ -59,4 +59,15 @@ log_has "listening on sip:$TANDEM_IP:5060;transport=udp and sips:$TANDEM_IP:5061
 [ "$(stat -c %a "$T/tls")" = 700 ] || fail "$T/tls is mode $(stat -c %a "$T/tls"), want 700"
 [ "$(stat -c %a "$T/tls/agent.pem")" = 600 ] || fail "agent.pem is not mode 600"
 cmp -s <(cat "$T/tandem.key" "$T/tandem.pem") "$T/tls/agent.pem" || fail "agent.pem is not key + certificate"
+# sofia-sip never frees the SSL of a TLS connection it closes; tsip_tls_reload.c's
+# SSL_shutdown does. Both connections (the caller's, s_client's) must be freed once closed:
+# if sofia stopped calling SSL_shutdown this fails; if it began to SSL_free itself, the
+# double free crashes tandemd (ASan run)
+tls_all_closed() {
+	local made freed
+	made=$(status_get .tls.connections) && freed=$(status_get .tls.closed) &&
+	[ "$made" -ge 2 ] && [ "$made" = "$freed" ]
+}
+wait_until 10 "every closed TLS connection's SSL freed ($(status_get .tls.connections 2>/dev/null) made)" tls_all_closed
+note "TLS connections made and freed: $(status_get .tls.closed)"
 tls_tandemd_stop
