@@ -215,7 +215,7 @@ static int check_routes(struct conf_load_ctx *ctx, struct conf *c, const config_
 		if (r->sdes_tls_only) {
 			const config_setting_t *cs = caller_setting(root, i);
 
-			if (cs && !(c->listen_transports & CONF_TP_TLS) &&
+			if (cs && !r->media_passthrough && !(c->listen_transports & CONF_TP_TLS) &&
 			    (r->sec_caller == CONF_SEC_SRTP || r->sec_caller == CONF_SEC_OPTIONAL))
 				log_warning("%s:%d: route \"%s\": caller = \"%s\" can never apply: every "
 					    "listener is UDP/TCP and security.sdes_tls_only refuses SDES "

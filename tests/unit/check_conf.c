@@ -780,7 +780,9 @@ START_TEST(caller_srtp_without_tls_listener_is_warned)
 		"  { name = \"default\"; targets = \"sip:h\"; },\n"
 		"  { name = \"plain\"; targets = \"sip:h\"; security = { caller = \"rtp\"; }; },\n"
 		"  { name = \"allowed\"; targets = \"sip:h\";\n"
-		"    security = { caller = \"srtp\"; sdes_tls_only = false; }; }\n"
+		"    security = { caller = \"srtp\"; sdes_tls_only = false; }; },\n"
+		"  { name = \"direct\"; targets = \"sip:h\"; media = \"passthrough\";\n"
+		"    security = { caller = \"srtp\"; }; }\n"
 		");\n";
 	char out[4096], want[256];
 	struct conf *c = load_warnings(text, out, sizeof(out));
@@ -792,10 +794,12 @@ START_TEST(caller_srtp_without_tls_listener_is_warned)
 	snprintf(want, sizeof(want), ":%d: route \"opt\": caller = \"srtp-optional\" can never apply",
 		 tu_line_of(text, "# optional"));
 	ck_assert_msg(strstr(out, want), "no warning for route opt in: %s", out);
-	/* the default caller setting, plain RTP, and SDES allowed over UDP: no such warning */
+	/* the default caller setting, plain RTP, SDES allowed over UDP: no such warning */
 	ck_assert_msg(!strstr(out, "\"default\": caller"), "default warned: %s", out);
 	ck_assert_msg(!strstr(out, "\"plain\""), "plain warned: %s", out);
 	ck_assert_msg(!strstr(out, "\"allowed\": caller = \"srtp\" can never"), "allowed: %s", out);
+	/* media passthrough: the relay applies no security at all */
+	ck_assert_msg(!strstr(out, "\"direct\""), "passthrough warned: %s", out);
 	conf_unref(c);
 }
 END_TEST
