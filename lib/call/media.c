@@ -149,8 +149,13 @@ static int offer_from(struct call *c, struct call_stream *cs, enum leg_side from
 	}
 	/* no SRTP with this leg */
 	if (sec == CONF_SEC_SRTP || m->savp) {
-		call_log(c, LOG_LVL_NOTICE, "leg %c offers %s without crypto we accept",
-			 from == LEG_A ? 'A' : 'B', m->proto);
+		if (sec != (from == LEG_A ? c->route->sec_caller : c->route->sec_callee))
+			call_log(c, LOG_LVL_NOTICE, "leg %c offers %s: SDES keys refused on a "
+				 "non-TLS leg (security.sdes_tls_only)", from == LEG_A ? 'A' : 'B',
+				 m->proto);
+		else
+			call_log(c, LOG_LVL_NOTICE, "leg %c offers %s without crypto we accept",
+				 from == LEG_A ? 'A' : 'B', m->proto);
 		return -EPROTONOSUPPORT;
 	}
 	cs->srtp[from] = false;

@@ -2,7 +2,8 @@
  * dir) and the checks that need the whole file: the PEM files are readable
  * and parse with OpenSSL, the key matches the certificate, a TLS listener
  * has a certificate, TLS targets have a TLS listener to leave from, and the
- * routes that would send SDES keys over UDP/TCP are named in a warning.
+ * routes that would send SDES keys over UDP/TCP, or whose caller SRTP can
+ * never apply (no TLS listener, sdes_tls_only), are named in a warning.
  * sofia-sip only logs when its certificate directory is unusable, so a
  * snapshot that loads here is one whose TLS works. */
 #include <arpa/inet.h>
@@ -164,7 +165,18 @@ static const char *sec_name(enum conf_sec s)
 	return s == CONF_SEC_SRTP ? "srtp" : "srtp-optional";
 }
 
-static int check_routes(struct conf_load_ctx *ctx, struct conf *c)
+/* The `caller` key of route i's security group, or NULL when the file
+ * leaves it at its default. */
+static const config_setting_t *caller_setting(const config_setting_t *root, size_t i)
+{
+	config_setting_t *routes = config_setting_get_member(root, "routes");
+	config_setting_t *r = routes ? config_setting_get_elem(routes, (unsigned)i) : NULL;
+	config_setting_t *sec = r ? config_setting_get_member(r, "security") : NULL;
+
+	return sec ? config_setting_get_member(sec, "caller") : NULL;
+}
+
+static int check_routes(struct conf_load_ctx *ctx, struct conf *c, const config_setting_t *root)
 {
 	bool plain_listener = c->listen_transports & (CONF_TP_UDP | CONF_TP_TCP);
 
@@ -201,6 +213,15 @@ static int check_routes(struct conf_load_ctx *ctx, struct conf *c)
 			}
 		}
 		if (r->sdes_tls_only) {
+			const config_setting_t *cs = caller_setting(root, i);
+
+			if (cs && !r->media_passthrough && !(c->listen_transports & CONF_TP_TLS) &&
+			    (r->sec_caller == CONF_SEC_SRTP || r->sec_caller == CONF_SEC_OPTIONAL))
+				log_warning("%s:%d: route \"%s\": caller = \"%s\" can never apply: every "
+					    "listener is UDP/TCP and security.sdes_tls_only refuses SDES "
+					    "keys there (callers get plain RTP; RTP/SAVP offers get 488)",
+					    ctx->path, (int)config_setting_source_line(cs), r->name,
+					    sec_name(r->sec_caller));
 			if (r->sec_callee == CONF_SEC_SRTP && plain_target)
 				log_warning("%s:%d: route \"%s\": callee = \"srtp\" but target %s is not "
 					    "TLS: with security.sdes_tls_only that leg gets plain RTP",
@@ -230,5 +251,5 @@ int conf_tls_finish(struct conf_load_ctx *ctx, struct conf *c, const config_sett
 	}
 	if (c->tls_set && check_files(ctx, c, root) < 0)
 		return -EINVAL;
-	return check_routes(ctx, c);
+	return check_routes(ctx, c, root);
 }

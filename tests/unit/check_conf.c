@@ -5,6 +5,9 @@
 #include <check.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -740,6 +743,121 @@ START_TEST(target_is_tls)
 }
 END_TEST
 
+/* conf_load() on a text, with what it logs to stderr (its warnings, as
+ * `tandemd -t` prints them) caught in out. */
+static struct conf *load_warnings(const char *text, char *out, size_t len)
+{
+	FILE *f = tmpfile();
+	int saved = dup(STDERR_FILENO);
+	struct conf *c;
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_ge(saved, 0);
+	fflush(stderr);
+	ck_assert_int_ge(dup2(fileno(f), STDERR_FILENO), 0);
+	c = tu_load_ok(text);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	rewind(f);
+	n = fread(out, 1, len - 1, f);
+	out[n] = '\0';
+	fclose(f);
+	return c;
+}
+
+START_TEST(caller_srtp_without_tls_listener_is_warned)
+{
+	const char *text =
+		"listen = ( { transport = \"udp\"; address = \"127.0.0.1\"; },\n"
+		"           { transport = \"tcp\"; address = \"127.0.0.1\"; } );\n"
+		"routes = (\n"
+		"  { name = \"strict\"; targets = \"sip:h\";\n"
+		"    security = { caller = \"srtp\"; }; }, # srtp\n"
+		"  { name = \"opt\"; targets = \"sip:h\";\n"
+		"    security = { caller = \"srtp-optional\"; }; }, # optional\n"
+		"  { name = \"default\"; targets = \"sip:h\"; },\n"
+		"  { name = \"plain\"; targets = \"sip:h\"; security = { caller = \"rtp\"; }; },\n"
+		"  { name = \"allowed\"; targets = \"sip:h\";\n"
+		"    security = { caller = \"srtp\"; sdes_tls_only = false; }; },\n"
+		"  { name = \"direct\"; targets = \"sip:h\"; media = \"passthrough\";\n"
+		"    security = { caller = \"srtp\"; }; }\n"
+		");\n";
+	char out[4096], want[256];
+	struct conf *c = load_warnings(text, out, sizeof(out));
+
+	snprintf(want, sizeof(want), ":%d: route \"strict\": caller = \"srtp\" can never apply: "
+		 "every listener is UDP/TCP and security.sdes_tls_only refuses SDES keys there",
+		 tu_line_of(text, "# srtp"));
+	ck_assert_msg(strstr(out, want), "no warning for route strict in: %s", out);
+	snprintf(want, sizeof(want), ":%d: route \"opt\": caller = \"srtp-optional\" can never apply",
+		 tu_line_of(text, "# optional"));
+	ck_assert_msg(strstr(out, want), "no warning for route opt in: %s", out);
+	/* the default caller setting, plain RTP, SDES allowed over UDP: no such warning */
+	ck_assert_msg(!strstr(out, "\"default\": caller"), "default warned: %s", out);
+	ck_assert_msg(!strstr(out, "\"plain\""), "plain warned: %s", out);
+	ck_assert_msg(!strstr(out, "\"allowed\": caller = \"srtp\" can never"), "allowed: %s", out);
+	/* media passthrough: the relay applies no security at all */
+	ck_assert_msg(!strstr(out, "\"direct\""), "passthrough warned: %s", out);
+	conf_unref(c);
+}
+END_TEST
+
+/* A self-signed certificate and its key, as PEM files in /tmp. */
+static void write_cert(char *cert_path, char *key_path)
+{
+	EVP_PKEY *k = EVP_EC_gen("P-256");
+	X509 *x = X509_new();
+	X509_NAME *n;
+	FILE *f;
+	int fd;
+
+	ck_assert_ptr_nonnull(k);
+	ck_assert_ptr_nonnull(x);
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_gmtime_adj(X509_getm_notBefore(x), -60);
+	X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+	X509_set_pubkey(x, k);
+	n = X509_get_subject_name(x);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)"t", -1, -1, 0);
+	X509_set_issuer_name(x, n);
+	ck_assert_int_gt(X509_sign(x, k, EVP_sha256()), 0);
+	strcpy(cert_path, "/tmp/tandem-check-cert-XXXXXX");
+	strcpy(key_path, "/tmp/tandem-check-key-XXXXXX");
+	fd = mkstemp(cert_path);
+	ck_assert_ptr_nonnull(f = fdopen(fd, "w"));
+	ck_assert_int_eq(PEM_write_X509(f, x), 1);
+	fclose(f);
+	fd = mkstemp(key_path);
+	ck_assert_ptr_nonnull(f = fdopen(fd, "w"));
+	ck_assert_int_eq(PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL), 1);
+	fclose(f);
+	X509_free(x);
+	EVP_PKEY_free(k);
+}
+
+START_TEST(caller_srtp_with_tls_listener_is_not_warned)
+{
+	char out[4096], text[1024], cert[64], key[64];
+	struct conf *c;
+
+	write_cert(cert, key);
+	snprintf(text, sizeof(text),
+		 "listen = ( { transport = \"udp\"; address = \"127.0.0.1\"; },\n"
+		 "           { transport = \"tls\"; address = \"127.0.0.1\"; port = 5061; } );\n"
+		 "tls = { certificate = \"%s\"; key = \"%s\"; };\n"
+		 "routes = ( { name = \"strict\"; targets = \"sip:h\";\n"
+		 "             security = { caller = \"srtp\"; }; } );\n", cert, key);
+	c = load_warnings(text, out, sizeof(out));
+	unlink(cert);
+	unlink(key);
+	ck_assert_msg(!strstr(out, "can never apply"), "warned with a TLS listener: %s", out);
+	conf_unref(c);
+}
+END_TEST
+
 START_TEST(sdes_tls_only_defaults_on_and_tls_verify_to_verify_peer)
 {
 	struct conf *c = tu_load_ok(
@@ -1033,6 +1151,8 @@ static Suite *conf_suite(void)
 	tcase_add_test(tc, listener_port_defaults_to_5060);
 	tcase_add_test(tc, target_is_tls);
 	tcase_add_test(tc, sdes_tls_only_defaults_on_and_tls_verify_to_verify_peer);
+	tcase_add_test(tc, caller_srtp_without_tls_listener_is_warned);
+	tcase_add_test(tc, caller_srtp_with_tls_listener_is_not_warned);
 	tcase_add_test(tc, rewrite_escaped_backslash_before_digit_is_not_a_group);
 	tcase_add_test(tc, session_expires_at_min_se_loads);
 	suite_add_tcase(s, tc);

@@ -37,7 +37,8 @@ grep -qF -- "$tkey" "$T/tandemd.log" && fail "tandemd's key appears in its log"
 # over UDP: the same SRTP offer is refused, the callee never called
 uac_start udp uac-488.xml 20 -m 1 -s bob
 expect_sipp udp 0
-log_has "leg A offers RTP/SAVP without crypto we accept" || fail "tandemd did not say why it refused"
+log_has "leg A offers RTP/SAVP: SDES keys refused on a non-TLS leg \(security\.sdes_tls_only\)" ||
+	fail "tandemd did not say it refused SDES keys over UDP"
 wait_active 0
 expect_stat .calls.total 2
 expect_stat .calls.answered 1
