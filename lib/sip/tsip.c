@@ -519,6 +519,8 @@ static void on_unbound(struct tsip *t, nua_event_t ev, int status, nua_handle_t 
 		return;
 	if (tsip_auth_refused(t, ev, nh, sip))	/* ACLs, digest auth: tsip_auth.c */
 		return;
+	if (tsip_check_refused(t, ev, nh, sip))	/* body type, Accept, Date: tsip_check.c */
+		return;
 	switch (ev) {
 	case nua_i_invite:
 		new_invite(t, nh, sip);

@@ -84,3 +84,8 @@ int tsip_auth_start(struct tsip *t);
 void tsip_auth_stop(struct tsip *t);
 bool tsip_auth_refused(struct tsip *t, nua_event_t ev, nua_handle_t *nh, const sip_t *sip);
 bool tsip_auth_trunk(struct leg *l, int status, const sip_t *sip);
+
+/* tsip_check.c: what sofia's parser lets through but tandemd refuses (a bad
+ * Date, a body other than SDP, an Accept without SDP, headers in the
+ * Request-URI); true: answered 400/406/415 and the handle destroyed. */
+bool tsip_check_refused(struct tsip *t, nua_event_t ev, nua_handle_t *nh, const sip_t *sip);
