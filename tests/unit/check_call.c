@@ -1064,7 +1064,9 @@ START_TEST(drain_refuses_new_calls)
 }
 END_TEST
 
-/* Calls in every state are hung up, whatever way each leg is ended. */
+/* Calls in every state are hung up, whatever way each leg is ended.
+ * (CALL_ST_ROUTING never outlives call_on_invite(): a call is placed or
+ * closed before it returns.) */
 static struct fleg *gone_leg;	/* let go by a transfer, its BYE unanswered */
 
 static void calls_in_every_state(void)
@@ -1193,6 +1195,18 @@ START_TEST(core_free_in_every_state)
 }
 END_TEST
 
+/* Shut down while every call is closing: BYEs and CANCELs unanswered, the
+ * guard timers armed, a let-go leg still ending. */
+START_TEST(core_free_after_hangup_all)
+{
+	calls_in_every_state();
+	call_core_hangup_all(core, CALL_END_DRAIN);
+	ck_assert_uint_eq(active(), 5);
+	core = call_core_free(core);
+	released_all();
+}
+END_TEST
+
 static Suite *call_suite(void)
 {
 	Suite *s = suite_create("call");
@@ -1259,6 +1273,7 @@ static Suite *call_suite(void)
 	tcase_add_test(tc, core_free_with_a_ringing_transfer_leg);
 	tcase_add_test(tc, core_free_with_a_let_go_leg);
 	tcase_add_test(tc, core_free_in_every_state);
+	tcase_add_test(tc, core_free_after_hangup_all);
 	suite_add_tcase(s, tc);
 	return s;
 }
