@@ -2,8 +2,16 @@
  * (drain, Max-Forwards, limits), routed, and placed on leg B toward each of
  * the route's targets in turn until one answers or fails for good; the
  * answer or the failure goes back to A. Every end of a call, whatever its
- * cause, goes through call_close(), and the call is freed in one place,
- * call_free(), once both legs have ended. Sofia thread only. */
+ * cause, goes through call_close(). Sofia thread only.
+ *
+ * The release rule. call_close() ends a call: it hangs up every live leg
+ * and records why; it never frees. A call is freed only by
+ * call_free_if_done(), when it is closing and every leg it holds (c->leg[],
+ * the transfer leg, the legs a transfer let go) has ended. Every way into
+ * the coordinator (the call_on_*() events, the timer callbacks, the core's
+ * hangups) calls call_free_if_done(c) last, after its last use of c, and
+ * touches c no more. So nothing below an entry point can lose the call
+ * under its callers, however many legs end while it runs. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -94,6 +102,7 @@ static void stop_setup_timers(struct call *c)
 
 /* ---- freeing ---- */
 
+/* Only from call_free_if_done(). */
 static void call_free(struct call *c)
 {
 	struct call_core *core = c->core;
@@ -146,48 +155,62 @@ static bool legs_ended(const struct call *c)
 	return xfer_legs_ended(c);
 }
 
+/* The release rule (top of this file): the one place a call is freed. */
+bool call_free_if_done(struct call *c)
+{
+	if (c->state != CALL_ST_CLOSING || !legs_ended(c))
+		return false;
+	call_free(c);
+	return true;
+}
+
+static void end_leg(struct call *c, struct leg *l)
+{
+	if (l && !l->ended) {
+		l->ended = true;
+		c->core->ops->release(l);
+	}
+}
+
+/* End every leg the call holds without a word on the wire (lib/sip forgets
+ * them): c->leg[], the transfer leg, and the legs a transfer let go. */
+void call_end_legs(struct call *c)
+{
+	for (int s = 0; s < _LEG_SIDE_MAX; s++)
+		end_leg(c, c->leg[s]);
+	end_leg(c, c->xfer.leg);
+	for (unsigned i = 0; i < c->n_gone; i++)
+		end_leg(c, c->gone[i]);
+}
+
+/* Leg l has ended: what that means for its call (closed, or a transfer goes
+ * on). Never frees the call. */
+static void leg_ended(struct call *c, struct leg *l)
+{
+	if (xfer_owns(c, l)) {
+		xfer_on_leg_event(c, l, LEG_REQ_BYE);
+		return;
+	}
+	end_leg(c, l);
+	if (l == c->xfer.transferor && c->xfer.leg && c->state != CALL_ST_CLOSING)
+		return;	/* the transferor left before the target answered: go on */
+	if (c->state == CALL_ST_CLOSING)
+		return;
+	if (l->side == LEG_B && !l->answered && c->leg[LEG_A] && !c->leg[LEG_A]->answered) {
+		/* the target ended before answering without a final response
+		 * we saw: like a transport failure */
+		call_close(c, CALL_END_REJECTED, 503, "Service Unavailable");
+	} else {
+		call_close(c, CALL_END_LEG_LOST, 500, "Server Internal Error");
+	}
+}
+
 void call_on_ended(struct leg *l)
 {
 	struct call *c = l->call;
 
-	if (xfer_owns(c, l)) {
-		xfer_on_leg_event(c, l, LEG_REQ_BYE);
-		if (c->state == CALL_ST_CLOSING && legs_ended(c))
-			call_free(c);
-		return;
-	}
-	if (l == c->xfer.transferor && c->xfer.leg && c->state != CALL_ST_CLOSING) {
-		/* the transferor left before the target answered: go on */
-		if (!l->ended) {
-			l->ended = true;
-			c->core->ops->release(l);
-		}
-		return;
-	}
-
-	if (!l->ended) {
-		l->ended = true;
-		c->core->ops->release(l);
-	}
-	if (c->state != CALL_ST_CLOSING) {
-		if (l->side == LEG_B && !l->answered && c->leg[LEG_A] && !c->leg[LEG_A]->answered) {
-			/* the target ended before answering without a final
-			 * response we saw: like a transport failure */
-			call_close(c, CALL_END_REJECTED, 503, "Service Unavailable");
-		} else {
-			call_close(c, CALL_END_LEG_LOST, 500, "Server Internal Error");
-		}
-	}
-	if (c->state == CALL_ST_CLOSING && legs_ended(c))
-		call_free(c);
-}
-
-/* After a leg went away outside the usual events: free the call if that
- * was its last. */
-void call_free_if_done(struct call *c)
-{
-	if (c->state == CALL_ST_CLOSING && legs_ended(c))
-		call_free(c);
+	leg_ended(c, l);
+	call_free_if_done(c);
 }
 
 static void on_guard_timeout(void *arg)
@@ -195,16 +218,14 @@ static void on_guard_timeout(void *arg)
 	struct call *c = arg;
 
 	call_log(c, LOG_LVL_WARNING, "legs did not end in %d s: releasing them", GUARD_MS / 1000);
-	for (int s = 0; s < _LEG_SIDE_MAX; s++)
-		if (c->leg[s] && !c->leg[s]->ended) {
-			c->leg[s]->ended = true;
-			c->core->ops->release(c->leg[s]);
-		}
-	call_free(c);
+	call_end_legs(c);
+	call_free_if_done(c);
 }
 
-/* The one way a call ends. Idempotent. Hangs up every leg still live; the
- * call is freed when the last leg reports its end (or the guard fires). */
+/* The one way a call ends. Idempotent. Hangs up every leg still live. It
+ * never frees the call, even when no leg is left: the entry point that
+ * called it does, with call_free_if_done(), once it is done with c. The
+ * guard timer ends the legs that never report their end. */
 void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 {
 	const struct leg_ops *ops = c->core->ops;
@@ -250,10 +271,8 @@ void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 			ops->release(l);
 		}
 	}
-	if (legs_ended(c)) {
-		call_free(c);
-		return;
-	}
+	if (legs_ended(c))
+		return;	/* the caller's call_free_if_done() frees it */
 	c->guard_timer = ttimer_new(c->core->root, on_guard_timeout, c);
 	if (c->guard_timer)
 		ttimer_start(c->guard_timer, GUARD_MS);
@@ -379,6 +398,7 @@ static void on_connect_timeout(void *arg)
 	if (c->n_attempts)
 		c->attempts[c->n_attempts - 1].status = 408;
 	try_next_target(c, 408);
+	call_free_if_done(c);
 }
 
 static void on_answer_timeout(void *arg)
@@ -389,6 +409,7 @@ static void on_answer_timeout(void *arg)
 		return;
 	call_log(c, LOG_LVL_NOTICE, "no answer in %d s", c->route->no_answer_timeout);
 	call_close(c, CALL_END_NO_ANSWER, 408, "Request Timeout");
+	call_free_if_done(c);
 }
 
 /* Responses to the initial INVITE on leg B. */
@@ -468,25 +489,20 @@ void call_on_response(struct leg *l, enum leg_req req, const struct call_msg *m)
 	if (l->xfer) {
 		if (req == LEG_REQ_INVITE)
 			xfer_on_response(c, l, m);
-		return;
-	}
-	if (l->side == LEG_B && req == LEG_REQ_INVITE && !l->answered) {
+	} else if (l->side == LEG_B && req == LEG_REQ_INVITE && !l->answered) {
 		on_b_invite_response(c, l, m);
-		return;
+	} else if (req != LEG_REQ_BYE && req != LEG_REQ_CANCEL && req != LEG_REQ_ACK) {
+		relay_response(l, req, m);
 	}
-	if (req == LEG_REQ_BYE || req == LEG_REQ_CANCEL || req == LEG_REQ_ACK)
-		return;
-	relay_response(l, req, m);
+	call_free_if_done(c);
 }
 
-void call_on_request(struct leg *l, enum leg_req req, const struct call_msg *m)
+static void on_request(struct call *c, struct leg *l, enum leg_req req, const struct call_msg *m)
 {
-	struct call *c = l->call;
-
 	if (xfer_owns(c, l)) {
 		/* a leg let go by a transfer, hanging up: nothing to cross */
 		if (req == LEG_REQ_BYE)
-			call_on_ended(l);
+			leg_ended(c, l);
 		else if (req != LEG_REQ_ACK && req != LEG_REQ_PRACK)
 			leg_respond(l, req, 481, "Call/Transaction Does Not Exist");
 		return;
@@ -494,16 +510,13 @@ void call_on_request(struct leg *l, enum leg_req req, const struct call_msg *m)
 	switch (req) {
 	case LEG_REQ_BYE:
 		/* NUA has answered the BYE; this leg is over */
-		l->ended = true;
-		c->core->ops->release(l);
+		end_leg(c, l);
 		if (l == c->xfer.transferor && c->xfer.leg && c->state != CALL_ST_CLOSING) {
 			/* the transferor hangs up while the target rings: go on */
 			call_log(c, LOG_LVL_INFO, "transferor left; the transfer goes on");
 			return;
 		}
 		call_close(c, l->side == LEG_A ? CALL_END_BYE_A : CALL_END_BYE_B, 200, NULL);
-		if (c->state == CALL_ST_CLOSING && legs_ended(c))
-			call_free(c);
 		return;
 	case LEG_REQ_CANCEL:
 		if (l->side == LEG_A && !l->answered) {
@@ -519,6 +532,14 @@ void call_on_request(struct leg *l, enum leg_req req, const struct call_msg *m)
 		relay_request(l, req, m);
 		return;
 	}
+}
+
+void call_on_request(struct leg *l, enum leg_req req, const struct call_msg *m)
+{
+	struct call *c = l->call;
+
+	on_request(c, l, req, m);
+	call_free_if_done(c);
 }
 
 /* ---- admission and routing of a new call ---- */
@@ -606,11 +627,46 @@ static int route_call(struct call *c, const struct call_invite *inv)
 	return 0;
 }
 
+/* Admit, route and place the new call c, or close it. Never frees it. */
+static void start_call(struct call *c, const struct call_invite *inv)
+{
+	struct call_core *core = c->core;
+	struct conf *conf = c->conf;
+	int r;
+
+	c->connect_timer = ttimer_new(core->root, on_connect_timeout, c);
+	c->answer_timer = ttimer_new(core->root, on_answer_timeout, c);
+	if (c->connect_timer == NULL || c->answer_timer == NULL) {
+		call_close(c, CALL_END_ERROR, 500, "Server Internal Error");
+		return;
+	}
+	if (core->draining) {
+		call_close(c, CALL_END_DRAIN, 503, "Service Unavailable");
+		return;
+	}
+	if (inv->max_forwards == 0) {
+		call_close(c, CALL_END_ERROR, 483, "Too Many Hops");
+		return;
+	}
+	if (conf->max_calls > 0 && core->active > (unsigned)conf->max_calls) {
+		call_log(c, LOG_LVL_NOTICE, "limit of %d calls reached", conf->max_calls);
+		call_close(c, CALL_END_LIMIT, 503, "Service Unavailable");
+		return;
+	}
+	if (call_guard_admit(c, inv->source) < 0)	/* limits.max_calls_per_source */
+		return;
+	r = route_call(c, inv);
+	if (r == -ENOMEM)
+		call_close(c, CALL_END_ERROR, 500, "Server Internal Error");
+	if (r < 0)
+		return;
+	place_target(c);
+}
+
 void call_on_invite(struct call_core *core, struct leg *a, const struct call_invite *inv)
 {
 	struct conf *conf = core->conf;
 	struct call *c;
-	int r;
 
 	c = calloc(1, sizeof(*c));
 	if (c == NULL) {
@@ -644,31 +700,6 @@ void call_on_invite(struct call_core *core, struct leg *a, const struct call_inv
 		     json_pack("{s:s?,s:s?,s:s?,s:s}", "from", inv->from_user, "to", inv->ruri_user,
 			       "a_call_id", a->call_id, "source", c->source));
 
-	c->connect_timer = ttimer_new(core->root, on_connect_timeout, c);
-	c->answer_timer = ttimer_new(core->root, on_answer_timeout, c);
-	if (c->connect_timer == NULL || c->answer_timer == NULL) {
-		call_close(c, CALL_END_ERROR, 500, "Server Internal Error");
-		return;
-	}
-	if (core->draining) {
-		call_close(c, CALL_END_DRAIN, 503, "Service Unavailable");
-		return;
-	}
-	if (inv->max_forwards == 0) {
-		call_close(c, CALL_END_ERROR, 483, "Too Many Hops");
-		return;
-	}
-	if (conf->max_calls > 0 && core->active > (unsigned)conf->max_calls) {
-		call_log(c, LOG_LVL_NOTICE, "limit of %d calls reached", conf->max_calls);
-		call_close(c, CALL_END_LIMIT, 503, "Service Unavailable");
-		return;
-	}
-	if (call_guard_admit(c, inv->source) < 0)	/* limits.max_calls_per_source */
-		return;
-	r = route_call(c, inv);
-	if (r == -ENOMEM)
-		call_close(c, CALL_END_ERROR, 500, "Server Internal Error");
-	if (r < 0)
-		return;
-	place_target(c);
+	start_call(c, inv);
+	call_free_if_done(c);
 }

@@ -22,7 +22,7 @@ int call_guard_admit(struct call *c, const struct sockaddr *src)
 	if (r == -EBUSY) {
 		call_log(c, LOG_LVL_NOTICE, "limit of %u calls from %s reached", max, c->source);
 		call_close(c, CALL_END_LIMIT, 503, "Service Unavailable");
-		return r;
+		return r;	/* closed; call_on_invite frees it */
 	}
 	c->src_counted = r == 0;
 	return 0;
@@ -37,6 +37,7 @@ static void on_duration(void *arg)
 	call_log(c, LOG_LVL_NOTICE, "max_duration of %d s reached: hanging up",
 		 c->route ? c->route->max_duration : 0);
 	call_close(c, CALL_END_MAX_DURATION, 200, NULL);
+	call_free_if_done(c);	/* a timer: the entry point (call.c's release rule) */
 }
 
 void call_guard_answered(struct call *c)

@@ -129,7 +129,19 @@ void call_format_source(const struct sockaddr *sa, char *buf, size_t len);
 /* core.c */
 void core_count_call(struct call_core *core, time_t now);
 struct route_count *core_route_count(struct call_core *core, const char *name);
-void call_free_if_done(struct call *c);
+/* The release rule (call.c): call_close() ends a call and never frees it;
+ * call_free_if_done() is the one place a call is freed, when it is closing
+ * and every leg it holds has ended. Each entry point (call_on_*(), timer
+ * callbacks, the core's hangups, anything else lib/sip, the relay or the
+ * control socket calls) calls it last, after its last use of c, and
+ * touches c no more; a function that closes another call (an attended
+ * transfer ends the call it took a leg from) calls it on that call after
+ * its last use. Returns whether c was freed. */
+bool call_free_if_done(struct call *c);
+/* End (release) every leg the call holds, without signalling: c->leg[], the
+ * transfer leg, the legs a transfer let go. Then call_free_if_done() frees
+ * a closing call. */
+void call_end_legs(struct call *c);
 double call_now(void);
 void call_publish_record(struct call *c);
 void call_publish(struct call *c, const char *type, json_t *fields);

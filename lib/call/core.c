@@ -2,6 +2,7 @@
  * current config snapshot, drain, counters and calls per second, per-route
  * call counts, and what the control socket asks of all calls. Sofia thread
  * only. */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,17 +77,19 @@ struct call_core *call_core_free(struct call_core *core)
 {
 	if (core == NULL)
 		return NULL;
-	/* calls still here are gone with the SIP stack: free without signalling */
+	/* calls still here are gone with the SIP stack: free without
+	 * signalling. Every leg a call holds is ended, the transfer leg and
+	 * legs let go by a transfer too, so each call is freed at once. */
 	while (core->calls) {
 		struct call *c = core->calls;
-		for (int s = 0; s < _LEG_SIDE_MAX; s++)
-			if (c->leg[s] && !c->leg[s]->ended) {
-				c->leg[s]->ended = true;
-				core->ops->release(c->leg[s]);
-			}
+		bool freed;
+
 		if (c->state != CALL_ST_CLOSING)
 			call_set_state(c, CALL_ST_CLOSING);
-		call_on_ended(c->leg[LEG_A] ? c->leg[LEG_A] : c->leg[LEG_B]);
+		call_end_legs(c);
+		freed = call_free_if_done(c);
+		assert(freed);	/* else this loop would never end */
+		(void)freed;
 	}
 	xref_free_all(core);
 	while (core->route_counts) {
@@ -126,8 +129,9 @@ void call_core_hangup_all(struct call_core *core, enum call_end why)
 	struct call *c, *next;
 
 	for (c = core->calls; c; c = next) {
-		next = c->next;	/* call_close may free c */
+		next = c->next;	/* call_free_if_done may free c */
 		call_close(c, why, 503, "Service Unavailable");
+		call_free_if_done(c);
 	}
 }
 
@@ -190,6 +194,7 @@ int call_core_hangup(struct call_core *core, uint64_t id)
 			if (c->state == CALL_ST_CLOSING)
 				return -EALREADY;
 			call_close(c, CALL_END_HANGUP, 503, "Service Unavailable");
+			call_free_if_done(c);
 			return 0;
 		}
 	return -ENOENT;

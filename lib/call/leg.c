@@ -33,7 +33,7 @@ struct leg *leg_free(struct leg *l)
 {
 	if (l == NULL)
 		return NULL;
-	if (!l->ended && l->sip)
+	if (l->sip)	/* release() clears it: lib/sip never outlives the leg */
 		l->core->ops->release(l);
 	ttimer_free(l->glare_timer);
 	free(l->glare_ctype);

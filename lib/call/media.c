@@ -683,6 +683,7 @@ void media_on_timeout(void *arg, uint64_t cookie)
 			 on_hold(&c->streams[idx]) ? c->conf->media_hold_timeout :
 			 c->conf->media_timeout);
 		call_close(c, CALL_END_MEDIA_TIMEOUT, 408, "Request Timeout");
+		call_free_if_done(c);	/* an entry point: call.c's release rule */
 		return;
 	}
 }

@@ -291,8 +291,7 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 		ops->release(n);
 		leg_free(n);
 		x->leg = NULL;
-		call_free_if_done(c);	/* that may have been the last leg */
-		return;
+		return;	/* call_on_response frees the call if that was its last leg */
 	}
 	if (m->status < 200) {
 		if (m->status >= 180)
@@ -422,6 +421,7 @@ static void attended(struct call *c, struct leg *x, struct leg *r2)
 	let_go(c, x);
 	ops->send(x, LEG_REQ_BYE, NULL);
 	call_close(c2, CALL_END_TRANSFERRED, 200, NULL);
+	call_free_if_done(c2);	/* its last use here (call.c's release rule) */
 }
 
 void call_on_replaces(struct leg *n, struct leg *old, const struct call_invite *inv)
@@ -477,9 +477,8 @@ void call_on_replaces(struct leg *n, struct leg *old, const struct call_invite *
 	ops->send(old, LEG_REQ_BYE, NULL);
 }
 
-void call_on_refer(struct leg *l, const struct call_refer *r)
+static void on_refer(struct call *c, struct leg *l, const struct call_refer *r)
 {
-	struct call *c = l->call;
 	enum conf_refer policy = c->route ? c->route->refer : CONF_REFER_LOCAL;
 	struct leg *y = l->peer;
 	const struct leg_ops *ops = c->core->ops;
@@ -556,6 +555,14 @@ void call_on_refer(struct leg *l, const struct call_refer *r)
 		 rt->name);
 	if (c->xfer.user == NULL || place(c) < 0)
 		failed(c, 500, "Server Internal Error");
+}
+
+void call_on_refer(struct leg *l, const struct call_refer *r)
+{
+	struct call *c = l->call;
+
+	on_refer(c, l, r);
+	call_free_if_done(c);	/* an entry point: call.c's release rule */
 }
 
 /* A NOTIFY of the REFER we passed on: back to the leg that sent the REFER. */

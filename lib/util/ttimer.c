@@ -7,6 +7,8 @@
 
 #include "ttimer.h"
 
+static unsigned divisor = 1;	/* ttimer_set_divisor(): tests only */
+
 struct ttimer {
 	su_timer_t *t;
 	void (*cb)(void *arg);
@@ -40,8 +42,15 @@ int ttimer_start(struct ttimer *t, unsigned ms)
 {
 	if (t == NULL)
 		return -EINVAL;
+	if (divisor > 1)
+		ms = ms / divisor > 0 ? ms / divisor : 1;
 	su_timer_reset(t->t);
 	return su_timer_set_interval(t->t, on_fire, t, ms) < 0 ? -EIO : 0;
+}
+
+void ttimer_set_divisor(unsigned div)
+{
+	divisor = div > 0 ? div : 1;
 }
 
 void ttimer_stop(struct ttimer *t)
