@@ -17,12 +17,14 @@
 #define SU_WAKEUP_ARG_T void
 #include <sofia-sip/su_wait.h>
 
+#include "ops/log.h"
 #include "relay_int.h"
 
 /* Commands are sized for what is in flight (a record is ~470 bytes: 65536 of
  * them made a 30 MB ring whose pages became resident one by one as calls
- * came, for hours); a burst beyond it waits for the worker (push_cmd).
- * Events are small and never wait: their ring stays large. */
+ * came, for hours); a burst beyond it waits in the sofia thread's queue
+ * (push_cmd). Events are small: their ring stays large, and what does not
+ * fit waits in the worker's backlog. */
 #define CMD_CAP 4096
 #define EVT_CAP 65536
 
@@ -135,18 +137,119 @@ static int open_side(struct relay *r, int family, int fd[2], uint16_t *ret_base)
 	return -EADDRINUSE;
 }
 
-/* A command to a worker. A full ring (thousands of calls ending at once)
- * waits for the worker to take some, at most a second: the worker never
- * waits on us (its events are not pushed back), so this always moves. */
+/* ---- commands to a worker ---- */
+
+/* What a command that will never run holds: sockets (ADD, SWAP) and keys. */
+static void cmd_release(struct relay_cmd *c)
+{
+	if (c->type == RELAY_CMD_ADD)
+		for (int s = 0; s < 2; s++)
+			for (int k = 0; k < 2; k++)
+				close(c->fd[s][k]);
+	else if (c->type == RELAY_CMD_SWAP)
+		for (int k = 0; k < 2; k++)
+			close(c->fd[0][k]);
+	tsrtp_key_wipe(&c->ep.rx);
+	tsrtp_key_wipe(&c->ep.tx);
+}
+
+static void cmdq_pop(struct worker *w)
+{
+	struct cmdq_node *n = w->q_head;
+
+	w->q_head = n->next;
+	if (w->q_head == NULL)
+		w->q_tail = NULL;
+	w->q_len--;
+	explicit_bzero(n, sizeof(*n));		/* a SET carries keys */
+	free(n);
+}
+
+/* The DELs kept as flags go once nothing is queued before them. */
+static bool push_pending_dels(struct worker *w)
+{
+	for (uint32_t i = 0; w->n_del_pending && i < w->n_slots; i++) {
+		uint32_t s = (w->del_scan + i) % w->n_slots;
+		/* relay_pair_free made the id stale: the pair's gen is one less */
+		struct relay_cmd c = { .type = RELAY_CMD_DEL, .slot = s, .gen = w->slot_gen[s] - 1 };
+
+		if (!w->del_pending[s])
+			continue;
+		if (ring_push(w->cmd, &c) < 0) {
+			w->del_scan = s;
+			return false;
+		}
+		w->del_pending[s] = 0;
+		w->n_del_pending--;
+	}
+	return true;
+}
+
+/* Move what waits into the ring, oldest first, as far as it has room. What
+ * is left waits for the worker's wake-up (it has taken commands: on_events),
+ * which the flag asks for; the second pass closes the race with a worker
+ * that emptied the ring just before the flag went up. */
+static void cmdq_flush(struct worker *w)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		while (w->q_head && ring_push(w->cmd, &w->q_head->c) == 0)
+			cmdq_pop(w);
+		if (w->q_head == NULL && push_pending_dels(w))
+			return;
+		if (pass == 0) {
+			__atomic_store_n(&w->cmd_waiting, true, __ATOMIC_SEQ_CST);
+			__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		}
+	}
+}
+
+static void note_lost(struct relay *r, uint64_t lost)
+{
+	if (lost == 0 || r->lost_logged)
+		return;
+	r->lost_logged = true;
+	log_error("media relay: a command or event could not be handed between the "
+		  "SIP thread and a media worker (out of memory); counted in handoffs_lost");
+}
+
+/* A command to a worker, never lost and never waited for: behind those
+ * already waiting, or in the ring, or queued until the worker has room.
+ * -ENOMEM only when the queue cannot grow (counted; the caller undoes),
+ * never for a DEL: that one becomes its slot's flag, sent after the queue
+ * (no other command for a freed pair's slot can follow it), so a freed
+ * pair's ports and sockets always come back. */
 static int push_cmd(struct worker *w, const struct relay_cmd *c)
 {
-	for (int i = 0; i < 20000; i++) {
-		int e = ring_push(w->cmd, c);
-		if (e != -ENOBUFS)
-			return e;
-		usleep(50);
+	struct cmdq_node *n;
+
+	if (w->q_head)
+		cmdq_flush(w);
+	if (w->q_head == NULL && ring_push(w->cmd, c) == 0)
+		return 0;
+	n = malloc(sizeof(*n));
+	if (n == NULL && c->type == RELAY_CMD_DEL) {
+		if (!w->del_pending[c->slot]) {
+			w->del_pending[c->slot] = 1;
+			w->n_del_pending++;
+		}
+		cmdq_flush(w);
+		return 0;
 	}
-	return -ENOBUFS;	/* a worker stuck for a second: the caller's error path */
+	if (n == NULL) {
+		w->relay->cmd_lost++;
+		note_lost(w->relay, w->relay->cmd_lost);
+		return -ENOMEM;
+	}
+	n->next = NULL;
+	n->c = *c;
+	if (w->q_tail)
+		w->q_tail->next = n;
+	else
+		w->q_head = n;
+	w->q_tail = n;
+	w->q_len++;
+	cmdq_flush(w);		/* raises the flag, and tries once more */
+	return 0;
 }
 
 /* ---- events from the workers ---- */
@@ -177,6 +280,15 @@ static int on_events(void *magic, su_wait_t *sw, void *arg)
 			break;
 		}
 	}
+	/* the ring is empty: a worker holding events back may send them */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&w->evt_waiting, __ATOMIC_RELAXED) &&
+	    __atomic_exchange_n(&w->evt_waiting, false, __ATOMIC_SEQ_CST))
+		ring_wake(w->cmd);
+	/* this fd also says the worker has taken commands: send what waits */
+	if (w->q_head || w->n_del_pending)
+		cmdq_flush(w);
+	note_lost(r, __atomic_load_n(&w->evt_lost, __ATOMIC_RELAXED));
 	return 0;
 }
 
@@ -192,15 +304,22 @@ static int worker_init(struct relay *r, struct worker *w, unsigned idx, uint32_t
 	w->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (w->epfd < 0)
 		return -errno;
-	if ((e = ring_new(sizeof(struct relay_cmd), CMD_CAP, &w->cmd)) < 0 ||
-	    (e = ring_new(sizeof(struct relay_evt), EVT_CAP, &w->evt)) < 0)
+	if ((e = ring_new(sizeof(struct relay_cmd), r->o.cmd_ring ? r->o.cmd_ring : CMD_CAP,
+			  &w->cmd)) < 0 ||
+	    (e = ring_new(sizeof(struct relay_evt), r->o.evt_ring ? r->o.evt_ring : EVT_CAP,
+			  &w->evt)) < 0)
 		return e;
 	w->n_slots = n_slots;
 	w->slots = calloc(n_slots, sizeof(*w->slots));
 	w->free_slots = calloc(n_slots, sizeof(uint32_t));
 	w->slot_gen = calloc(n_slots, sizeof(uint32_t));
 	w->slot_ports = calloc(n_slots, sizeof(*w->slot_ports));
-	if (!w->slots || !w->free_slots || !w->slot_gen || !w->slot_ports)
+	w->del_pending = calloc(n_slots, 1);
+	/* every event that can be outstanding at once (relay_int.h) */
+	w->bl_cap = 2 * n_slots + r->pool.n_total;
+	w->backlog = calloc(w->bl_cap, sizeof(*w->backlog));
+	if (!w->slots || !w->free_slots || !w->slot_gen || !w->slot_ports || !w->del_pending ||
+	    !w->backlog)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < n_slots; i++)
 		w->free_slots[w->n_free++] = n_slots - 1 - i;
@@ -284,10 +403,18 @@ struct relay *relay_free(struct relay *r)
 		return NULL;
 	for (unsigned i = 0; r->w && i < r->n_workers; i++) {
 		struct worker *w = &r->w[i];
-		struct relay_cmd q = { .type = RELAY_CMD_QUIT };
+		struct relay_cmd c;
 		if (w->started) {
-			push_cmd(w, &q);
+			__atomic_store_n(&w->quit, true, __ATOMIC_RELEASE);
+			ring_wake(w->cmd);
 			pthread_join(w->thread, NULL);
+		}
+		/* commands the worker never ran: their sockets are ours */
+		while (w->cmd && ring_pop(w->cmd, &c))
+			cmd_release(&c);
+		while (w->q_head) {
+			cmd_release(&w->q_head->c);
+			cmdq_pop(w);
 		}
 		for (uint32_t s = 0; w->slots && s < w->n_slots; s++)
 			for (int side = 0; side < 2; side++) {
@@ -310,6 +437,8 @@ struct relay *relay_free(struct relay *r)
 		free(w->free_slots);
 		free(w->slot_gen);
 		free(w->slot_ports);
+		free(w->del_pending);
+		free(w->backlog);
 	}
 	free(r->w);
 	portpool_clear(&r->pool);
@@ -448,7 +577,7 @@ void relay_pair_free(struct relay *r, struct relay_pair_id id)
 		return;
 	/* a later generation marks the id stale at once */
 	w->slot_gen[id.slot]++;
-	push_cmd(w, &c);
+	push_cmd(w, &c);	/* cannot fail for a DEL */
 }
 
 #define LD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
@@ -515,5 +644,9 @@ void relay_get_usage(struct relay *r, struct relay_usage *ret)
 		ret->rx_rtcp += LD(w->rx_rtcp);
 		for (int d = 0; d < RELAY_DROP_N; d++)
 			ret->dropped[d] += LD(w->dropped[d]);
+		ret->handoffs_queued += w->q_len + w->n_del_pending + LD(w->bl_len);
+		ret->handoffs_lost += LD(w->evt_lost);
 	}
+	ret->handoffs_lost += r->cmd_lost;
+	note_lost(r, ret->handoffs_lost);
 }

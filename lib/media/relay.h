@@ -36,6 +36,9 @@ struct relay_opts {
 	unsigned workers;	/* 0: one per core */
 	enum relay_latch latch;
 	bool no_uring;		/* recvmmsg/sendmmsg even where io_uring works */
+	/* records in each worker's command and event ring; 0: the defaults.
+	 * Tests make them tiny: what does not fit waits in a queue. */
+	unsigned cmd_ring, evt_ring;
 };
 
 /* Where one leg receives media, from its SDP. */
@@ -124,5 +127,12 @@ struct relay_usage {
 	/* workers whose packet I/O goes through io_uring (the others: recvmmsg
 	 * and sendmmsg; see relay_worker.c) */
 	unsigned workers, workers_uring;
+	/* hand-offs between the sofia thread and the workers: commands and
+	 * events waiting for room in a ring (they go when it has some), and
+	 * those that could not be handed off at all (out of memory: a caller
+	 * got -ENOMEM; or a worker's event backlog full, which its sizing
+	 * rules out). Lost ones are logged once. */
+	unsigned handoffs_queued;
+	uint64_t handoffs_lost;
 };
 void relay_get_usage(struct relay *r, struct relay_usage *ret);

@@ -1,5 +1,15 @@
 /* lib/media private: the relay's commands and events (plain values: no
- * pointer crosses a thread), a worker's stream slots, and the port pool. */
+ * pointer crosses a thread), a worker's stream slots, and the port pool.
+ *
+ * Hand-offs never lose a record and never wait. A command that finds its
+ * worker's ring full waits in a queue of the sofia thread (cmdq); an event
+ * that finds the event ring full waits in the worker's backlog. Each side
+ * that holds records back raises a flag (cmd_waiting, evt_waiting) and the
+ * other side, once it has emptied the ring, clears it and wakes the first
+ * through the ring's eventfd (ring_wake). Raising the flag, a full fence,
+ * then trying the ring once more closes the race with the other side's
+ * "emptied, fence, read the flag" (relay.c cmdq_flush, relay_worker.c
+ * backlog_flush). */
 #pragma once
 
 #include <pthread.h>
@@ -9,7 +19,7 @@
 #include "util/ring.h"
 
 enum relay_cmd_type {
-	RELAY_CMD_ADD, RELAY_CMD_SET, RELAY_CMD_TIMEOUT, RELAY_CMD_DEL, RELAY_CMD_SWAP, RELAY_CMD_QUIT
+	RELAY_CMD_ADD, RELAY_CMD_SET, RELAY_CMD_TIMEOUT, RELAY_CMD_DEL, RELAY_CMD_SWAP
 };
 enum relay_evt_type { RELAY_EVT_FREED, RELAY_EVT_TIMEOUT, RELAY_EVT_PORT_FREED };
 
@@ -70,6 +80,14 @@ struct stream {
 	uint64_t last_rx_ms;
 	unsigned timeout_s;
 	bool timed_out;
+	bool timeout_queued;		/* its TIMEOUT waits in the backlog: a
+					 * second one is coalesced into it */
+};
+
+/* A command waiting for room in its worker's ring (sofia thread). */
+struct cmdq_node {
+	struct cmdq_node *next;
+	struct relay_cmd c;
 };
 
 struct worker {
@@ -80,6 +98,10 @@ struct worker {
 	int epfd;
 	struct ring *cmd;		/* sofia -> worker */
 	struct ring *evt;		/* worker -> sofia */
+	/* shared flags (atomics): see the top of this file */
+	bool cmd_waiting;		/* sofia has commands in cmdq */
+	bool evt_waiting;		/* the worker has events in its backlog */
+	bool quit;			/* relay_free: stop (then wake the worker) */
 	int evt_reg;			/* su_root registration */
 	struct stream *slots;		/* worker-owned; counters read by sofia */
 	uint32_t n_slots;
@@ -88,6 +110,21 @@ struct worker {
 	/* live totals of all its streams, for status and metrics (relaxed atomics) */
 	uint64_t rx_packets, rx_bytes, rx_rtcp;
 	uint64_t dropped[RELAY_DROP_N];
+	/* worker-owned: events the ring had no room for, oldest first. Sized
+	 * for every event that can be outstanding (a FREED and a TIMEOUT per
+	 * slot, a PORT_FREED per pool port), so it never fills; if it ever
+	 * did, the event is counted in evt_lost. bl_len is read by status. */
+	struct relay_evt *backlog;
+	uint32_t bl_cap, bl_head, bl_len;
+	uint64_t evt_lost;
+	/* sofia-thread: commands the ring had no room for, in order; and
+	 * DELs that could not even be queued (out of memory), one flag per
+	 * slot, sent once the queue is empty (no other command for their
+	 * slot can follow them). */
+	struct cmdq_node *q_head, *q_tail;
+	uint32_t q_len;
+	uint8_t *del_pending;
+	uint32_t n_del_pending, del_scan;
 	/* sofia-thread bookkeeping of this worker's slots */
 	uint32_t *free_slots;
 	uint32_t n_free;
@@ -112,6 +149,8 @@ struct relay {
 	unsigned pairs;
 	relay_timeout_fn on_timeout;
 	void *arg;
+	uint64_t cmd_lost;		/* commands refused: out of memory (the caller got -ENOMEM) */
+	bool lost_logged;
 };
 
 int portpool_init(struct portpool *p, int min, int max);

@@ -119,6 +119,49 @@ static uint64_t ev_data(uint32_t slot, int side, int kind)
 	return ((uint64_t)slot << 2) | ((uint64_t)side << 1) | (uint64_t)kind;
 }
 
+/* ---- events to the sofia thread ---- */
+
+/* Move what waits in the backlog into the ring, oldest first. What is left
+ * waits for sofia's wake-up (it has emptied the ring: on_events), which the
+ * flag asks for; the second pass closes the race with a sofia thread that
+ * emptied the ring just before the flag went up. Every loop also retries. */
+static void backlog_flush(struct worker *w)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		while (w->bl_len && ring_push(w->evt, &w->backlog[w->bl_head]) == 0) {
+			const struct relay_evt *e = &w->backlog[w->bl_head];
+			if (e->type == RELAY_EVT_TIMEOUT)
+				w->slots[e->slot].timeout_queued = false;
+			w->bl_head = (w->bl_head + 1) % w->bl_cap;
+			ST_SET(w->bl_len, w->bl_len - 1);
+		}
+		if (w->bl_len == 0)
+			return;
+		if (pass == 0) {
+			__atomic_store_n(&w->evt_waiting, true, __ATOMIC_SEQ_CST);
+			__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		}
+	}
+}
+
+/* An event, never dropped: into the ring, or behind those already waiting
+ * in the backlog. Returns whether it waits. */
+static bool emit(struct worker *w, const struct relay_evt *e)
+{
+	if (w->bl_len == 0 && ring_push(w->evt, e) == 0)
+		return false;
+	if (w->bl_len == w->bl_cap) {
+		ST_ADD(w->evt_lost, 1);		/* cannot happen: see relay_int.h */
+		return false;
+	}
+	w->backlog[(w->bl_head + w->bl_len) % w->bl_cap] = *e;
+	ST_SET(w->bl_len, w->bl_len + 1);
+	backlog_flush(w);			/* raises the flag, tries once more */
+	return w->bl_len > 0;
+}
+
+/* ---- commands ---- */
+
 static void close_stream(struct worker *w, uint32_t slot)
 {
 	struct stream *s = &w->slots[slot];
@@ -138,7 +181,7 @@ static void close_stream(struct worker *w, uint32_t slot)
 		tsrtp_key_wipe(&sd->tx_key);
 	}
 	s->used = false;
-	ring_push(w->evt, &e);
+	emit(w, &e);
 }
 
 static void do_add(struct worker *w, const struct relay_cmd *c)
@@ -229,7 +272,7 @@ static void do_swap(struct worker *w, const struct relay_cmd *c)
 		close(c->fd[0][0]);
 		close(c->fd[0][1]);
 		e.base = c->new_base;
-		ring_push(w->evt, &e);
+		emit(w, &e);
 		return;
 	}
 	sd = &s->side[c->side];
@@ -247,10 +290,10 @@ static void do_swap(struct worker *w, const struct relay_cmd *c)
 		sd->latched[k] = false;
 	}
 	sd->configured = false;
-	ring_push(w->evt, &e);
+	emit(w, &e);
 }
 
-static bool run_commands(struct worker *w)
+static void run_commands(struct worker *w)
 {
 	struct relay_cmd c;
 
@@ -277,13 +320,15 @@ static bool run_commands(struct worker *w)
 			if (w->slots[c.slot].used && w->slots[c.slot].gen == c.gen)
 				close_stream(w, c.slot);
 			break;
-		case RELAY_CMD_QUIT:
-			return false;
 		}
 		tsrtp_key_wipe(&c.ep.rx);
 		tsrtp_key_wipe(&c.ep.tx);
 	}
-	return true;
+	/* the ring is empty: a sofia thread holding commands back may send them */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&w->cmd_waiting, __ATOMIC_RELAXED) &&
+	    __atomic_exchange_n(&w->cmd_waiting, false, __ATOMIC_SEQ_CST))
+		ring_wake(w->evt);
 }
 
 static void check_timeouts(struct worker *w, uint64_t now)
@@ -298,7 +343,10 @@ static void check_timeouts(struct worker *w, uint64_t now)
 			struct relay_evt e = { .type = RELAY_EVT_TIMEOUT, .slot = i, .gen = s->gen,
 					       .cookie = s->cookie };
 			s->timed_out = true;
-			ring_push(w->evt, &e);
+			/* one waiting already says it (same pair: its slot is not
+			 * reused before the FREED behind it is through) */
+			if (!s->timeout_queued)
+				s->timeout_queued = emit(w, &e);
 		}
 	}
 }
@@ -684,12 +732,16 @@ void *relay_worker_main(void *arg)
 			flush_out(ws);
 		/* only now: a DEL must not close a socket that packets of this
 		 * batch still go out of (its number could even be reused) */
-		if (cmds && !run_commands(w))
-			break;
+		if (cmds)
+			run_commands(w);
 		if (t_ms - last_tick >= 1000) {
 			last_tick = t_ms;
 			check_timeouts(w, t_ms);
 		}
+		if (w->bl_len)
+			backlog_flush(w);
+		if (__atomic_load_n(&w->quit, __ATOMIC_ACQUIRE))
+			break;	/* also when relay_free's wake-up was missed */
 	}
 	if (ws->uring)
 		io_uring_queue_exit(&ws->ring);

@@ -240,6 +240,12 @@ static void render_relay(FILE *f, const struct metrics *m, const struct metrics_
 			drop_labels[d], (unsigned long long)x->relay_dropped[d]);
 	one(f, "tandem_srtp_auth_failures_total", "counter",
 	    "SRTP/SRTCP packets that failed authentication (live).", (double)x->relay_dropped[3]);
+	one(f, "tandem_relay_handoffs_queued", "gauge",
+	    "Relay commands and events waiting for room between the SIP thread and the media "
+	    "workers.", x->relay_handoffs_queued);
+	one(f, "tandem_relay_handoffs_lost_total", "counter",
+	    "Relay commands and events that could not be handed off (out of memory).",
+	    (double)x->relay_handoffs_lost);
 }
 
 static void render_ops(FILE *f, const struct metrics_extra *x)

@@ -69,9 +69,17 @@ int ring_push(struct ring *r, const void *rec)
 		return -ENOBUFS;
 	memcpy(r->buf + (head & r->mask) * r->rec_size, rec, r->rec_size);
 	__atomic_store_n(&r->head, head + 1, __ATOMIC_RELEASE);
-	if (write(r->efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-		return -errno;
+	/* the record is in: a failed wake-up must not make the caller think
+	 * otherwise (EAGAIN means the counter is already huge: readable) */
+	(void)!write(r->efd, &one, sizeof(one));
 	return 0;
+}
+
+void ring_wake(struct ring *r)
+{
+	uint64_t one = 1;
+
+	(void)!write(r->efd, &one, sizeof(one));
 }
 
 bool ring_pop(struct ring *r, void *rec)

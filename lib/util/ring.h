@@ -15,8 +15,12 @@ int ring_new(size_t rec_size, size_t capacity, struct ring **ret);
 struct ring *ring_free(struct ring *r);	/* NULL-safe */
 int ring_fd(const struct ring *r);		/* readable when records wait */
 
-/* Producer: copy rec in; -ENOBUFS when full. Wakes the consumer. */
+/* Producer: copy rec in; -ENOBUFS when full (nothing written). Wakes the
+ * consumer. Once a record is in, 0. */
 int ring_push(struct ring *r, const void *rec);
+/* Either side: make the fd readable with no record in it (a wake-up: "I have
+ * made room", "quit"). The consumer's ring_ack() resets it as any other. */
+void ring_wake(struct ring *r);
 /* Consumer: copy the oldest record out; false when empty. */
 bool ring_pop(struct ring *r, void *rec);
 /* Consumer: reset the wake-up before draining (level-triggered loops). */
