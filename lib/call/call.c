@@ -164,23 +164,15 @@ bool call_free_if_done(struct call *c)
 	return true;
 }
 
-static void end_leg(struct call *c, struct leg *l)
-{
-	if (l && !l->ended) {
-		l->ended = true;
-		c->core->ops->release(l);
-	}
-}
-
 /* End every leg the call holds without a word on the wire (lib/sip forgets
  * them): c->leg[], the transfer leg, and the legs a transfer let go. */
 void call_end_legs(struct call *c)
 {
 	for (int s = 0; s < _LEG_SIDE_MAX; s++)
-		end_leg(c, c->leg[s]);
-	end_leg(c, c->xfer.leg);
+		leg_end(c->leg[s]);
+	leg_end(c->xfer.leg);
 	for (unsigned i = 0; i < c->n_gone; i++)
-		end_leg(c, c->gone[i]);
+		leg_end(c->gone[i]);
 }
 
 /* Leg l has ended: what that means for its call (closed, or a transfer goes
@@ -191,7 +183,7 @@ static void leg_ended(struct call *c, struct leg *l)
 		xfer_on_leg_event(c, l, LEG_REQ_BYE);
 		return;
 	}
-	end_leg(c, l);
+	leg_end(l);
 	if (l == c->xfer.transferor && c->xfer.leg && c->state != CALL_ST_CLOSING)
 		return;	/* the transferor left before the target answered: go on */
 	if (c->state == CALL_ST_CLOSING)
@@ -262,13 +254,10 @@ void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 			l->in_req[LEG_REQ_INVITE] = false;
 			ops->respond(l, LEG_REQ_INVITE, &m);
 		} else if (l->side == LEG_B && !l->answered) {
-			if (ops->send(l, LEG_REQ_CANCEL, NULL) < 0) {
-				l->ended = true;
-				ops->release(l);
-			}
+			if (ops->send(l, LEG_REQ_CANCEL, NULL) < 0)
+				leg_end(l);
 		} else if (ops->send(l, LEG_REQ_BYE, NULL) < 0) {
-			l->ended = true;
-			ops->release(l);
+			leg_end(l);
 		}
 	}
 	if (legs_ended(c))
@@ -365,10 +354,7 @@ static void try_next_target(struct call *c, int last_status)
 
 	stop_setup_timers(c);
 	if (b) {
-		if (!b->ended) {
-			b->ended = true;
-			c->core->ops->release(b);
-		}
+		leg_end(b);
 		c->leg[LEG_B] = NULL;
 		c->leg[LEG_A]->peer = NULL;
 		leg_free(b);
@@ -510,7 +496,7 @@ static void on_request(struct call *c, struct leg *l, enum leg_req req, const st
 	switch (req) {
 	case LEG_REQ_BYE:
 		/* NUA has answered the BYE; this leg is over */
-		end_leg(c, l);
+		leg_end(l);
 		if (l == c->xfer.transferor && c->xfer.leg && c->state != CALL_ST_CLOSING) {
 			/* the transferor hangs up while the target rings: go on */
 			call_log(c, LOG_LVL_INFO, "transferor left; the transfer goes on");

@@ -199,4 +199,5 @@ void xref_free_all(struct call_core *core);	/* from call_core_free */
 
 /* leg.c */
 struct leg *leg_free(struct leg *l);
+void leg_end(struct leg *l);	/* ended, released; idempotent */
 int leg_respond(struct leg *l, enum leg_req req, int status, const char *phrase);

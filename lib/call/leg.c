@@ -43,6 +43,17 @@ struct leg *leg_free(struct leg *l)
 	return NULL;
 }
 
+/* The leg's SIP dialog is over for us: lib/sip forgets its handle (hanging
+ * up what is still live) and no event comes for the leg again. Idempotent;
+ * the one place that sets `ended`. The leg's memory stays with its owner. */
+void leg_end(struct leg *l)
+{
+	if (l && !l->ended) {
+		l->ended = true;
+		l->core->ops->release(l);
+	}
+}
+
 void leg_set_call_id(struct leg *l, const char *call_id)
 {
 	char *dup;

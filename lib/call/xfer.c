@@ -72,10 +72,7 @@ static void let_go(struct call *c, struct leg *l)
 		return;
 	}
 	/* no room to watch it end: release it now */
-	if (!l->ended) {
-		l->ended = true;
-		c->core->ops->release(l);
-	}
+	leg_end(l);
 	leg_free(l);
 }
 
@@ -86,10 +83,7 @@ static void drop_gone(struct call *c, struct leg *l)
 			c->gone[i] = c->gone[--c->n_gone];
 			break;
 		}
-	if (!l->ended) {
-		l->ended = true;
-		c->core->ops->release(l);
-	}
+	leg_end(l);
 	leg_free(l);
 }
 
@@ -287,8 +281,7 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 			ops->send(n, LEG_REQ_BYE, NULL);
 			return;	/* it ends, and is freed, as a transfer leg */
 		}
-		n->ended = true;
-		ops->release(n);
+		leg_end(n);
 		leg_free(n);
 		x->leg = NULL;
 		return;	/* call_on_response frees the call if that was its last leg */
@@ -302,8 +295,7 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 	ttimer_stop(x->timer);
 	if (m->status >= 300) {
 		int code = m->status >= 700 ? 500 : m->status;
-		n->ended = true;
-		ops->release(n);
+		leg_end(n);
 		leg_free(n);
 		x->leg = NULL;
 		if (route_failover_on(x->route, code) && x->target_idx + 1 < x->route->n_targets) {
@@ -362,8 +354,7 @@ void xfer_on_leg_event(struct call *c, struct leg *l, enum leg_req req)
 	if (l == c->xfer.leg) {
 		/* the new leg died before answering */
 		ttimer_stop(c->xfer.timer);
-		l->ended = true;
-		c->core->ops->release(l);
+		leg_end(l);
 		leg_free(l);
 		c->xfer.leg = NULL;
 		failed(c, 503, "Service Unavailable");
@@ -587,10 +578,8 @@ void xfer_close(struct call *c)
 	if (c->xfer.leg && !c->xfer.leg->ended) {
 		if (c->xfer.leg->answered)
 			ops->send(c->xfer.leg, LEG_REQ_BYE, NULL);
-		else if (ops->send(c->xfer.leg, LEG_REQ_CANCEL, NULL) < 0) {
-			c->xfer.leg->ended = true;
-			ops->release(c->xfer.leg);
-		}
+		else if (ops->send(c->xfer.leg, LEG_REQ_CANCEL, NULL) < 0)
+			leg_end(c->xfer.leg);
 	}
 	ttimer_stop(c->xfer.timer);
 }

@@ -99,10 +99,7 @@ static void drop_leg(struct xref *x, struct leg **lp)
 
 	if (l == NULL)
 		return;
-	if (!l->ended) {
-		l->ended = true;
-		x->core->ops->release(l);
-	}
+	leg_end(l);
 	l->xref = NULL;
 	leg_free(l);
 	*lp = NULL;
@@ -307,8 +304,7 @@ void xref_on_refer(struct call_core *core, struct leg *in, const struct xref_req
 		log_warning("REFER outside a dialog: out of memory");
 		leg_respond(in, LEG_REQ_REFER, 500, NULL);
 		in->xref = NULL;
-		in->ended = true;
-		core->ops->release(in);
+		leg_end(in);
 		leg_free(in);
 		return;
 	}
