@@ -25,7 +25,7 @@
 #include "call_int.h"
 #include "ops/log.h"
 
-#define GUARD_MS 40000	/* longest a hung-up leg may take to report its end */
+#define END_WAIT_MS 40000	/* longest a hung-up leg may take to report its end */
 
 static char sdp_buf[SDP_MAX];	/* sofia thread only; copied by the leg ops */
 
@@ -92,7 +92,7 @@ void call_log(struct call *c, int level, const char *fmt, ...)
 
 static void on_connect_timeout(void *arg);
 static void on_answer_timeout(void *arg);
-static void on_guard_timeout(void *arg);
+static void on_end_timeout(void *arg);
 
 static void stop_setup_timers(struct call *c)
 {
@@ -127,8 +127,8 @@ static void call_free(struct call *c)
 	xfer_free(c);
 	ttimer_free(c->connect_timer);
 	ttimer_free(c->answer_timer);
-	ttimer_free(c->guard_timer);
-	call_guard_free(c);	/* call_guard.c: duration timer, source count */
+	ttimer_free(c->end_timer);
+	call_limit_free(c);	/* call_limit.c: duration timer, source count */
 	if (c->headers)
 		for (char **h = c->headers; *h; h++)
 			free(*h);
@@ -205,11 +205,11 @@ void call_on_ended(struct leg *l)
 	call_free_if_done(c);
 }
 
-static void on_guard_timeout(void *arg)
+static void on_end_timeout(void *arg)
 {
 	struct call *c = arg;
 
-	call_log(c, LOG_LVL_WARNING, "legs did not end in %d s: releasing them", GUARD_MS / 1000);
+	call_log(c, LOG_LVL_WARNING, "legs did not end in %d s: releasing them", END_WAIT_MS / 1000);
 	call_end_legs(c);
 	call_free_if_done(c);
 }
@@ -217,7 +217,7 @@ static void on_guard_timeout(void *arg)
 /* The one way a call ends. Idempotent. Hangs up every leg still live. It
  * never frees the call, even when no leg is left: the entry point that
  * called it does, with call_free_if_done(), once it is done with c. The
- * guard timer ends the legs that never report their end. */
+ * end timer ends the legs that never report their end. */
 void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 {
 	const struct leg_ops *ops = c->core->ops;
@@ -262,9 +262,9 @@ void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 	}
 	if (legs_ended(c))
 		return;	/* the caller's call_free_if_done() frees it */
-	c->guard_timer = ttimer_new(c->core->root, on_guard_timeout, c);
-	if (c->guard_timer)
-		ttimer_start(c->guard_timer, GUARD_MS);
+	c->end_timer = ttimer_new(c->core->root, on_end_timeout, c);
+	if (c->end_timer)
+		ttimer_start(c->end_timer, END_WAIT_MS);
 }
 
 /* ---- placing the outbound leg ---- */
@@ -446,7 +446,7 @@ static void on_b_invite_response(struct call *c, struct leg *b, const struct cal
 			     json_pack("{s:s,s:i,s:f}", "target", c->target, "code", m->status,
 				       "setup_ms", (c->t_answer - c->t_start) * 1000.0));
 		media_confirmed(c);
-		call_guard_answered(c);	/* call_guard.c: max_duration */
+		call_limit_answered(c);	/* call_limit.c: max_duration */
 		c->core->answered++;
 		a->in_req[LEG_REQ_INVITE] = false;
 		ops->respond(a, LEG_REQ_INVITE, m);
@@ -639,7 +639,7 @@ static void start_call(struct call *c, const struct call_invite *inv)
 		call_close(c, CALL_END_LIMIT, 503, "Service Unavailable");
 		return;
 	}
-	if (call_guard_admit(c, inv->source) < 0)	/* limits.max_calls_per_source */
+	if (call_limit_admit(c, inv->source) < 0)	/* limits.max_calls_per_source */
 		return;
 	r = route_call(c, inv);
 	if (r == -ENOMEM)

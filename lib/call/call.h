@@ -134,7 +134,7 @@ enum call_end {
 	CALL_END_TRANSFER_FAILED,	/* the transferor left and the target failed */
 	CALL_END_TRANSFERRED,	/* its far leg was joined to another call */
 	CALL_END_REPLACED,	/* an INVITE with Replaces took a leg over */
-	CALL_END_MAX_DURATION,	/* the route's max_duration ran out (call_guard.c) */
+	CALL_END_MAX_DURATION,	/* the route's max_duration ran out (call_limit.c) */
 	_CALL_END_MAX,
 };
 

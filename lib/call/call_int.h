@@ -114,8 +114,8 @@ struct call {
 
 	struct ttimer *connect_timer;	/* no response at all from the target */
 	struct ttimer *answer_timer;	/* ringing without an answer */
-	struct ttimer *guard_timer;	/* legs that never report their end */
-	struct ttimer *duration_timer;	/* the route's max_duration (call_guard.c) */
+	struct ttimer *end_timer;	/* legs that never report their end */
+	struct ttimer *duration_timer;	/* the route's max_duration (call_limit.c) */
 	bool src_counted;		/* counted in the guard's calls per source */
 	struct guard_addr src_key;
 	char log_prefix[160];
@@ -181,10 +181,10 @@ void media_commit_side(struct call *c, enum leg_side side);
 void media_drop_spares(struct call *c);
 json_t *media_record(struct call *c);
 
-/* call_guard.c: limits.max_calls_per_source and the route's max_duration */
-int call_guard_admit(struct call *c, const struct sockaddr *src);	/* -EBUSY: closed */
-void call_guard_answered(struct call *c);
-void call_guard_free(struct call *c);
+/* call_limit.c: limits.max_calls_per_source and the route's max_duration */
+int call_limit_admit(struct call *c, const struct sockaddr *src);	/* -EBUSY: closed */
+void call_limit_answered(struct call *c);
+void call_limit_free(struct call *c);
 
 /* xfer.c */
 bool xfer_owns(struct call *c, struct leg *l);	/* transfer leg or a gone leg */

@@ -1,4 +1,4 @@
-/* lib/call/call_guard.c: the limits of one call beyond the call counts of
+/* lib/call/call_limit.c: the limits of one call beyond the call counts of
  * call.c: concurrent calls per source address (`limits.max_calls_per_source`,
  * counted in lib/sec/guard's table: a new call over it ends with 503 and
  * Retry-After, reason "limit"), and the longest a call may last once answered
@@ -10,7 +10,7 @@
 #include "call_int.h"
 #include "ops/log.h"
 
-int call_guard_admit(struct call *c, const struct sockaddr *src)
+int call_limit_admit(struct call *c, const struct sockaddr *src)
 {
 	struct guard *g = guard_get();
 	unsigned max = c->conf->max_calls_per_source > 0 ? (unsigned)c->conf->max_calls_per_source : 0;
@@ -40,7 +40,7 @@ static void on_duration(void *arg)
 	call_free_if_done(c);	/* a timer: the entry point (call.c's release rule) */
 }
 
-void call_guard_answered(struct call *c)
+void call_limit_answered(struct call *c)
 {
 	int secs = c->route ? c->route->max_duration : 0;
 
@@ -52,7 +52,7 @@ void call_guard_answered(struct call *c)
 		call_log(c, LOG_LVL_ERR, "cannot start the max_duration timer");
 }
 
-void call_guard_free(struct call *c)
+void call_limit_free(struct call *c)
 {
 	c->duration_timer = ttimer_free(c->duration_timer);
 	if (c->src_counted)
