@@ -269,18 +269,6 @@ void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 
 /* ---- placing the outbound leg ---- */
 
-static char *target_uri(const char *target, const char *user)
-{
-	const char *rest = strchr(target, ':') + 1;	/* after "sip:" or "sips:" */
-	char *uri;
-
-	if (strchr(rest, '@') || user == NULL || *user == '\0')
-		return strdup(target);
-	if (asprintf(&uri, "%.*s%s@%s", (int)(rest - target), target, user, rest) < 0)
-		return NULL;
-	return uri;
-}
-
 static void try_next_target(struct call *c, int last_status);
 
 static void place_target(struct call *c)
@@ -310,9 +298,10 @@ static void place_target(struct call *c)
 		return;
 	}
 	free(c->target);
-	c->target = target_uri(rt->targets[c->target_idx], c->ruri_user);
+	c->target = NULL;
+	r = turi_with_user(rt->targets[c->target_idx], c->ruri_user, &c->target);
 	b = leg_new(core, LEG_B);
-	if (c->target == NULL || b == NULL) {
+	if (r < 0 || b == NULL) {
 		leg_free(b);
 		call_close(c, CALL_END_ERROR, 500, "Server Internal Error");
 		return;

@@ -5,6 +5,7 @@
 
 #include "call.h"
 #include "util/ttimer.h"
+#include "util/turi.h"
 #include "sdp/tsdp.h"
 #include "ops/bus.h"
 #include "sec/guard.h"

@@ -140,15 +140,9 @@ static int place(struct call *c)
 
 	free(x->target);
 	x->target = NULL;
-	if (asprintf(&x->target, "%s", x->route->targets[x->target_idx]) < 0)
-		return -ENOMEM;
-	if (strchr(x->target + 4, '@') == NULL) {
-		char *u;
-		if (asprintf(&u, "sip:%s@%s", x->user, x->target + 4) < 0)
-			return -ENOMEM;
-		free(x->target);
-		x->target = u;
-	}
+	r = turi_with_user(x->route->targets[x->target_idx], x->user, &x->target);
+	if (r < 0)
+		return r;
 	n = leg_new(c->core, x->transferor->side);
 	if (n == NULL)
 		return -ENOMEM;

@@ -159,19 +159,6 @@ void xref_free_all(struct call_core *core)
 		xref_free(core->xrefs);
 }
 
-/* The request URI toward the route's target, with the (rewritten) user. */
-static char *target_uri(const char *target, const char *user)
-{
-	const char *rest = strchr(target, ':') + 1;
-	char *uri;
-
-	if (strchr(rest, '@') || user == NULL || *user == '\0')
-		return strdup(target);
-	if (asprintf(&uri, "%.*s%s@%s", (int)(rest - target), target, user, rest) < 0)
-		return NULL;
-	return uri;
-}
-
 /* Send our REFER to the route's current target. */
 static int place(struct xref *x)
 {
@@ -180,12 +167,13 @@ static int place(struct xref *x)
 	int r;
 
 	free(x->target);
-	x->target = target_uri(x->route->targets[x->target_idx], x->user);
+	x->target = NULL;
+	r = turi_with_user(x->route->targets[x->target_idx], x->user, &x->target);
+	if (r < 0)
+		return r;
 	o = leg_new(x->core, LEG_B);
-	if (x->target == NULL || o == NULL) {
-		leg_free(o);
+	if (o == NULL)
 		return -ENOMEM;
-	}
 	o->xref = x;
 	o->peer = x->in;
 	x->in->peer = o;

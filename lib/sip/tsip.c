@@ -95,6 +95,9 @@ int tsip_new(void *root, struct conf *conf, struct relay *relay, struct tsip **r
 	r = tsip_auth_start(t);		/* tsip_auth.c: nonces of our challenges */
 	if (r < 0)
 		goto fail;
+	r = tsip_contact_init(t, conf);	/* tsip_contact.c: Contact per leg */
+	if (r < 0)
+		goto fail;
 	tsip_log_init();
 	tsip_log_trace(conf->sip_trace);
 
@@ -273,6 +276,7 @@ struct tsip *tsip_free(struct tsip *t)
 	tsip_tls_cleanup();
 	conf_unref(t->conf);
 	free(t->bound_url);
+	tsip_contact_free(t);
 	free(t);
 	return NULL;
 }
@@ -363,6 +367,7 @@ static void new_invite(struct tsip *t, nua_handle_t *nh, const sip_t *sip)
 	 * they came on: the Via says whether this leg is TLS */
 	a->tls = sip->sip_via && sip->sip_via->v_protocol &&
 		 strcasecmp(sip->sip_via->v_protocol, "SIP/2.0/TLS") == 0;
+	tsip_contact_inbound(t, a, sip);	/* sips: only toward sips: */
 
 	for (sip_unknown_t *u = sip->sip_unknown; u && n_ext < MAX_EXT_HEADERS; u = u->un_next)
 		ext[n_ext++] = su_sprintf(home, "%s: %s", u->un_name, u->un_value ? u->un_value : "");

@@ -25,6 +25,8 @@ struct tsip {
 	struct tsip_auth *auth;		/* nonces of our challenges (tsip_auth.c) */
 	struct guard *guard;		/* flood protection (tsip_guard.c) */
 	su_timer_t *guard_timer;	/* lifts bans that ran out */
+	char *contact_host;		/* tsip_contact.c; NULL: NUA picks the Contact */
+	int contact_port, contact_tls_port;	/* the listeners as bound */
 };
 
 /* What lib/sip keeps per leg: leg->sip points here. */
@@ -37,6 +39,7 @@ struct tsip_leg {
 	sip_event_t *refer_pending;	/* that of the REFER waiting for our answer */
 	const struct conf_trunk_auth *trunk;	/* leg B: credentials for its target */
 	int auth_tries;			/* nua_authenticate() calls made */
+	const char *contact;		/* inbound: our Contact in answers (in home) */
 };
 
 extern const struct leg_ops tsip_leg_ops;
@@ -57,6 +60,14 @@ void tsip_xref_event(struct tsip *t, nua_event_t ev, int status, const char *phr
 int tsip_xref_place(struct leg *l, const struct leg_target *tg, const char *refer_to,
 		    const char *referred_by);
 void tsip_log_init(void);
+
+/* tsip_contact.c: the Contact of each leg (RFC 5630: sips: only toward sips:) */
+int tsip_contact_init(struct tsip *t, const struct conf *c);
+void tsip_contact_free(struct tsip *t);
+/* outbound: the Contact for a request to ruri, in home; NULL: NUA's choice */
+const char *tsip_contact_of_target(struct tsip *t, su_home_t *home, const char *ruri);
+/* inbound: the Contact of our answers to this request, kept on the leg */
+void tsip_contact_inbound(struct tsip *t, struct leg *l, const sip_t *sip);
 
 /* tsip_guard.c: rate limit and bans of new requests outside a dialog */
 int tsip_guard_start(struct tsip *t, const struct conf *conf);

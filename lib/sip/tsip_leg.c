@@ -113,7 +113,7 @@ static int leg_place(struct leg *l, const struct leg_target *tg, const struct ca
 	nua_handle_t *nh;
 	su_home_t home[1] = { SU_HOME_INIT(home) };
 	char *from, *to, *hdrs = NULL, *body, mf[16];
-	const char *host;
+	const char *host, *contact;
 	sip_call_id_t *cid;
 	size_t hlen = 0;
 	int r = 0;
@@ -163,7 +163,9 @@ static int leg_place(struct leg *l, const struct leg_target *tg, const struct ca
 	l->tls = conf_target_is_tls(tg->ruri);	/* sips: or ;transport=tls: sofia uses TLS */
 	bus_sip(false, "INVITE", 0);
 	body = body_dup(m);
+	contact = tsip_contact_of_target(t, home, tg->ruri);	/* sips: only toward sips: */
 	nua_invite(nh, NUTAG_URL(tg->ruri), SIPTAG_MAX_FORWARDS_STR(mf),
+		   TAG_IF(contact != NULL, SIPTAG_CONTACT_STR(contact)),
 		   TAG_IF(hdrs != NULL, SIPTAG_HEADER_STR(hdrs)), BODY_TAGS(m, body), TAG_END());
 	free(body);
 	su_home_deinit(home);
@@ -212,6 +214,7 @@ static int leg_respond_op(struct leg *l, enum leg_req req, const struct call_msg
 	const char *phrase = m->phrase;
 	char ra[16], *body;
 	int se = 0;
+	bool contact;
 
 	if (x == NULL || x->nh == NULL)
 		return -ENOTCONN;
@@ -229,8 +232,12 @@ static int leg_respond_op(struct leg *l, enum leg_req req, const struct call_msg
 	}
 	if (req == LEG_REQ_INVITE && m->status >= 200 && m->status < 300)
 		se = l->session_expires;
+	/* the Contact of the dialog (tsip_contact.c), or NUA's when NULL */
+	contact = x->contact && m->status > 100 && m->status < 300 &&
+		  (req == LEG_REQ_INVITE || req == LEG_REQ_REFER);
 	body = body_dup(m);
 	nua_respond(x->nh, m->status, phrase,
+		    TAG_IF(contact, SIPTAG_CONTACT_STR(x->contact)),
 		    TAG_IF(m->retry_after > 0, SIPTAG_RETRY_AFTER_STR(ra)),
 		    TAG_IF(se > 0, NUTAG_SESSION_TIMER(se)),
 		    TAG_IF(se > 0, NUTAG_UPDATE_REFRESH(1)),

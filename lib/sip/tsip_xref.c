@@ -98,6 +98,7 @@ void tsip_xref_refer(struct tsip *t, nua_handle_t *nh, const sip_t *sip, tagi_t 
 		nua_handle_destroy(nh);
 		return;
 	}
+	tsip_contact_inbound(t, l, sip);	/* sips: only toward sips: */
 	leg_set_call_id(l, sip->sip_call_id ? sip->sip_call_id->i_id : NULL);
 	memset(&r, 0, sizeof(r));
 	/* before the event is saved: saving takes it from nua_current_request() */
@@ -181,7 +182,7 @@ int tsip_xref_place(struct leg *l, const struct leg_target *tg, const char *refe
 {
 	struct tsip *t = l->peer && l->peer->sip ? ((struct tsip_leg *)l->peer->sip)->t : NULL;
 	su_home_t home[1] = { SU_HOME_INIT(home) };
-	const char *host;
+	const char *host, *contact;
 	char *from, *to, mf[16];
 	sip_call_id_t *cid;
 	nua_handle_t *nh;
@@ -209,7 +210,9 @@ int tsip_xref_place(struct leg *l, const struct leg_target *tg, const char *refe
 	leg_set_call_id(l, cid->i_id);
 	snprintf(mf, sizeof(mf), "%d", tg->max_forwards);
 	bus_sip(false, "REFER", 0);
+	contact = tsip_contact_of_target(t, home, tg->ruri);	/* sips: only toward sips: */
 	nua_refer(nh, NUTAG_URL(tg->ruri), SIPTAG_REFER_TO_STR(refer_to),
+		  TAG_IF(contact != NULL, SIPTAG_CONTACT_STR(contact)),
 		  TAG_IF(referred_by != NULL, SIPTAG_REFERRED_BY_STR(referred_by)),
 		  SIPTAG_MAX_FORWARDS_STR(mf), TAG_END());
 	su_home_deinit(home);
