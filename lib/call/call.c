@@ -244,7 +244,7 @@ void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 		struct leg *l = c->leg[s];
 		if (l == NULL || l->ended)
 			continue;
-		relay_answer_pending(l, 487, "Request Terminated");
+		dialog_answer_pending(l, 487, "Request Terminated");
 		if (l->side == LEG_A && !l->answered) {
 			struct call_msg m = { .status = code, .phrase = phrase,
 					      .retry_after = why == CALL_END_REJECTED ?
@@ -467,7 +467,7 @@ void call_on_response(struct leg *l, enum leg_req req, const struct call_msg *m)
 	} else if (l->side == LEG_B && req == LEG_REQ_INVITE && !l->answered) {
 		on_b_invite_response(c, l, m);
 	} else if (req != LEG_REQ_BYE && req != LEG_REQ_CANCEL && req != LEG_REQ_ACK) {
-		relay_response(l, req, m);
+		dialog_response(l, req, m);
 	}
 	call_free_if_done(c);
 }
@@ -501,10 +501,10 @@ static void on_request(struct call *c, struct leg *l, enum leg_req req, const st
 			call_close(c, CALL_END_CANCEL, 487, "Request Terminated");
 			return;
 		}
-		relay_request(l, req, m);
+		dialog_request(l, req, m);
 		return;
 	default:
-		relay_request(l, req, m);
+		dialog_request(l, req, m);
 		return;
 	}
 }
@@ -591,7 +591,7 @@ static int route_call(struct call *c, const struct call_invite *inv)
 	}
 	if (copy_str(&c->ruri_user, user) < 0 || copy_str(&c->from_user, inv->from_user) < 0 ||
 	    copy_str(&c->to_user, inv->to_user) < 0 || build_headers(c, inv) < 0 ||
-	    relay_copy_body(&inv->msg, &c->offer_ctype, &c->offer, &c->offer_len) < 0)
+	    dialog_copy_body(&inv->msg, &c->offer_ctype, &c->offer, &c->offer_len) < 0)
 		return -ENOMEM;
 	if (inv->from_display && (c->from_display = strdup(inv->from_display)) == NULL)
 		return -ENOMEM;

@@ -1,5 +1,5 @@
 /* lib/call private: struct call and struct call_core, shared by the files of
- * the coordinator (call.c: lifecycle and teardown; relay.c: in-dialog
+ * the coordinator (call.c: lifecycle and teardown; dialog.c: in-dialog
  * requests crossing between legs; leg.c). Sofia thread only. */
 #pragma once
 
@@ -150,12 +150,12 @@ void call_log(struct call *c, int level, const char *fmt, ...) __attribute__((fo
 void call_close(struct call *c, enum call_end why, int code, const char *phrase);
 void call_update_log_prefix(struct call *c);
 
-/* relay.c */
-void relay_request(struct leg *l, enum leg_req req, const struct call_msg *m);
-void relay_response(struct leg *l, enum leg_req req, const struct call_msg *m);
-void relay_answer_pending(struct leg *l, int code, const char *phrase);
-int relay_own_invite(struct leg *l, const struct call_msg *m);
-int relay_copy_body(const struct call_msg *m, char **ctype, char **body, size_t *len);
+/* dialog.c */
+void dialog_request(struct leg *l, enum leg_req req, const struct call_msg *m);
+void dialog_response(struct leg *l, enum leg_req req, const struct call_msg *m);
+void dialog_answer_pending(struct leg *l, int code, const char *phrase);
+int dialog_own_invite(struct leg *l, const struct call_msg *m);
+int dialog_copy_body(const struct call_msg *m, char **ctype, char **body, size_t *len);
 
 /* media.c */
 #define SDP_MAX 16384

@@ -249,7 +249,7 @@ static void passthrough_reoffer(struct call *c, struct leg *y, const char *had,
 	offer.body_len = (size_t)n;
 	call_log(c, LOG_LVL_INFO, "transfer: the target's media differs, re-INVITE to leg %c",
 		 side_char(y));
-	if (relay_own_invite(y, &offer) < 0)
+	if (dialog_own_invite(y, &offer) < 0)
 		call_log(c, LOG_LVL_WARNING, "transfer: cannot re-INVITE leg %c", side_char(y));
 }
 
@@ -333,7 +333,7 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 		call_log(c, LOG_LVL_INFO, "transfer: codec now %s, re-INVITE to leg %c",
 			 c->streams[0].codec, side_char(y));
 		if (media_toward(c, n->side, true, m, &fwd, sdp_buf, sizeof(sdp_buf)) < 0 ||
-		    relay_own_invite(y, &fwd) < 0)
+		    dialog_own_invite(y, &fwd) < 0)
 			call_log(c, LOG_LVL_WARNING, "transfer: cannot re-INVITE leg %c", side_char(y));
 	}
 	if (had && y && !y->ended)
@@ -397,7 +397,7 @@ static void attended(struct call *c, struct leg *x, struct leg *r2)
 	offer.body = c->last_sdp[y->side];
 	offer.body_len = c->last_sdp_len[y->side];
 	if (media_toward(c, y->side, true, &offer, &fwd, sdp_buf, sizeof(sdp_buf)) < 0 ||
-	    relay_own_invite(t, &fwd) < 0)
+	    dialog_own_invite(t, &fwd) < 0)
 		call_log(c, LOG_LVL_WARNING, "attended transfer: cannot re-INVITE the target");
 	call_log(c, LOG_LVL_INFO, "attended transfer: leg %c joined from call %llu", side_char(t),
 		 (unsigned long long)c2->id);

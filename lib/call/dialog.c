@@ -1,4 +1,4 @@
-/* lib/call/relay.c: in-dialog requests crossing between the legs of a call:
+/* lib/call/dialog.c: in-dialog requests crossing between the legs of a call:
  * re-INVITE (hold, resume, codec change), ACK, UPDATE, INFO, CANCEL of a
  * re-INVITE. A request from leg X is sent on its peer Y; Y's answer goes
  * back to X. Each leg remembers which requests wait for an answer in each
@@ -16,7 +16,7 @@
 
 static char sdp_buf[SDP_MAX];	/* sofia thread only; copied by the leg ops */
 
-int relay_copy_body(const struct call_msg *m, char **ctype, char **body, size_t *len)
+int dialog_copy_body(const struct call_msg *m, char **ctype, char **body, size_t *len)
 {
 	free(*ctype);
 	free(*body);
@@ -36,7 +36,7 @@ int relay_copy_body(const struct call_msg *m, char **ctype, char **body, size_t 
 }
 
 /* Answer every request still waiting on leg l (before it is hung up). */
-void relay_answer_pending(struct leg *l, int code, const char *phrase)
+void dialog_answer_pending(struct leg *l, int code, const char *phrase)
 {
 	static const enum leg_req kinds[] = { LEG_REQ_UPDATE, LEG_REQ_INFO };
 
@@ -98,7 +98,7 @@ static bool glare_retry(struct leg *l)
 	return true;
 }
 
-void relay_request(struct leg *l, enum leg_req req, const struct call_msg *m)
+void dialog_request(struct leg *l, enum leg_req req, const struct call_msg *m)
 {
 	struct call *c = l->call;
 	struct leg *p = l->peer;
@@ -142,7 +142,7 @@ void relay_request(struct leg *l, enum leg_req req, const struct call_msg *m)
 		return;
 	}
 	if (req == LEG_REQ_INVITE) {
-		if (relay_copy_body(&fwd, &p->glare_ctype, &p->glare_body, &p->glare_len) < 0) {
+		if (dialog_copy_body(&fwd, &p->glare_ctype, &p->glare_body, &p->glare_len) < 0) {
 			leg_respond(l, req, 500, "Server Internal Error");
 			return;
 		}
@@ -158,13 +158,13 @@ void relay_request(struct leg *l, enum leg_req req, const struct call_msg *m)
 
 /* A re-INVITE of tandemd's own (after a transfer): its 2xx is ACKed and its
  * answer goes to the relay; nobody waits for it on the other leg. */
-int relay_own_invite(struct leg *l, const struct call_msg *m)
+int dialog_own_invite(struct leg *l, const struct call_msg *m)
 {
 	int r;
 
 	if (l->ended || l->out_req[LEG_REQ_INVITE] || l->in_req[LEG_REQ_INVITE])
 		return -EBUSY;
-	r = relay_copy_body(m, &l->glare_ctype, &l->glare_body, &l->glare_len);
+	r = dialog_copy_body(m, &l->glare_ctype, &l->glare_body, &l->glare_len);
 	if (r < 0)
 		return r;
 	l->glare_tries = 0;
@@ -176,7 +176,7 @@ int relay_own_invite(struct leg *l, const struct call_msg *m)
 	return r;
 }
 
-void relay_response(struct leg *l, enum leg_req req, const struct call_msg *m)
+void dialog_response(struct leg *l, enum leg_req req, const struct call_msg *m)
 {
 	struct call *c = l->call;
 	struct leg *p = l->peer;
