@@ -107,16 +107,26 @@ install: all
 	install -d $(DESTDIR)$(prefix)/sbin $(DESTDIR)$(prefix)/bin $(DESTDIR)/etc/tandem
 	install -m 755 $(BUILD)/tandemd $(DESTDIR)$(prefix)/sbin/tandemd
 	install -m 755 $(BUILD)/tandemctl $(DESTDIR)$(prefix)/bin/tandemctl
-	@# an existing config is the operator's: never overwritten (like a dpkg conffile)
+	@# an existing config is the operator's: never overwritten (like a dpkg conffile);
+	@# a new one may hold trunk passwords: root:tandem 0640 (as the package's postinst)
 	if [ -e $(DESTDIR)/etc/tandem/tandemd.conf ]; then \
 		echo "keeping $(DESTDIR)/etc/tandem/tandemd.conf (the new default: conf/tandemd.conf)"; \
-	else install -m 644 conf/tandemd.conf $(DESTDIR)/etc/tandem/tandemd.conf; fi
+	else install -m 640 conf/tandemd.conf $(DESTDIR)/etc/tandem/tandemd.conf; \
+		if [ -z "$(DESTDIR)" ] && getent group tandem > /dev/null; then \
+			chgrp tandem /etc/tandem/tandemd.conf; \
+		elif [ -z "$(DESTDIR)" ]; then \
+			echo "no group tandem yet: systemd-sysusers tandem.conf; chgrp tandem /etc/tandem/tandemd.conf"; \
+		fi; \
+	fi
 	install -D -m 644 man/tandemd.8 $(DESTDIR)$(prefix)/share/man/man8/tandemd.8
 	install -D -m 644 man/tandemctl.8 $(DESTDIR)$(prefix)/share/man/man8/tandemctl.8
 	install -D -m 644 man/tandemd.conf.5 $(DESTDIR)$(prefix)/share/man/man5/tandemd.conf.5
 	install -D -m 644 packaging/systemd/tandemd.service $(DESTDIR)$(systemdunitdir)/tandemd.service
 	install -D -m 644 packaging/sysusers/tandem.conf $(DESTDIR)/usr/lib/sysusers.d/tandem.conf
 	install -D -m 644 packaging/sysctl/60-tandem.conf $(DESTDIR)/etc/sysctl.d/60-tandem.conf
+	install -D -m 644 packaging/fail2ban/tandem.conf $(DESTDIR)/etc/fail2ban/filter.d/tandem.conf
+	install -d $(DESTDIR)$(prefix)/share/doc/tandem
+	install -m 644 docs/operations.md docs/control.md docs/transfer.md $(DESTDIR)$(prefix)/share/doc/tandem/
 
 # ---- fuzzing (libFuzzer, clang): tests/fuzz/fuzz_<name>.c, one per parser ----
 # The lib sources are compiled again with clang in $(FUZZ_BUILD), instrumented
