@@ -183,11 +183,15 @@ static void leg_ended(struct call *c, struct leg *l)
 		xfer_on_leg_event(c, l, LEG_REQ_BYE);
 		return;
 	}
+	call_fsm_event(c, CALL_EV_LEG_LOST, l, NULL);
+}
+
+/* A leg of a call still going ended without a BYE (session timer, transport). */
+void call_act_leg_lost(struct call *c, struct leg *l, const struct call_msg *m)
+{
 	leg_end(l);
-	if (l == c->xfer.transferor && c->xfer.leg && c->state != CALL_ST_CLOSING)
+	if (l == c->xfer.transferor && c->xfer.leg)
 		return;	/* the transferor left before the target answered: go on */
-	if (c->state == CALL_ST_CLOSING)
-		return;
 	if (l->side == LEG_B && !l->answered && c->leg[LEG_A] && !c->leg[LEG_A]->answered) {
 		/* the target ended before answering without a final response
 		 * we saw: like a transport failure */
@@ -195,6 +199,12 @@ static void leg_ended(struct call *c, struct leg *l)
 	} else {
 		call_close(c, CALL_END_LEG_LOST, 500, "Server Internal Error");
 	}
+}
+
+/* A leg of a closing call is over (its BYE, or its end). */
+void call_act_leg_gone(struct call *c, struct leg *l, const struct call_msg *m)
+{
+	leg_end(l);
 }
 
 void call_on_ended(struct leg *l)
@@ -363,8 +373,21 @@ static void on_connect_timeout(void *arg)
 {
 	struct call *c = arg;
 
-	if (c->state != CALL_ST_CALLING)
-		return;
+	call_fsm_event(c, CALL_EV_CONNECT_TIMEOUT, NULL, NULL);
+	call_free_if_done(c);
+}
+
+static void on_answer_timeout(void *arg)
+{
+	struct call *c = arg;
+
+	call_fsm_event(c, CALL_EV_ANSWER_TIMEOUT, NULL, NULL);
+	call_free_if_done(c);
+}
+
+/* No response at all from the target: the next one. */
+void call_act_no_response(struct call *c, struct leg *l, const struct call_msg *m)
+{
 	call_log(c, LOG_LVL_NOTICE, "no response from %s in %d s", c->target,
 		 c->route->connect_timeout);
 	free(c->fail_phrase);
@@ -373,88 +396,109 @@ static void on_connect_timeout(void *arg)
 	if (c->n_attempts)
 		c->attempts[c->n_attempts - 1].status = 408;
 	try_next_target(c, 408);
-	call_free_if_done(c);
 }
 
-static void on_answer_timeout(void *arg)
+void call_act_no_answer(struct call *c, struct leg *l, const struct call_msg *m)
 {
-	struct call *c = arg;
-
-	if (c->state != CALL_ST_CALLING && c->state != CALL_ST_EARLY)
-		return;
 	call_log(c, LOG_LVL_NOTICE, "no answer in %d s", c->route->no_answer_timeout);
 	call_close(c, CALL_END_NO_ANSWER, 408, "Request Timeout");
-	call_free_if_done(c);
 }
 
-/* Responses to the initial INVITE on leg B. */
-static void on_b_invite_response(struct call *c, struct leg *b, const struct call_msg *m)
+/* ---- responses to the initial INVITE on leg B ---- */
+
+static enum call_ev response_event(int status)
+{
+	if (status == 100)
+		return CALL_EV_TRYING;
+	if (status < 200)
+		return CALL_EV_PROVISIONAL;
+	return status < 300 ? CALL_EV_ANSWER : CALL_EV_FAILURE;
+}
+
+/* The SDP of B's 18x or 2xx toward A: the answer to our offer, or with a
+ * late offer the callee's offer. Closes the call when it cannot be used. */
+static int cross_b_sdp(struct call *c, const struct call_msg *m, struct call_msg *fwd)
+{
+	int r = media_cross(c, LEG_B, c->offer_len == 0, m, fwd, sdp_buf, sizeof(sdp_buf));
+
+	if (r == -EADDRINUSE)
+		call_close(c, CALL_END_NO_PORTS, 503, "Service Unavailable");
+	else if (r < 0)
+		call_close(c, CALL_END_ERROR, 488, "Not Acceptable Here");
+	return r;
+}
+
+void call_act_trying(struct call *c, struct leg *b, const struct call_msg *m)
+{
+	ttimer_stop(c->connect_timer);
+}
+
+void call_act_early(struct call *c, struct leg *b, const struct call_msg *m)
+{
+	struct call_msg fwd;
+
+	ttimer_stop(c->connect_timer);
+	if (cross_b_sdp(c, m, &fwd) < 0)
+		return;
+	if (c->state != CALL_ST_EARLY)
+		call_set_state(c, CALL_ST_EARLY);
+	c->core->ops->respond(c->leg[LEG_A], LEG_REQ_INVITE, &fwd);
+}
+
+void call_act_answer(struct call *c, struct leg *b, const struct call_msg *m)
 {
 	const struct leg_ops *ops = c->core->ops;
 	struct leg *a = c->leg[LEG_A];
 	struct call_msg fwd;
 
-	if (c->state == CALL_ST_CLOSING) {
-		if (m->status >= 200 && m->status < 300) {
-			/* answered while we were hanging up: confirm, then end it */
-			b->answered = true;
-			ops->send(b, LEG_REQ_ACK, NULL);
-			ops->send(b, LEG_REQ_BYE, NULL);
-		}
-		return;
-	}
 	ttimer_stop(c->connect_timer);
-	if (m->status < 300 && m->status != 100) {
-		/* the answer to our offer, or with a late offer the callee's offer */
-		int r = media_cross(c, LEG_B, c->offer_len == 0, m, &fwd, sdp_buf, sizeof(sdp_buf));
-		if (r < 0) {
-			call_close(c, r == -EADDRINUSE ? CALL_END_NO_PORTS : CALL_END_ERROR,
-				   r == -EADDRINUSE ? 503 : 488,
-				   r == -EADDRINUSE ? "Service Unavailable" : "Not Acceptable Here");
-			return;
-		}
-		m = &fwd;
-	}
-	if (m->status < 200) {
-		if (m->status == 100)
-			return;
-		if (c->state != CALL_ST_EARLY)
-			call_set_state(c, CALL_ST_EARLY);
-		ops->respond(a, LEG_REQ_INVITE, m);
+	if (cross_b_sdp(c, m, &fwd) < 0)
 		return;
-	}
-	if (m->status < 300) {
-		ttimer_stop(c->answer_timer);
-		b->answered = true;
-		c->answered_at = time(NULL);
-		c->t_answer = call_now();
-		if (c->n_attempts)
-			c->attempts[c->n_attempts - 1].status = m->status;
-		call_set_state(c, CALL_ST_CONFIRMED);
-		call_publish(c, BUS_EV_CALL_ANSWERED,
-			     json_pack("{s:s,s:i,s:f}", "target", c->target, "code", m->status,
-				       "setup_ms", (c->t_answer - c->t_start) * 1000.0));
-		media_confirmed(c);
-		call_limit_answered(c);	/* call_limit.c: max_duration */
-		c->core->answered++;
-		a->in_req[LEG_REQ_INVITE] = false;
-		ops->respond(a, LEG_REQ_INVITE, m);
-		a->answered = true;
-		/* with an offer in our INVITE the ACK carries nothing: send it
-		 * now; with a late offer it carries the caller's answer */
-		if (c->offer_len > 0)
-			ops->send(b, LEG_REQ_ACK, NULL);
-		else
-			b->ack_owed = true;
-		call_log(c, LOG_LVL_INFO, "answered %d by %s", m->status, c->target);
-		return;
-	}
+	ttimer_stop(c->answer_timer);
+	b->answered = true;
+	c->answered_at = time(NULL);
+	c->t_answer = call_now();
 	if (c->n_attempts)
-		c->attempts[c->n_attempts - 1].status = m->status >= 700 ? 500 : m->status;
+		c->attempts[c->n_attempts - 1].status = fwd.status;
+	call_set_state(c, CALL_ST_CONFIRMED);
+	call_publish(c, BUS_EV_CALL_ANSWERED,
+		     json_pack("{s:s,s:i,s:f}", "target", c->target, "code", fwd.status,
+			       "setup_ms", (c->t_answer - c->t_start) * 1000.0));
+	media_confirmed(c);
+	call_limit_answered(c);	/* call_limit.c: max_duration */
+	c->core->answered++;
+	a->in_req[LEG_REQ_INVITE] = false;
+	ops->respond(a, LEG_REQ_INVITE, &fwd);
+	a->answered = true;
+	/* with an offer in our INVITE the ACK carries nothing: send it
+	 * now; with a late offer it carries the caller's answer */
+	if (c->offer_len > 0)
+		ops->send(b, LEG_REQ_ACK, NULL);
+	else
+		b->ack_owed = true;
+	call_log(c, LOG_LVL_INFO, "answered %d by %s", fwd.status, c->target);
+}
+
+/* The target refused (or NUA failed it, 9xx): the next target, or the end. */
+void call_act_failover(struct call *c, struct leg *b, const struct call_msg *m)
+{
+	int code = m->status >= 700 ? 500 : m->status;
+
+	ttimer_stop(c->connect_timer);
+	if (c->n_attempts)
+		c->attempts[c->n_attempts - 1].status = code;
 	free(c->fail_phrase);
 	c->fail_phrase = m->status < 700 && m->phrase ? strdup(m->phrase) : NULL;
 	c->fail_retry_after = m->retry_after;
-	try_next_target(c, m->status >= 700 ? 500 : m->status);
+	try_next_target(c, code);
+}
+
+/* Answered while we were hanging up: confirm, then end it. */
+void call_act_ack_bye(struct call *c, struct leg *b, const struct call_msg *m)
+{
+	b->answered = true;
+	c->core->ops->send(b, LEG_REQ_ACK, NULL);
+	c->core->ops->send(b, LEG_REQ_BYE, NULL);
 }
 
 void call_on_response(struct leg *l, enum leg_req req, const struct call_msg *m)
@@ -465,7 +509,7 @@ void call_on_response(struct leg *l, enum leg_req req, const struct call_msg *m)
 		if (req == LEG_REQ_INVITE)
 			xfer_on_response(c, l, m);
 	} else if (l->side == LEG_B && req == LEG_REQ_INVITE && !l->answered) {
-		on_b_invite_response(c, l, m);
+		call_fsm_event(c, response_event(m->status), l, m);
 	} else if (req != LEG_REQ_BYE && req != LEG_REQ_CANCEL && req != LEG_REQ_ACK) {
 		dialog_response(l, req, m);
 	}
@@ -482,31 +526,32 @@ static void on_request(struct call *c, struct leg *l, enum leg_req req, const st
 			leg_respond(l, req, 481, "Call/Transaction Does Not Exist");
 		return;
 	}
-	switch (req) {
-	case LEG_REQ_BYE:
-		/* NUA has answered the BYE; this leg is over */
-		leg_end(l);
-		if (l == c->xfer.transferor && c->xfer.leg && c->state != CALL_ST_CLOSING) {
-			/* the transferor hangs up while the target rings: go on */
-			call_log(c, LOG_LVL_INFO, "transferor left; the transfer goes on");
-			return;
-		}
-		call_close(c, l->side == LEG_A ? CALL_END_BYE_A : CALL_END_BYE_B, 200, NULL);
-		return;
-	case LEG_REQ_CANCEL:
-		if (l->side == LEG_A && !l->answered) {
-			/* NUA has answered 487 to the INVITE */
-			l->in_req[LEG_REQ_INVITE] = false;
-			l->answered = true;	/* nothing more to answer */
-			call_close(c, CALL_END_CANCEL, 487, "Request Terminated");
-			return;
-		}
+	if (req == LEG_REQ_BYE)
+		call_fsm_event(c, CALL_EV_BYE, l, m);
+	else if (req == LEG_REQ_CANCEL && l->side == LEG_A && !l->answered)
+		call_fsm_event(c, CALL_EV_CANCEL, l, m);
+	else
 		dialog_request(l, req, m);
-		return;
-	default:
-		dialog_request(l, req, m);
+}
+
+/* A BYE (NUA has answered it): this leg is over, and so is the call unless
+ * it is the transferor leaving while the target rings. */
+void call_act_bye(struct call *c, struct leg *l, const struct call_msg *m)
+{
+	leg_end(l);
+	if (l == c->xfer.transferor && c->xfer.leg) {
+		call_log(c, LOG_LVL_INFO, "transferor left; the transfer goes on");
 		return;
 	}
+	call_close(c, l->side == LEG_A ? CALL_END_BYE_A : CALL_END_BYE_B, 200, NULL);
+}
+
+/* The caller's CANCEL (NUA has answered 487 to its INVITE). */
+void call_act_cancel(struct call *c, struct leg *a, const struct call_msg *m)
+{
+	a->in_req[LEG_REQ_INVITE] = false;
+	a->answered = true;	/* nothing more to answer */
+	call_close(c, CALL_END_CANCEL, 487, "Request Terminated");
 }
 
 void call_on_request(struct leg *l, enum leg_req req, const struct call_msg *m)

@@ -1,20 +1,30 @@
-/* lib/call/call_fsm.c: the states of a call and the only function that
- * changes one. Every change is checked against the table below: a change
- * the table does not allow is refused, counted (call_stats.refused) and
- * logged, never silently done. Each change is logged at debug and published
- * as a call.state event. Sofia thread only.
+/* lib/call/call_fsm.c: the call's state machine, in one place. Two tables:
+ *
+ * - what each event does in each state (state x event -> action): every
+ *   event of a call's setup and end goes through call_fsm_event(), which
+ *   runs the action the table names, does nothing for an event the table
+ *   marks as expected and harmless there (a late 100, a timer that lost its
+ *   race), and refuses, counts (call_stats.refused) and logs an event the
+ *   table has no entry for: never silently ignored;
+ * - which state may follow which: call_set_state() is the only function
+ *   that changes a state, and it refuses, counts and logs a change the
+ *   table does not allow.
  *
  *   ROUTING --place--> CALLING --18x--> EARLY --2xx--> CONFIRMED
- *      |                 ^  |  \          |  \            |
- *      |                 |__|   \--2xx---|---\-----------'
- *      |            failover (CALLING or EARLY -> CALLING)    
- *      '---------------------> CLOSING <-- every state: call_close()
+ *                       |   ^  \--------2xx------------^    |
+ *                       |   '-- failover (CALLING, EARLY)   |
+ *     every state ------+--> CLOSING <-- call_close() ------'
  *
- * CLOSING is final: the call is freed once all its legs have ended. */
+ * CLOSING is final: the call is freed once all its legs have ended (the
+ * release rule, call.c). The actions are call.c's; in-dialog requests
+ * (dialog.c) and transfers (xfer.c) keep their own logic and reach this
+ * table through call_close(). Sofia thread only. */
 #include <errno.h>
 
 #include "call_int.h"
 #include "ops/log.h"
+
+/* ---- which state may follow which ---- */
 
 static const bool allowed[_CALL_ST_MAX][_CALL_ST_MAX] = {
 	[CALL_ST_ROUTING] = { [CALL_ST_CALLING] = true, [CALL_ST_CLOSING] = true },
@@ -43,5 +53,94 @@ int call_set_state(struct call *c, enum call_state st)
 	call_log(c, LOG_LVL_DEBUG, "state %s -> %s", call_state_name(c->state), call_state_name(st));
 	c->state = st;
 	call_publish(c, BUS_EV_CALL_STATE, json_pack("{s:s}", "state", call_state_name(st)));
+	return 0;
+}
+
+/* ---- what each event does in each state ---- */
+
+static const char *const ev_names[_CALL_EV_MAX] = {
+	[CALL_EV_TRYING] = "100", [CALL_EV_PROVISIONAL] = "18x", [CALL_EV_ANSWER] = "2xx",
+	[CALL_EV_FAILURE] = "failure", [CALL_EV_CANCEL] = "cancel", [CALL_EV_BYE] = "bye",
+	[CALL_EV_LEG_LOST] = "leg-lost", [CALL_EV_CONNECT_TIMEOUT] = "connect-timeout",
+	[CALL_EV_ANSWER_TIMEOUT] = "answer-timeout",
+};
+
+const char *call_ev_name(enum call_ev ev)
+{
+	return ev < _CALL_EV_MAX ? ev_names[ev] : "?";
+}
+
+/* Expected in that state, and nothing to do: a 100 or 18x after the call
+ * is answered or closing, a timer that fired just as its reason went. */
+static void ignore(struct call *c, struct leg *l, const struct call_msg *m)
+{
+	(void)c, (void)l, (void)m;
+}
+
+#define X ignore
+static call_action_fn *const actions[_CALL_ST_MAX][_CALL_EV_MAX] = {
+	/* no event reaches a call in ROUTING: routing is done in one go */
+	[CALL_ST_ROUTING] = { 0 },
+	[CALL_ST_CALLING] = {
+		[CALL_EV_TRYING] = call_act_trying,
+		[CALL_EV_PROVISIONAL] = call_act_early,
+		[CALL_EV_ANSWER] = call_act_answer,
+		[CALL_EV_FAILURE] = call_act_failover,
+		[CALL_EV_CANCEL] = call_act_cancel,
+		[CALL_EV_BYE] = call_act_bye,
+		[CALL_EV_LEG_LOST] = call_act_leg_lost,
+		[CALL_EV_CONNECT_TIMEOUT] = call_act_no_response,
+		[CALL_EV_ANSWER_TIMEOUT] = call_act_no_answer,
+	},
+	[CALL_ST_EARLY] = {
+		[CALL_EV_TRYING] = X,
+		[CALL_EV_PROVISIONAL] = call_act_early,
+		[CALL_EV_ANSWER] = call_act_answer,
+		[CALL_EV_FAILURE] = call_act_failover,
+		[CALL_EV_CANCEL] = call_act_cancel,
+		[CALL_EV_BYE] = call_act_bye,
+		[CALL_EV_LEG_LOST] = call_act_leg_lost,
+		[CALL_EV_CONNECT_TIMEOUT] = X,
+		[CALL_EV_ANSWER_TIMEOUT] = call_act_no_answer,
+	},
+	[CALL_ST_CONFIRMED] = {
+		/* B's initial INVITE is answered: its responses are over */
+		[CALL_EV_BYE] = call_act_bye,
+		[CALL_EV_LEG_LOST] = call_act_leg_lost,
+		[CALL_EV_CONNECT_TIMEOUT] = X,
+		[CALL_EV_ANSWER_TIMEOUT] = X,
+	},
+	[CALL_ST_CLOSING] = {
+		[CALL_EV_TRYING] = X,
+		[CALL_EV_PROVISIONAL] = X,
+		[CALL_EV_ANSWER] = call_act_ack_bye,	/* answered as we hung up */
+		[CALL_EV_FAILURE] = X,		/* the answer to our CANCEL's INVITE */
+		[CALL_EV_CANCEL] = call_act_cancel,	/* crossed our final answer */
+		[CALL_EV_BYE] = call_act_leg_gone,
+		[CALL_EV_LEG_LOST] = call_act_leg_gone,
+		[CALL_EV_CONNECT_TIMEOUT] = X,
+		[CALL_EV_ANSWER_TIMEOUT] = X,
+	},
+};
+#undef X
+
+call_action_fn *call_fsm_action(enum call_state st, enum call_ev ev)
+{
+	return st < _CALL_ST_MAX && ev < _CALL_EV_MAX ? actions[st][ev] : NULL;
+}
+
+int call_fsm_event(struct call *c, enum call_ev ev, struct leg *l, const struct call_msg *m)
+{
+	call_action_fn *act = call_fsm_action(c->state, ev);
+
+	if (act == NULL) {
+		c->core->refused++;
+		call_log(c, LOG_LVL_WARNING, "event %s refused in state %s", call_ev_name(ev),
+			 call_state_name(c->state));
+		return -EINVAL;
+	}
+	call_log(c, LOG_LVL_DEBUG, "event %s in state %s%s", call_ev_name(ev),
+		 call_state_name(c->state), act == ignore ? ": nothing to do" : "");
+	act(c, l, m);
 	return 0;
 }

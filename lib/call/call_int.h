@@ -26,7 +26,7 @@ struct call_core {
 	struct call *calls;		/* doubly linked, newest first */
 	unsigned active;
 	uint64_t next_id, total, answered, failed;
-	uint64_t refused;		/* state changes the table refused (call_fsm.c) */
+	uint64_t refused;		/* events and state changes the tables refused (call_fsm.c) */
 	bool draining;
 	struct route_count *route_counts;
 	struct ttimer *quality_timer;	/* media.quality events, every QUALITY_MS */
@@ -122,10 +122,33 @@ struct call {
 	char log_prefix[160];
 };
 
-/* call_fsm.c: the one function that changes a call's state; a change the
- * table does not allow is refused (-EINVAL), counted and logged. */
+/* call_fsm.c: the call's state machine. call_set_state() is the one
+ * function that changes a state; a change the table does not allow is
+ * refused (-EINVAL), counted and logged. call_fsm_event() runs what an
+ * event does in the call's state; an event the table has no entry for in
+ * that state is refused (-EINVAL), counted and logged. */
+enum call_ev {
+	CALL_EV_TRYING,			/* B: 100 to the initial INVITE */
+	CALL_EV_PROVISIONAL,		/* B: 101-199 to it */
+	CALL_EV_ANSWER,			/* B: 2xx to it */
+	CALL_EV_FAILURE,		/* B: 300-999 to it */
+	CALL_EV_CANCEL,			/* A: CANCEL of the initial INVITE (NUA answered 487) */
+	CALL_EV_BYE,			/* either leg: BYE (NUA answered 200) */
+	CALL_EV_LEG_LOST,		/* either leg ended without a BYE */
+	CALL_EV_CONNECT_TIMEOUT,	/* no response at all from the target */
+	CALL_EV_ANSWER_TIMEOUT,		/* no answer in no_answer_timeout */
+	_CALL_EV_MAX,
+};
+typedef void call_action_fn(struct call *c, struct leg *l, const struct call_msg *m);
 int call_set_state(struct call *c, enum call_state st);
 bool call_state_allowed(enum call_state from, enum call_state to);
+int call_fsm_event(struct call *c, enum call_ev ev, struct leg *l, const struct call_msg *m);
+call_action_fn *call_fsm_action(enum call_state st, enum call_ev ev);	/* NULL: refused */
+const char *call_ev_name(enum call_ev ev);
+/* the actions (call.c); l is the leg of the event (NULL for timers) */
+call_action_fn call_act_trying, call_act_early, call_act_answer, call_act_failover,
+	call_act_ack_bye, call_act_cancel, call_act_bye, call_act_leg_lost, call_act_leg_gone,
+	call_act_no_response, call_act_no_answer;
 void call_format_source(const struct sockaddr *sa, char *buf, size_t len);
 /* core.c */
 void core_count_call(struct call_core *core, time_t now);

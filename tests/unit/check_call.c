@@ -1235,6 +1235,30 @@ START_TEST(state_table)
 }
 END_TEST
 
+/* call_fsm.c: a closing call expects every event (late answers, crossing
+ * BYEs, stale timers); nothing reaches a call that is routing; an answered
+ * call hears no more responses to its initial INVITE; a timer that lost
+ * its race is expected, not refused. */
+START_TEST(event_table)
+{
+	for (int ev = 0; ev < _CALL_EV_MAX; ev++) {
+		ck_assert_msg(call_fsm_action(CALL_ST_CLOSING, ev) != NULL, "closing: %s",
+			      call_ev_name(ev));
+		ck_assert_msg(call_fsm_action(CALL_ST_ROUTING, ev) == NULL, "routing: %s",
+			      call_ev_name(ev));
+	}
+	ck_assert_ptr_null(call_fsm_action(CALL_ST_CONFIRMED, CALL_EV_PROVISIONAL));
+	ck_assert_ptr_null(call_fsm_action(CALL_ST_CONFIRMED, CALL_EV_ANSWER));
+	ck_assert_ptr_null(call_fsm_action(CALL_ST_CONFIRMED, CALL_EV_CANCEL));
+	ck_assert_ptr_nonnull(call_fsm_action(CALL_ST_CONFIRMED, CALL_EV_ANSWER_TIMEOUT));
+	ck_assert_ptr_eq(call_fsm_action(CALL_ST_CALLING, CALL_EV_ANSWER), call_act_answer);
+	ck_assert_ptr_eq(call_fsm_action(CALL_ST_EARLY, CALL_EV_FAILURE), call_act_failover);
+	ck_assert_ptr_eq(call_fsm_action(CALL_ST_CLOSING, CALL_EV_ANSWER), call_act_ack_bye);
+	ck_assert_ptr_eq(call_fsm_action(CALL_ST_CLOSING, CALL_EV_BYE), call_act_leg_gone);
+	ck_assert_ptr_null(call_fsm_action(_CALL_ST_MAX, CALL_EV_BYE));
+}
+END_TEST
+
 static Suite *call_suite(void)
 {
 	Suite *s = suite_create("call");
@@ -1244,6 +1268,7 @@ static Suite *call_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, state_table);
+	tcase_add_test(tc, event_table);
 	tcase_add_test(tc, answer_then_bye_from_caller);
 	tcase_add_test(tc, answer_then_bye_from_callee);
 	tcase_add_test(tc, bye_when_the_peer_bye_fails);
