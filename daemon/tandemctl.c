@@ -14,13 +14,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#define DEFAULT_SOCKET "/run/tandem/tandemd.sock"
+#define RUN_DIR "/run/tandem"
+#define DEFAULT_SOCKET RUN_DIR "/tandemd.sock"
 #define MAX_ANSWER (16 * 1024 * 1024)
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: tandemctl [-s SOCKET] [--json] COMMAND [ARGS]\n\n"
+		"Usage: tandemctl [-s SOCKET | -i NAME] [--json] COMMAND [ARGS]\n\n"
 		"Commands:\n"
 		"  status                      version, uptime, calls, calls per second\n"
 		"  calls                       one line per call\n"
@@ -38,6 +39,7 @@ static void usage(FILE *f)
 		"                              or N events; --json prints them as JSON lines\n\n"
 		"Options:\n"
 		"  -s, --socket PATH   control socket (default $TANDEM_SOCKET or " DEFAULT_SOCKET ")\n"
+		"  -i, --instance NAME the instance tandemd@NAME: " RUN_DIR "/NAME.sock\n"
 		"  -j, --json          print the daemon's JSON answer as it is\n"
 		"  -h, --help          this text\n");
 }
@@ -353,19 +355,29 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "socket", required_argument, NULL, 's' }, { "json", no_argument, NULL, 'j' },
+		{ "instance", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	const char *sock = getenv("TANDEM_SOCKET");
 	const char *cmd;
+	char inst[108];
 	bool json_out = false;
 	json_t *req, *ans = NULL;
 	int o, r;
 
 	if (sock == NULL || *sock == '\0')
 		sock = DEFAULT_SOCKET;
-	while ((o = getopt_long(argc, argv, "+s:jh", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "+s:i:jh", opts, NULL)) != -1) {
 		switch (o) {
 		case 's': sock = optarg; break;
+		case 'i':	/* tandemd@NAME.service's socket (packaging/systemd) */
+			if (*optarg == '\0' || strchr(optarg, '/') ||
+			    (size_t)snprintf(inst, sizeof(inst), RUN_DIR "/%s.sock", optarg) >= sizeof(inst)) {
+				fprintf(stderr, "tandemctl: bad instance name: %s\n", optarg);
+				return 2;
+			}
+			sock = inst;
+			break;
 		case 'j': json_out = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
