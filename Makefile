@@ -115,6 +115,7 @@ install: all
 	install -D -m 644 man/tandemctl.8 $(DESTDIR)$(prefix)/share/man/man8/tandemctl.8
 	install -D -m 644 man/tandemd.conf.5 $(DESTDIR)$(prefix)/share/man/man5/tandemd.conf.5
 	install -D -m 644 packaging/systemd/tandemd.service $(DESTDIR)$(systemdunitdir)/tandemd.service
+	install -D -m 644 packaging/systemd/tandemd@.service $(DESTDIR)$(systemdunitdir)/tandemd@.service
 	install -D -m 644 packaging/sysusers/tandem.conf $(DESTDIR)/usr/lib/sysusers.d/tandem.conf
 	install -D -m 644 packaging/sysctl/60-tandem.conf $(DESTDIR)/etc/sysctl.d/60-tandem.conf
 
