@@ -28,7 +28,7 @@ TOOLS := $(BUILD)/tests/tools/rtpeer
 
 PROGS := $(BUILD)/tandemd $(BUILD)/tandemctl
 
-.PHONY: all tools run check check-unit check-sip check-asan demo bench-sip bench-relay deps clean distclean install
+.PHONY: all tools run check check-unit check-sip check-scale check-asan demo bench-sip bench-relay deps clean distclean install
 all: $(PROGS)
 
 config.mk: configure.ac config.mk.in
@@ -82,10 +82,15 @@ check-sip: all tools
 # AddressSanitizer + UndefinedBehaviorSanitizer, each fuzzer for a short
 # while, and 200 calls with media under valgrind memcheck.
 check: deps
-	$(MAKE) all check-unit check-sip check-pkg
+	$(MAKE) all check-unit check-sip check-pkg check-scale
 	$(MAKE) BUILD=build-asan SAN=1 CFLAGS='-O1 -g' all check-unit check-asan
 	$(MAKE) check-fuzz
 	$(MAKE) valgrind
+
+# Kamailio in front of two tandemd, in a network namespace (root): spread, drain,
+# kill -9 of a node (tests/scale/run, docs/scale-out.md)
+check-scale: all
+	@BUILD=$(BUILD) tests/scale/run
 
 check-asan: all tools
 	@BUILD=$(BUILD) SIP_TESTS_SKIP="$(ASAN_SKIP)" tests/sip/run
