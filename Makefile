@@ -28,7 +28,7 @@ TOOLS := $(BUILD)/tests/tools/rtpeer
 
 PROGS := $(BUILD)/tandemd $(BUILD)/tandemctl
 
-.PHONY: all tools run check check-unit check-sip check-asan demo bench-sip bench-relay deps clean distclean install
+.PHONY: all tools run check check-unit check-sip check-scale check-asan demo bench-sip bench-relay deps clean distclean install
 all: $(PROGS)
 
 config.mk: configure.ac config.mk.in
@@ -82,10 +82,15 @@ check-sip: all tools
 # AddressSanitizer + UndefinedBehaviorSanitizer, each fuzzer for a short
 # while, and 200 calls with media under valgrind memcheck.
 check: deps
-	$(MAKE) all check-unit check-sip check-pkg
+	$(MAKE) all check-unit check-sip check-pkg check-scale
 	$(MAKE) BUILD=build-asan SAN=1 CFLAGS='-O1 -g' all check-unit check-asan
 	$(MAKE) check-fuzz
 	$(MAKE) valgrind
+
+# Kamailio in front of two tandemd, in a network namespace (root): spread, drain,
+# kill -9 of a node (tests/scale/run, docs/scale-out.md)
+check-scale: all
+	@BUILD=$(BUILD) tests/scale/run
 
 check-asan: all tools
 	@BUILD=$(BUILD) SIP_TESTS_SKIP="$(ASAN_SKIP)" tests/sip/run
@@ -122,6 +127,7 @@ install: all
 	install -D -m 644 man/tandemctl.8 $(DESTDIR)$(prefix)/share/man/man8/tandemctl.8
 	install -D -m 644 man/tandemd.conf.5 $(DESTDIR)$(prefix)/share/man/man5/tandemd.conf.5
 	install -D -m 644 packaging/systemd/tandemd.service $(DESTDIR)$(systemdunitdir)/tandemd.service
+	install -D -m 644 packaging/systemd/tandemd@.service $(DESTDIR)$(systemdunitdir)/tandemd@.service
 	install -D -m 644 packaging/sysusers/tandem.conf $(DESTDIR)/usr/lib/sysusers.d/tandem.conf
 	install -D -m 644 packaging/sysctl/60-tandem.conf $(DESTDIR)/etc/sysctl.d/60-tandem.conf
 	install -D -m 644 packaging/fail2ban/tandem.conf $(DESTDIR)/etc/fail2ban/filter.d/tandem.conf

@@ -19,7 +19,8 @@
 
 #include "ops/bus.h"
 
-#define DEFAULT_SOCKET "/run/tandem/tandemd.sock"
+#define RUN_DIR "/run/tandem"
+#define DEFAULT_SOCKET RUN_DIR "/tandemd.sock"
 #define DEFAULT_TIMEOUT 5.0		/* seconds to wait for an answer */
 #define MAX_TIMEOUT 86400.0
 #define MAX_ANSWER (16 * 1024 * 1024)
@@ -59,6 +60,7 @@ static void usage(FILE *f)
 		"                              or N events; --json prints them as JSON lines\n\n"
 		"Options:\n"
 		"  -s, --socket PATH     control socket (default $TANDEM_SOCKET or " DEFAULT_SOCKET ")\n"
+		"  -i, --instance NAME   the instance tandemd@NAME: " RUN_DIR "/NAME.sock\n"
 		"  -j, --json            print the daemon's JSON answer as it is\n"
 		"  -T, --timeout SECS    give up when tandemd has not answered after SECS seconds\n"
 		"                        (default 5; 0 waits for ever)\n"
@@ -442,6 +444,7 @@ struct cmdline {
 	json_t *route;			/* route's --from, --to ... fields */
 	const char *route_opt;		/* the first of them given, for errors */
 	char bad[160];			/* the first bad option, reported with the command */
+	char inst[108];			/* -i NAME: RUN_DIR/NAME.sock (sun_path's size) */
 	char **args;			/* the command and its operands */
 	int nargs;
 };
@@ -545,6 +548,7 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 {
 	static const struct option opts[] = {
 		{ "socket", required_argument, NULL, 's' }, { "json", no_argument, NULL, 'j' },
+		{ "instance", required_argument, NULL, 'i' },
 		{ "timeout", required_argument, NULL, 'T' }, { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { "count", required_argument, NULL, 'n' },
 		{ "from", required_argument, NULL, 'f' }, { "to", required_argument, NULL, 't' },
@@ -558,13 +562,22 @@ static int parse_args(int argc, char **argv, struct cmdline *cl)
 	if (cl->args == NULL)
 		return 3;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, "-:s:jT:hVn:f:t:H:d:", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "-:s:i:jT:hVn:f:t:H:d:", opts, NULL)) != -1) {
 		const char *key = NULL;
 		char *end;
 
 		switch (o) {
 		case 1: cl->args[cl->nargs++] = optarg; break;
 		case 's': cl->cn.path = optarg; break;
+		case 'i':	/* tandemd@NAME.service's socket (packaging/systemd) */
+			if (*optarg == '\0' || strchr(optarg, '/') ||
+			    (size_t)snprintf(cl->inst, sizeof(cl->inst), RUN_DIR "/%s.sock",
+					     optarg) >= sizeof(cl->inst)) {
+				fprintf(stderr, "tandemctl: bad instance name: %s\n", optarg);
+				return 2;
+			}
+			cl->cn.path = cl->inst;
+			break;
 		case 'j': cl->json_out = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("tandemctl %s\n", TANDEM_VERSION); return 0;

@@ -23,13 +23,26 @@
 
 static void conf_free(struct conf *c);
 
+/* The file a setting came from, as a user can open it: the main file as it was
+ * given, an @include'd one (libconfig names it as written in the @include, taken
+ * relative to the main file's directory, see conf_load) joined to that directory. */
+void conf_source_file(const config_setting_t *s, const char *main_path, char *buf, size_t len)
+{
+	const char *file = s ? config_setting_source_file(s) : NULL;
+	const char *slash = strrchr(main_path, '/');
+
+	if (file == NULL || strcmp(file, main_path) == 0 || file[0] == '/' || slash == NULL)
+		snprintf(buf, len, "%s", file ? file : main_path);
+	else
+		snprintf(buf, len, "%.*s/%s", (int)(slash - main_path), main_path, file);
+}
+
 void conf_set_error(struct conf_error *err, const config_setting_t *s, const char *fallback_file,
 		    const char *fmt, ...)
 {
-	const char *file = s ? config_setting_source_file(s) : NULL;
 	va_list ap;
 
-	snprintf(err->file, sizeof(err->file), "%s", file ? file : fallback_file);
+	conf_source_file(s, fallback_file, err->file, sizeof(err->file));
 	err->line = s ? (int)config_setting_source_line(s) : 0;
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
@@ -579,9 +592,24 @@ static int finish(struct conf_load_ctx *ctx, struct conf *c, const config_settin
 	return r < 0 ? r : conf_auth_finish(ctx, c, root);
 }
 
+/* The directory of the main file: @include paths are relative to it. */
+static int include_dir_of(const char *path, char **ret)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		*ret = strdup(".");
+	else if (slash == path)
+		*ret = strdup("/");
+	else
+		*ret = strndup(path, (size_t)(slash - path));
+	return *ret ? 0 : -ENOMEM;
+}
+
 int conf_load(const char *path, struct conf **ret, struct conf_error *err)
 {
 	struct conf_load_ctx ctx = { .path = path, .err = err };
+	char *incdir = NULL;
 	config_t cfg;
 	struct conf *c;
 	int r;
@@ -599,15 +627,32 @@ int conf_load(const char *path, struct conf **ret, struct conf_error *err)
 	}
 
 	config_init(&cfg);
+	/* `@include "routes.conf"` is read next to the main file, whatever the
+	 * working directory (systemd starts tandemd in /). libconfig 1.5 puts this
+	 * directory before every @include, so an absolute one cannot be opened. */
+	r = include_dir_of(path, &incdir);
+	if (r < 0)
+		goto out;
+	config_set_include_dir(&cfg, incdir);
 	if (config_read_file(&cfg, path) != CONFIG_TRUE) {
 		const char *f = config_error_file(&cfg);
-		snprintf(err->file, sizeof(err->file), "%s", f ? f : path);
+		const char *text = config_error_text(&cfg);
+		char *slash = strrchr(path, '/');
+
+		/* an included file's name as written in the @include: add the directory */
+		if (f && strcmp(f, path) != 0 && f[0] != '/' && slash)
+			snprintf(err->file, sizeof(err->file), "%.*s/%s", (int)(slash - path), path, f);
+		else
+			snprintf(err->file, sizeof(err->file), "%s", f ? f : path);
 		err->line = config_error_line(&cfg);
 		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
 			snprintf(err->msg, sizeof(err->msg), "cannot read file: %s",
 				 errno ? strerror(errno) : "I/O error");
+		else if (text && strcmp(text, "cannot open include file") == 0)
+			snprintf(err->msg, sizeof(err->msg), "cannot open the @include file (a "
+				 "relative path, from %s)", incdir);
 		else
-			snprintf(err->msg, sizeof(err->msg), "%s", config_error_text(&cfg));
+			snprintf(err->msg, sizeof(err->msg), "%s", text);
 		r = -EINVAL;
 		goto out;
 	}
@@ -616,6 +661,7 @@ int conf_load(const char *path, struct conf **ret, struct conf_error *err)
 		r = finish(&ctx, c, config_root_setting(&cfg));
 out:
 	config_destroy(&cfg);
+	free(incdir);
 	if (r < 0) {
 		if (r == -ENOMEM && err->msg[0] == '\0') {
 			snprintf(err->file, sizeof(err->file), "%s", path);

@@ -152,6 +152,7 @@ struct conf_route {
 	int connect_timeout;		/* seconds without any response from a target */
 	int session_expires;		/* RFC 4028, 0 = off */
 	int se_line;			/* where the route set it, for errors */
+	char *file;			/* the @include'd file it is in; NULL: the main file */
 	bool media_passthrough;		/* SDP crosses untouched, no relay */
 	enum conf_sec sec_caller, sec_callee;	/* leg A, leg B */
 	int suites[CONF_MAX_SUITES];	/* tsrtp suites to offer, in order; 0 ends */

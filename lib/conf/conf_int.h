@@ -32,6 +32,10 @@ struct conf_listener {
 	struct conf_acl acl;
 };
 
+/* The file a route is in, for errors and warnings after the parse. */
+#define CONF_ROUTE_FILE(ctx, r) ((r)->file ? (r)->file : (ctx)->path)
+/* Into buf: the file of setting s (an @include'd one relative to main_path's directory). */
+void conf_source_file(const config_setting_t *s, const char *main_path, char *buf, size_t len);
 void conf_set_error(struct conf_error *err, const config_setting_t *s, const char *fallback_file,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 int conf_want_type(struct conf_load_ctx *ctx, const config_setting_t *s, int type);

@@ -574,6 +574,13 @@ static int parse_route(struct conf_load_ctx *ctx, const config_setting_t *s, str
 	int ret;
 
 	r->line = (int)config_setting_source_line(s);
+	if (config_setting_source_file(s) && strcmp(config_setting_source_file(s), ctx->path) != 0) {
+		char f[256];
+
+		conf_source_file(s, ctx->path, f, sizeof(f));
+		if ((r->file = strdup(f)) == NULL)
+			return -ENOMEM;
+	}
 	/* a caller's SRTP is terminated; targets get plain RTP unless asked */
 	r->sec_caller = CONF_SEC_OPTIONAL;
 	r->sec_callee = CONF_SEC_RTP;
@@ -646,7 +653,7 @@ int conf_finish_routes(struct conf_load_ctx *ctx, struct conf *c)
 		struct conf_route *r = &c->routes[i];
 		if (r->session_expires != ROUTE_UNSET && r->session_expires > 0 &&
 		    r->session_expires < c->min_se) {
-			snprintf(ctx->err->file, sizeof(ctx->err->file), "%s", ctx->path);
+			snprintf(ctx->err->file, sizeof(ctx->err->file), "%s", CONF_ROUTE_FILE(ctx, r));
 			ctx->err->line = r->se_line ? r->se_line : r->line;
 			snprintf(ctx->err->msg, sizeof(ctx->err->msg),
 				 "route \"%s\": session_expires (%d) is below calls.min_se (%d)",
@@ -670,6 +677,7 @@ int conf_finish_routes(struct conf_load_ctx *ctx, struct conf *c)
 void conf_route_clear(struct conf_route *r)
 {
 	free(r->name);
+	free(r->file);
 	regex_clear(&r->match.ruri_user);
 	free(r->match.ruri_domain);
 	regex_clear(&r->match.from_user);

@@ -193,7 +193,7 @@ static int check_routes(struct conf_load_ctx *ctx, struct conf *c, const config_
 				continue;
 			}
 			if (!(c->listen_transports & CONF_TP_TLS)) {
-				snprintf(ctx->err->file, sizeof(ctx->err->file), "%s", ctx->path);
+				snprintf(ctx->err->file, sizeof(ctx->err->file), "%s", CONF_ROUTE_FILE(ctx, r));
 				ctx->err->line = r->line;
 				snprintf(ctx->err->msg, sizeof(ctx->err->msg),
 					 "route \"%s\": TLS target %s needs a TLS listener "
@@ -203,7 +203,7 @@ static int check_routes(struct conf_load_ctx *ctx, struct conf *c, const config_
 			/* sofia verifies per connection, not per request: tandemd tells
 			 * connections apart by the address they go to (lib/sip/tsip_tls.c) */
 			if (r->tls_verify != c->tls_verify_peer && !host_is_ip(r->targets[t])) {
-				snprintf(ctx->err->file, sizeof(ctx->err->file), "%s", ctx->path);
+				snprintf(ctx->err->file, sizeof(ctx->err->file), "%s", CONF_ROUTE_FILE(ctx, r));
 				ctx->err->line = r->tls_verify_set;
 				snprintf(ctx->err->msg, sizeof(ctx->err->msg),
 					 "route \"%s\": tls_verify differs from tls.verify_peer, which "
@@ -220,24 +220,24 @@ static int check_routes(struct conf_load_ctx *ctx, struct conf *c, const config_
 				log_warning("%s:%d: route \"%s\": caller = \"%s\" can never apply: every "
 					    "listener is UDP/TCP and security.sdes_tls_only refuses SDES "
 					    "keys there (callers get plain RTP; RTP/SAVP offers get 488)",
-					    ctx->path, (int)config_setting_source_line(cs), r->name,
+					    CONF_ROUTE_FILE(ctx, r), (int)config_setting_source_line(cs), r->name,
 					    sec_name(r->sec_caller));
 			if (r->sec_callee == CONF_SEC_SRTP && plain_target)
 				log_warning("%s:%d: route \"%s\": callee = \"srtp\" but target %s is not "
 					    "TLS: with security.sdes_tls_only that leg gets plain RTP",
-					    ctx->path, r->line, r->name, plain_target);
+					    CONF_ROUTE_FILE(ctx, r), r->line, r->name, plain_target);
 			continue;
 		}
 		if ((r->sec_caller == CONF_SEC_SRTP || r->sec_caller == CONF_SEC_OPTIONAL) &&
 		    plain_listener)
 			log_warning("%s:%d: route \"%s\": caller = \"%s\" offers SDES keys over UDP/TCP "
 				    "(security.sdes_tls_only = false): they cross in clear text",
-				    ctx->path, r->line, r->name, sec_name(r->sec_caller));
+				    CONF_ROUTE_FILE(ctx, r), r->line, r->name, sec_name(r->sec_caller));
 		if ((r->sec_callee == CONF_SEC_SRTP || r->sec_callee == CONF_SEC_OPTIONAL) &&
 		    plain_target)
 			log_warning("%s:%d: route \"%s\": callee = \"%s\" sends SDES keys to %s over "
 				    "UDP/TCP (security.sdes_tls_only = false): they cross in clear text",
-				    ctx->path, r->line, r->name, sec_name(r->sec_callee), plain_target);
+				    CONF_ROUTE_FILE(ctx, r), r->line, r->name, sec_name(r->sec_callee), plain_target);
 	}
 	return 0;
 }

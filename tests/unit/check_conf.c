@@ -916,6 +916,116 @@ START_TEST(route_session_expires_below_min_se_is_refused)
 }
 END_TEST
 
+/* @include: a shared routes file next to each instance's config (docs/scale-out.md).
+ * The path is relative to the main file's directory, not to the working directory,
+ * and every error in the included file names that file and its line. */
+struct inc_dir {
+	char dir[64], main[128], routes[128];
+};
+
+static void inc_write(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void inc_setup(struct inc_dir *d, const char *main_text, const char *routes_text)
+{
+	snprintf(d->dir, sizeof(d->dir), "/tmp/tandem-check-inc-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(d->dir));
+	snprintf(d->main, sizeof(d->main), "%s/node1.conf", d->dir);
+	snprintf(d->routes, sizeof(d->routes), "%s/routes.conf", d->dir);
+	inc_write(d->main, main_text);
+	if (routes_text)
+		inc_write(d->routes, routes_text);
+	ck_assert_int_eq(chdir("/"), 0);	/* as under systemd */
+}
+
+static void inc_cleanup(struct inc_dir *d)
+{
+	unlink(d->main);
+	unlink(d->routes);
+	rmdir(d->dir);
+}
+
+static int inc_load(struct inc_dir *d, struct conf **c, struct conf_error *err, char *msg, size_t len)
+{
+	int r = conf_load(d->main, c, err);
+
+	conf_error_format(err, msg, len);
+	return r;
+}
+
+START_TEST(include_shared_routes_file)
+{
+	const char *routes = "routes = (\n  { name = \"shared\"; targets = \"sip:127.0.0.1:5080\"; }\n);\n";
+	struct inc_dir d;
+	struct conf *c = NULL;
+	struct conf_error err;
+	char msg[600];
+
+	inc_setup(&d, "limits = { max_calls = 7; };\n@include \"routes.conf\"\n", routes);
+	ck_assert_msg(inc_load(&d, &c, &err, msg, sizeof(msg)) == 0, "%s", msg);
+	ck_assert_int_eq(c->max_calls, 7);
+	ck_assert_uint_eq(c->n_routes, 1);
+	ck_assert_str_eq(c->routes[0].name, "shared");
+	ck_assert_str_eq(c->routes[0].targets[0], "sip:127.0.0.1:5080");
+	c = conf_unref(c);
+	inc_cleanup(&d);
+}
+END_TEST
+
+START_TEST(include_errors_name_the_included_file)
+{
+	static const struct {
+		const char *main, *routes, *marker, *msg;
+		bool in_main;
+	} cases[] = {
+		/* libconfig's syntax error inside the included file */
+		{ "@include \"routes.conf\"\n", "routes = (\n  { name = \"r\";\n); #!\n", "#!",
+		  "syntax error", false },
+		/* an unknown key, found by the table walk */
+		{ "@include \"routes.conf\"\n",
+		  "routes = (\n  { name = \"r\"; targets = \"sip:h\";\n    target = \"x\"; #!\n  }\n);\n",
+		  "#!", "unknown key 'target' in a route", false },
+		/* a check after the parse (min_se set in the main file) */
+		{ "calls = { min_se = 90; };\n@include \"routes.conf\"\n",
+		  "routes = (\n  { name = \"r\"; targets = \"sip:h\";\n    session_expires = 60; #!\n  }\n);\n",
+		  "#!", "below calls.min_se", false },
+		/* a missing included file: the @include line of the main file */
+		{ "log = { level = \"info\"; };\n@include \"nope.conf\" #!\n", NULL, "#!",
+		  "cannot open the @include file", true },
+		/* an error after the @include is still in the main file */
+		{ "@include \"routes.conf\"\nlog = {\n  level = \"loud\"; #!\n};\n",
+		  "routes = ( { name = \"r\"; targets = \"sip:h\"; } );\n", "#!", "'level' must be", true },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct inc_dir d;
+		struct conf *c = NULL;
+		struct conf_error err;
+		char msg[600], want[300];
+		const char *where = cases[i].in_main ? cases[i].main : cases[i].routes;
+		int r;
+
+		inc_setup(&d, cases[i].main, cases[i].routes);
+		r = inc_load(&d, &c, &err, msg, sizeof(msg));
+		if (r == 0)
+			c = conf_unref(c);
+		inc_cleanup(&d);
+		ck_assert_msg(r == -EINVAL, "case %zu loaded", i);
+		snprintf(want, sizeof(want), "%s:%d: ", cases[i].in_main ? d.main : d.routes,
+			 tu_line_of(where, cases[i].marker));
+		ck_assert_msg(strncmp(msg, want, strlen(want)) == 0, "case %zu: '%s', want '%s...'",
+			      i, msg, want);
+		ck_assert_msg(strstr(msg, cases[i].msg) != NULL, "case %zu: '%s'", i, msg);
+	}
+}
+END_TEST
+
 START_TEST(session_expires_at_min_se_loads)
 {
 	struct conf *c = tu_load_ok("calls = { session_expires = 90; };\n");
@@ -1133,10 +1243,12 @@ static Suite *conf_suite(void)
 	tcase_add_test(tc, missing_file_names_the_file);
 	tcase_add_test(tc, error_format_has_file_and_line);
 	tcase_add_test(tc, route_session_expires_below_min_se_is_refused);
+	tcase_add_test(tc, include_errors_name_the_included_file);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("load");
 	tcase_add_test(tc, default_config_loads);
+	tcase_add_test(tc, include_shared_routes_file);
 	tcase_add_test(tc, empty_file_gets_defaults);
 	tcase_add_test(tc, all_settings_are_stored);
 	tcase_add_test(tc, media_address6_and_its_advertise);
