@@ -119,19 +119,25 @@ tone_of() {
 # expect_tone NAME HZ: the audio baresip NAME received has HZ (+-2%) as its dominant frequency,
 # a pure tone (most of the energy in that peak) and is not silence
 expect_tone() {
-	local name=$1 hz=$2 wav res f share rms
-	wav=$(ua_received_wav "$name")
-	[ -n "$wav" ] || fail "baresip $name wrote no received-audio wav (sndfile)"
-	res=$(tone_of "$wav") || fail "baresip $name received no sound: $res"
+	local wav
+	wav=$(ua_received_wav "$1")
+	[ -n "$wav" ] || fail "baresip $1 wrote no received-audio wav (sndfile)"
+	expect_wav_tone "baresip $1" "$wav" "$2"
+}
+
+# expect_wav_tone WHO WAV HZ: the same for any wav file of what WHO received
+expect_wav_tone() {
+	local who=$1 wav=$2 hz=$3 res f share rms
+	res=$(tone_of "$wav") || fail "$who received no sound: $res"
 	f=$(sed -n 's/.*freq=\([0-9]*\).*/\1/p' <<< "$res")
 	share=$(sed -n 's/.*share=\([0-9.]*\).*/\1/p' <<< "$res")
 	rms=$(sed -n 's/.*rms=\([0-9]*\).*/\1/p' <<< "$res")
-	note "baresip $name received: $res"
+	note "$who received: $res"
 	[ "$((f * 100))" -ge "$((hz * 98))" ] && [ "$((f * 100))" -le "$((hz * 102))" ] ||
-		fail "baresip $name received a tone of $f Hz, want $hz Hz"
+		fail "$who received a tone of $f Hz, want $hz Hz"
 	awk -v s="$share" 'BEGIN { exit !(s >= 0.8) }' ||
-		fail "baresip $name: the $f Hz tone holds only $share of the energy (noise? garbled?)"
-	[ "$rms" -ge 1000 ] || fail "baresip $name: the received audio is nearly silent (rms $rms)"
+		fail "$who: the $f Hz tone holds only $share of the energy (noise? garbled?)"
+	[ "$rms" -ge 1000 ] || fail "$who: the received audio is nearly silent (rms $rms)"
 }
 
 # ua_no_srtp_errors NAME: baresip's srtp module reported no packet it could not decrypt,
