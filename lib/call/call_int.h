@@ -162,6 +162,7 @@ void media_log_stats(struct call *c);
 void media_confirmed(struct call *c);
 void media_publish_quality(struct call_core *core);
 void media_new_leg(struct call *c, enum leg_side side);
+void media_vacate_side(struct call *c, enum leg_side side);	/* before media_new_leg */
 /* The address family of a SIP URI's host when it is a literal (AF_INET,
  * AF_INET6), else 0. */
 int media_family_of_uri(const char *uri);

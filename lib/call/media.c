@@ -565,6 +565,28 @@ void media_release(struct call *c)
 }
 
 /* The call is answered: arm the media timeouts the relay has held back. */
+/* A new party is about to be told the relay port of side `side` (attended
+ * transfer): whatever the side latched so far, the old party or nobody, is
+ * gone, and the side latches to the new party's first packets, even those
+ * that come before its answer. Else a new party that sends first latches,
+ * and its answer then takes it for the old one. A side with SRTP keeps
+ * what it has: it cannot take the new party's packets before its keys. */
+void media_vacate_side(struct call *c, enum leg_side side)
+{
+	for (unsigned i = 0; c->media_on && i < c->n_streams; i++) {
+		struct call_stream *cs = &c->streams[i];
+		struct relay_endpoint ep = { .mux = cs->mux[side], .new_party = true };
+
+		if (!cs->active || cs->srtp[side])
+			continue;
+		if (relay_pair_set(c->core->relay, cs->id, side, &ep,
+				   (unsigned)(on_hold(cs) ? c->conf->media_hold_timeout :
+					      c->conf->media_timeout)) < 0)
+			call_log(c, LOG_LVL_WARNING, "stream %u: cannot free leg %c's side", i,
+				 side == LEG_A ? 'A' : 'B');
+	}
+}
+
 /* A new leg takes side `side`: nothing of the old leg's SRTP is reused. */
 void media_new_leg(struct call *c, enum leg_side side)
 {

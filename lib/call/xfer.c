@@ -444,6 +444,7 @@ static void attended(struct call *c, struct leg *x, struct leg *r2)
 	t->side = x->side;
 	t->peer = y;
 	y->peer = t;
+	media_vacate_side(c, t->side);	/* t may send before its answer is in */
 	media_new_leg(c, t->side);
 	call_update_log_prefix(c);
 	offer.ctype = "application/sdp";
