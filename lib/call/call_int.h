@@ -43,6 +43,7 @@ struct call_stream {
 	uint16_t port[_LEG_SIDE_MAX];	/* relay RTP port facing each leg */
 	bool mux[_LEG_SIDE_MAX];	/* rtcp-mux on that leg */
 	enum tsdp_dir dir[_LEG_SIDE_MAX];	/* what each leg said last */
+	bool dir_answer[_LEG_SIDE_MAX];		/* ... in an answer (else an offer) */
 	char type[16], codec[32];
 	/* SDES SRTP per leg (wiped in media_release) */
 	bool fresh[_LEG_SIDE_MAX];		/* a new party takes the side (transfer) */
@@ -188,11 +189,20 @@ int media_cross(struct call *c, enum leg_side from, bool offer, const struct cal
  * side `from` stay as they are (a body sent again to a new leg). */
 int media_toward(struct call *c, enum leg_side from, bool offer, const struct call_msg *in,
 		 struct call_msg *out, char *buf, size_t len);
+/* Is the other party in a hold that leg `holder` put it in: on some stream
+ * holder offered sendonly (inactive) and the other side answered recvonly
+ * (inactive)? A transfer must not leave that hold on the parties that stay. */
+bool media_held_by(const struct call *c, enum leg_side holder);
+/* media_toward, but every stream in the hold that leg `holder` made (as
+ * media_held_by) is written a=sendrecv: an offer that takes it off. */
+int media_toward_unheld(struct call *c, enum leg_side from, enum leg_side holder, bool offer,
+			const struct call_msg *in, struct call_msg *out, char *buf, size_t len);
 void media_release(struct call *c);
 void media_log_stats(struct call *c);
 void media_confirmed(struct call *c);
 void media_publish_quality(struct call_core *core);
 void media_new_leg(struct call *c, enum leg_side side);
+void media_vacate_side(struct call *c, enum leg_side side);	/* before media_new_leg */
 /* The address family of a SIP URI's host when it is a literal (AF_INET,
  * AF_INET6), else 0. */
 int media_family_of_uri(const char *uri);

@@ -266,20 +266,52 @@ static int set_side(struct call *c, struct call_stream *cs, enum leg_side side,
 	return r;
 }
 
-static int cross(struct call *c, enum leg_side from, bool offer, bool update_from,
+#define NO_HOLDER (-1)
+
+static int cross(struct call *c, enum leg_side from, bool offer, bool update_from, int holder,
 		 const struct call_msg *in, struct call_msg *out, char *buf, size_t len);
 static json_t *streams_json(struct call *c, bool stats);
 
 int media_cross(struct call *c, enum leg_side from, bool offer, const struct call_msg *in,
 		struct call_msg *out, char *buf, size_t len)
 {
-	return cross(c, from, offer, true, in, out, buf, len);
+	return cross(c, from, offer, true, NO_HOLDER, in, out, buf, len);
 }
 
 int media_toward(struct call *c, enum leg_side from, bool offer, const struct call_msg *in,
 		 struct call_msg *out, char *buf, size_t len)
 {
-	return cross(c, from, offer, false, in, out, buf, len);
+	return cross(c, from, offer, false, NO_HOLDER, in, out, buf, len);
+}
+
+int media_toward_unheld(struct call *c, enum leg_side from, enum leg_side holder, bool offer,
+			const struct call_msg *in, struct call_msg *out, char *buf, size_t len)
+{
+	return cross(c, from, offer, false, (int)holder, in, out, buf, len);
+}
+
+/* The stream is in a hold of `holder`'s making: holder offered sendonly
+ * and the other answered recvonly, or inactive both (the answer to an
+ * inactive offer has no choice). An inactive answer to sendonly is the
+ * other party's own hold as well, and stays. */
+static bool stream_held_by(const struct call_stream *cs, enum leg_side holder)
+{
+	enum leg_side held = holder == LEG_A ? LEG_B : LEG_A;
+
+	if (!cs->active || cs->dir_answer[holder] || !cs->dir_answer[held])
+		return false;
+	return (cs->dir[holder] == TSDP_SENDONLY && cs->dir[held] == TSDP_RECVONLY) ||
+	       (cs->dir[holder] == TSDP_INACTIVE && cs->dir[held] == TSDP_INACTIVE);
+}
+
+bool media_held_by(const struct call *c, enum leg_side holder)
+{
+	if (!c->media_on)
+		return false;
+	for (unsigned i = 0; i < c->n_streams; i++)
+		if (stream_held_by(&c->streams[i], holder))
+			return true;
+	return false;
 }
 
 int media_family_of_uri(const char *uri)
@@ -398,7 +430,7 @@ static uint16_t port_toward(const struct call *c, const struct call_stream *cs,
 	return cs->port[to];
 }
 
-static int cross(struct call *c, enum leg_side from, bool offer, bool update_from,
+static int cross(struct call *c, enum leg_side from, bool offer, bool update_from, int holder,
 		 const struct call_msg *in, struct call_msg *out, char *buf, size_t len)
 {
 	enum leg_side to = from == LEG_A ? LEG_B : LEG_A;
@@ -443,8 +475,10 @@ static int cross(struct call *c, enum leg_side from, bool offer, bool update_fro
 			/* a disabled stream's keys stay on their leg too */
 			rw.m[i].crypto_set = !pass_crypto;
 			rw.m[i].crypto = "";
-			if (update_from)
+			if (update_from) {
 				cs->dir[from] = m->dir;
+				cs->dir_answer[from] = !offer;
+			}
 			continue;
 		}
 		if (!cs->active) {
@@ -467,8 +501,13 @@ static int cross(struct call *c, enum leg_side from, bool offer, bool update_fro
 			if (i >= c->n_streams)
 				c->n_streams = i + 1;
 		}
+		if (holder != NO_HOLDER && stream_held_by(cs, (enum leg_side)holder)) {
+			rw.m[i].dir_set = true;	/* the hold ends with the holder */
+			rw.m[i].dir = TSDP_SENDRECV;
+		}
 		if (update_from) {
 			cs->dir[from] = m->dir;
+			cs->dir_answer[from] = !offer;
 			if (offer)
 				cs->mux[from] = m->rtcp_mux;	/* answered as offered */
 			else
@@ -531,6 +570,28 @@ void media_release(struct call *c)
 }
 
 /* The call is answered: arm the media timeouts the relay has held back. */
+/* A new party is about to be told the relay port of side `side` (attended
+ * transfer): whatever the side latched so far, the old party or nobody, is
+ * gone, and the side latches to the new party's first packets, even those
+ * that come before its answer. Else a new party that sends first latches,
+ * and its answer then takes it for the old one. A side with SRTP keeps
+ * what it has: it cannot take the new party's packets before its keys. */
+void media_vacate_side(struct call *c, enum leg_side side)
+{
+	for (unsigned i = 0; c->media_on && i < c->n_streams; i++) {
+		struct call_stream *cs = &c->streams[i];
+		struct relay_endpoint ep = { .mux = cs->mux[side], .new_party = true };
+
+		if (!cs->active || cs->srtp[side])
+			continue;
+		if (relay_pair_set(c->core->relay, cs->id, side, &ep,
+				   (unsigned)(on_hold(cs) ? c->conf->media_hold_timeout :
+					      c->conf->media_timeout)) < 0)
+			call_log(c, LOG_LVL_WARNING, "stream %u: cannot free leg %c's side", i,
+				 side == LEG_A ? 'A' : 'B');
+	}
+}
+
 /* A new leg takes side `side`: nothing of the old leg's SRTP is reused. */
 void media_new_leg(struct call *c, enum leg_side side)
 {

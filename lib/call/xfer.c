@@ -167,8 +167,11 @@ static int place(struct call *c)
 	c->fam_hint[n->side] = media_family_of_uri(x->target);
 	r = media_prepare_side(c, n->side);
 	if (r == 0) {
+		/* the transferor's hold ends with it: the target is offered
+		 * sendrecv where the transferee answered that hold */
 		c->toward_spare = true;
-		r = media_toward(c, y->side, true, &offer, &fwd, sdp_buf, sizeof(sdp_buf));
+		r = media_toward_unheld(c, y->side, n->side, true, &offer, &fwd, sdp_buf,
+					sizeof(sdp_buf));
 		c->toward_spare = false;
 	}
 	if (r < 0) {
@@ -253,6 +256,29 @@ static void passthrough_reoffer(struct call *c, struct leg *y, const char *had,
 		call_log(c, LOG_LVL_WARNING, "transfer: cannot re-INVITE leg %c", side_char(y));
 }
 
+/* The transferee y is left in the hold the transferor made: re-INVITE it
+ * with `body` (an SDP of the party on side `from`, sendrecv where the hold
+ * was when force is set) toward the relay, under the origin y knows from
+ * `prev` (the transferor's last SDP), its version raised. */
+static void unhold(struct call *c, struct leg *y, enum leg_side from, const char *prev,
+		   const char *body, size_t len, bool force)
+{
+	static char tmp[SDP_MAX];
+	struct call_msg offer = { .ctype = "application/sdp", .retry_after = -1 }, fwd;
+	int n = tsdp_keep_origin(prev, strlen(prev), body, len, tmp, sizeof(tmp));
+
+	offer.body = tmp;
+	offer.body_len = n > 0 ? (size_t)n : 0;
+	call_log(c, LOG_LVL_INFO, "transfer: leg %c was on the transferor's hold: re-INVITE "
+		 "sendrecv", side_char(y));
+	if (n < 0 ||
+	    (force ? media_toward_unheld(c, from, from, true, &offer, &fwd, sdp_buf,
+					 sizeof(sdp_buf)) :
+		     media_toward(c, from, true, &offer, &fwd, sdp_buf, sizeof(sdp_buf))) < 0 ||
+	    dialog_own_invite(y, &fwd) < 0)
+		call_log(c, LOG_LVL_WARNING, "transfer: cannot take leg %c off hold", side_char(y));
+}
+
 /* Responses to the INVITE of the transfer leg. */
 void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 {
@@ -260,7 +286,7 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 	const struct leg_ops *ops = c->core->ops;
 	struct leg *old, *y;
 	struct call_msg fwd;
-	char codec[32], *had;
+	char codec[32], *had, *held = NULL;
 	bool reoffer = false;
 
 	if (n != x->leg)
@@ -306,6 +332,10 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 	snprintf(codec, sizeof(codec), "%s", c->n_streams ? c->streams[0].codec : "");
 	/* media passthrough: what the transferee has now, from the transferor */
 	had = !c->media_on && c->last_sdp[n->side] ? strdup(c->last_sdp[n->side]) : NULL;
+	/* the transferee on the transferor's hold: the transferor's SDP, for
+	 * the origin of the re-INVITE that takes the hold off */
+	if (media_held_by(c, n->side) && c->last_sdp[n->side])
+		held = strdup(c->last_sdp[n->side]);
 	media_commit_side(c, n->side);	/* the target's own sockets, if it needed any */
 	if (media_cross(c, n->side, false, m, &fwd, sdp_buf, sizeof(sdp_buf)) < 0)
 		call_log(c, LOG_LVL_WARNING, "transfer target's SDP is unusable");
@@ -336,9 +366,12 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 		    dialog_own_invite(y, &fwd) < 0)
 			call_log(c, LOG_LVL_WARNING, "transfer: cannot re-INVITE leg %c", side_char(y));
 	}
+	else if (held && y && !y->ended && m->body_len)
+		unhold(c, y, n->side, held, m->body, m->body_len, false);	/* the target's answer */
 	if (had && y && !y->ended)
 		passthrough_reoffer(c, y, had, m);
 	free(had);
+	free(held);
 }
 
 /* A BYE from, or the end of, a leg the transfer owns or the transferor. */
@@ -373,6 +406,7 @@ static void attended(struct call *c, struct leg *x, struct leg *r2)
 	struct leg *y = x->peer, *t = r2->peer;
 	const struct leg_ops *ops = c->core->ops;
 	struct call_msg offer = { .retry_after = -1 }, fwd;
+	char *held = NULL;
 
 	if (c2 == NULL || c2 == c || t == NULL || t->ended || !t->answered ||
 	    c2->state != CALL_ST_CONFIRMED || c2->xfer.leg || busy(t) || busy(r2)) {
@@ -381,6 +415,9 @@ static void attended(struct call *c, struct leg *x, struct leg *r2)
 	}
 	leg_respond(x, LEG_REQ_REFER, 202, "Accepted");
 	ops->notify(x, "SIP/2.0 100 Trying", false);
+	/* y on x's hold: x's hold offer, to take it off once t is joined */
+	if (media_held_by(c, x->side) && c->last_sdp[x->side])
+		held = strdup(c->last_sdp[x->side]);
 	/* t leaves c2 ... */
 	c2->leg[t->side] = NULL;
 	r2->peer = NULL;
@@ -391,16 +428,23 @@ static void attended(struct call *c, struct leg *x, struct leg *r2)
 	t->side = x->side;
 	t->peer = y;
 	y->peer = t;
+	media_vacate_side(c, t->side);	/* t may send before its answer is in */
 	media_new_leg(c, t->side);
 	call_update_log_prefix(c);
 	offer.ctype = "application/sdp";
 	offer.body = c->last_sdp[y->side];
 	offer.body_len = c->last_sdp_len[y->side];
-	if (media_toward(c, y->side, true, &offer, &fwd, sdp_buf, sizeof(sdp_buf)) < 0 ||
+	/* sendrecv where y only answered x's hold (x's side keeps x's
+	 * directions until t answers) */
+	if (media_toward_unheld(c, y->side, t->side, true, &offer, &fwd, sdp_buf,
+				sizeof(sdp_buf)) < 0 ||
 	    dialog_own_invite(t, &fwd) < 0)
 		call_log(c, LOG_LVL_WARNING, "attended transfer: cannot re-INVITE the target");
 	call_log(c, LOG_LVL_INFO, "attended transfer: leg %c joined from call %llu", side_char(t),
 		 (unsigned long long)c2->id);
+	if (held)
+		unhold(c, y, t->side, held, held, strlen(held), true);
+	free(held);
 	ops->notify(x, "SIP/2.0 200 OK", true);
 	xfer_record(c, who(x), "attended", t->call_id, 200, "connected");
 	let_go(c, x);

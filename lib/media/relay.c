@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -551,7 +552,12 @@ int relay_pair_set(struct relay *r, struct relay_pair_id id, int side,
 	struct worker *w = worker_of(r, id);
 	struct relay_cmd c = { .type = RELAY_CMD_SET, .slot = id.slot, .gen = id.gen,
 			       .side = side, .ep = *ep, .timeout_s = timeout_s };
-	int e = w ? push_cmd(w, &c) : -ENOENT;
+	struct timespec ts;
+	int e;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	c.issued_us = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	e = w ? push_cmd(w, &c) : -ENOENT;
 
 	/* the keys live on in the worker only */
 	tsrtp_key_wipe(&c.ep.rx);

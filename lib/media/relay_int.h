@@ -33,6 +33,7 @@ struct relay_cmd {
 	uint16_t new_base;		/* SWAP: the spare's ports */
 	struct relay_endpoint ep;	/* SET */
 	unsigned timeout_s;		/* SET */
+	uint64_t issued_us;		/* SET: CLOCK_MONOTONIC when the sofia thread sent it */
 };
 
 struct relay_evt {
@@ -61,6 +62,7 @@ struct stream_side {
 	struct sockaddr_storage sdp_addr;	/* for strict latching */
 	bool have_dst[2];
 	bool latched[2];
+	uint64_t latched_us[2];		/* the batch time of the packet that latched */
 	bool configured;		/* an SDP address has been set */
 	struct sockaddr_storage gone[2];	/* latched before the address changed:
 						 * the old party, never latched again */

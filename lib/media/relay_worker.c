@@ -236,10 +236,16 @@ static void do_set(struct worker *w, const struct relay_cmd *c)
 	if (!sd->configured || !same_addr(&sd->sdp_addr, &c->ep.addr[RELAY_RTP], true)) {
 		for (int k = 0; k < 2; k++) {
 			/* a new party (transfer, Replaces): the old one may
-			 * still send for a while; it must not win the latch */
-			if (c->ep.new_party && sd->configured && sd->have_dst[k])
-				sd->gone[k] = sd->dst[k];	/* latched or from its SDP */
-			else if (!c->ep.new_party)
+			 * still send for a while; it must not win the latch.
+			 * A side vacated for it (no SDP address) knows who is
+			 * gone already: what latched since is the new party,
+			 * and so is a latch by a packet read after the command
+			 * was sent (it waited behind that packet's batch) */
+			if (c->ep.new_party && sd->configured && sd->have_dst[k]) {
+				if (sd->sdp_addr.ss_family != 0 &&
+				    !(sd->latched[k] && sd->latched_us[k] >= c->issued_us))
+					sd->gone[k] = sd->dst[k];	/* latched or from its SDP */
+			} else if (!c->ep.new_party)
 				memset(&sd->gone[k], 0, sizeof(sd->gone[k]));
 			sd->dst[k] = c->ep.addr[k];
 			sd->have_dst[k] = c->ep.addr[k].ss_family != 0;
@@ -422,6 +428,7 @@ static void handle(struct wstate *ws, struct pkt *p, uint64_t t_us)
 		in->dst[p->kind] = p->src;
 		in->have_dst[p->kind] = true;
 		in->latched[p->kind] = true;
+		in->latched_us[p->kind] = t_us;
 		if (p->kind == RELAY_RTP) {
 			in->c.latched = p->src;
 			ST_ADD(in->c.latched_seq, 1);

@@ -356,6 +356,35 @@ static void rewrite_m(struct out *o, const struct line *ln, const struct tsdp_me
 	put(o, "\r\n", 2);
 }
 
+/* a=sendrecv, a=sendonly, a=recvonly, a=inactive: its value, or -1 */
+static int dir_line(const struct line *ln)
+{
+	char a[16];
+
+	if (!starts(ln, "a=") || ln->n >= sizeof(a) + 2)
+		return -1;
+	line_str(ln, 2, a, sizeof(a));
+	return parse_dir(a);
+}
+
+static bool any_dir_set(const struct tsdp_rewrite *rw)
+{
+	for (unsigned i = 0; i < rw->n_media; i++)
+		if (rw->m[i].dir_set)
+			return true;
+	return false;
+}
+
+/* The direction a section ends with when the rewrite sets directions:
+ * its own, or the session's that was dropped, or the one it is given. */
+static void end_dir(struct out *o, const struct tsdp_media_rw *mr, int sess_dir, bool had_dir)
+{
+	if (mr->dir_set)
+		putf(o, "a=%s\r\n", tsdp_dir_name(mr->dir));
+	else if (!had_dir && sess_dir >= 0)
+		putf(o, "a=%s\r\n", tsdp_dir_name((enum tsdp_dir)sess_dir));
+}
+
 static void end_media(struct out *o, const struct tsdp_media_rw *mr, bool mux_written,
 		      bool rtcp_written)
 {
@@ -376,6 +405,8 @@ int tsdp_rewrite(const char *body, size_t len, const struct tsdp_rewrite *rw, ch
 	const char *ipv = rw->family == AF_INET6 ? "IP6" : "IP4";
 	unsigned mi = 0;
 	bool in_media = false, mux_written = false, rtcp_written = false;
+	bool set_dirs = any_dir_set(rw), had_dir = false;
+	int sess_dir = -1, d;
 	struct line ln;
 
 	if (outlen == 0)
@@ -387,6 +418,8 @@ int tsdp_rewrite(const char *body, size_t len, const struct tsdp_rewrite *rw, ch
 		if (starts(&ln, "m=")) {
 			if (in_media)
 				end_media(&o, mr, mux_written, rtcp_written);
+			if (in_media && set_dirs && mr->port)
+				end_dir(&o, mr, sess_dir, had_dir);
 			if (in_media && mr && mr->port && mr->crypto_set && mr->crypto)
 				put(&o, mr->crypto, strlen(mr->crypto));
 			if (mi >= rw->n_media)
@@ -395,8 +428,18 @@ int tsdp_rewrite(const char *body, size_t len, const struct tsdp_rewrite *rw, ch
 			in_media = true;
 			mux_written = false;
 			rtcp_written = false;
+			had_dir = false;
 			rewrite_m(&o, &ln, mr);
 			continue;
+		}
+		if (set_dirs && (d = dir_line(&ln)) >= 0) {
+			if (!in_media) {
+				sess_dir = d;	/* goes into each m= line instead */
+				continue;
+			}
+			had_dir = true;
+			if (mr->dir_set)
+				continue;
 		}
 		if (starts(&ln, "o=")) {
 			rewrite_o(&o, &ln, rw);
@@ -434,6 +477,8 @@ int tsdp_rewrite(const char *body, size_t len, const struct tsdp_rewrite *rw, ch
 	}
 	if (in_media)
 		end_media(&o, mr, mux_written, rtcp_written);
+	if (in_media && set_dirs && mr->port)
+		end_dir(&o, mr, sess_dir, had_dir);
 	if (in_media && mr && mr->port && mr->crypto_set && mr->crypto)
 		put(&o, mr->crypto, strlen(mr->crypto));
 	if (mi != rw->n_media)

@@ -66,6 +66,12 @@ struct tsdp_media_rw {
 	bool crypto_set;
 	const char *crypto;
 	const char *proto;
+	/* with dir_set, the m= line's direction attributes are dropped and
+	 * a=<dir> is written instead (a transfer taking a hold off); when any
+	 * m= line has it, a session-level direction is written into each
+	 * m= line that has none of its own, so give every m= line its dir */
+	bool dir_set;
+	enum tsdp_dir dir;
 };
 
 struct tsdp_rewrite {

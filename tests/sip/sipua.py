@@ -94,6 +94,25 @@ def sdp_addr(body):
     return (c.group(1) if c else None, int(m.group(1)) if m else None)
 
 
+def sdp_dir(body):
+    """The direction of the first m= line of an SDP body: its own attribute, else the
+    session's, else sendrecv (RFC 4566)."""
+    sess, media = None, None
+    in_media = False
+    for ln in (body or "").replace("\r", "").split("\n"):
+        if ln.startswith("m="):
+            if in_media:
+                break
+            in_media = True
+        m = re.match(r"a=(sendrecv|sendonly|recvonly|inactive)\s*$", ln)
+        if m:
+            if in_media:
+                media = m.group(1)
+            else:
+                sess = m.group(1)
+    return media or sess or "sendrecv"
+
+
 class Msg:
     def __init__(self, data, src):
         self.raw = data.decode("utf-8", "replace")

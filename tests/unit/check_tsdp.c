@@ -547,6 +547,54 @@ START_TEST(rewrite_several_mlines)
 }
 END_TEST
 
+START_TEST(rewrite_sets_direction)
+{
+	/* a transfer takes a hold off: the video's recvonly becomes sendrecv,
+	 * the audio (no attribute) is given an explicit one */
+	struct tsdp_rewrite rw = { .addr = RELAY4, .family = AF_INET, .n_media = 2 };
+	const char *out;
+
+	rw.m[0] = (struct tsdp_media_rw){ .port = 40000, .rtcp_port = 40001, .dir_set = true,
+					  .dir = TSDP_SENDRECV };
+	rw.m[1] = (struct tsdp_media_rw){ .port = 40010, .rtcp_port = 40011, .dir_set = true,
+					  .dir = TSDP_SENDRECV };
+	out = rewrite_ok(av, &rw);
+	ck_assert_ptr_null(strstr(out, "recvonly"));
+	ck_assert_str_eq(strstr(out, "a=fmtp:101"), "a=fmtp:101 0-16\r\na=sendrecv\r\n"
+			 "m=video 40010 RTP/AVP 96\r\n"
+			 "c=IN IP4 " RELAY4 "\r\n"
+			 "a=rtpmap:96 H264/90000\r\n"
+			 "a=fmtp:96 profile-level-id=42e01f\r\n"
+			 "a=sendrecv\r\n");
+}
+END_TEST
+
+START_TEST(rewrite_sets_direction_session_level)
+{
+	/* a session-level recvonly goes; the m= line set keeps its new one,
+	 * the other keeps the session's as its own */
+	const char *body =
+		"v=0\r\n"
+		"c=IN IP4 192.0.2.1\r\n"
+		"a=recvonly\r\n"
+		"m=audio 49170 RTP/AVP 0\r\n"
+		"m=audio 49180 RTP/AVP 0\r\n"
+		"a=inactive\r\n"
+		"m=audio 49190 RTP/AVP 0\r\n";
+	struct tsdp_rewrite rw = { .addr = RELAY4, .family = AF_INET, .n_media = 3 };
+	struct tsdp s;
+
+	rw.m[0] = (struct tsdp_media_rw){ .port = 40000, .rtcp_port = 40001, .dir_set = true,
+					  .dir = TSDP_SENDRECV };
+	rw.m[1] = (struct tsdp_media_rw){ .port = 40010, .rtcp_port = 40011 };
+	rw.m[2] = (struct tsdp_media_rw){ .port = 40020, .rtcp_port = 40021 };
+	s = parse_ok(rewrite_ok(body, &rw));
+	ck_assert_int_eq(s.m[0].dir, TSDP_SENDRECV);
+	ck_assert_int_eq(s.m[1].dir, TSDP_INACTIVE);
+	ck_assert_int_eq(s.m[2].dir, TSDP_RECVONLY);
+}
+END_TEST
+
 START_TEST(rewrite_rejected_stream_untouched)
 {
 	const char *body =
@@ -1000,6 +1048,8 @@ static Suite *tsdp_suite(void)
 	tcase_add_test(tc, rewrite_port_count_dropped);
 	tcase_add_test(tc, rewrite_several_mlines);
 	tcase_add_test(tc, rewrite_rejected_stream_untouched);
+	tcase_add_test(tc, rewrite_sets_direction);
+	tcase_add_test(tc, rewrite_sets_direction_session_level);
 	tcase_add_test(tc, rewrite_mux_on_adds_rtcp_mux);
 	tcase_add_test(tc, rewrite_mux_on_keeps_one_rtcp_mux);
 	tcase_add_test(tc, rewrite_mux_off);
