@@ -17,7 +17,7 @@
 
 struct call;
 struct leg;
-struct xref;
+struct referfwd;
 struct call_core;
 
 enum leg_side { LEG_A, LEG_B, _LEG_SIDE_MAX };
@@ -90,7 +90,7 @@ struct leg_ops {
 	int (*notify)(struct leg *l, const char *sipfrag, bool final);
 	/* Send a REFER of our own on the leg (policy passthrough). */
 	int (*refer)(struct leg *l, const char *refer_to, const char *referred_by);
-	/* Send a REFER outside a dialog on a new leg toward t (xref.c, forward);
+	/* Send a REFER outside a dialog on a new leg toward t (referfwd.c, forward);
 	 * l->peer is the leg the sender's REFER came on. */
 	int (*refer_out)(struct leg *l, const struct leg_target *t, const char *refer_to,
 			 const char *referred_by);
@@ -154,7 +154,7 @@ struct leg {
 	int session_expires;		/* RFC 4028 interval this leg runs, 0 = off */
 	bool tls;			/* signalling runs over TLS (set by lib/sip) */
 	bool xfer;			/* the new leg of a transfer in progress */
-	struct xref *xref;		/* a leg of a REFER outside a dialog (xref.c), no call */
+	struct referfwd *referfwd;		/* a leg of a REFER outside a dialog (referfwd.c), no call */
 	int glare_tries;
 	char *glare_ctype, *glare_body;	/* the re-INVITE to send again after a 491 */
 	size_t glare_len;
@@ -226,10 +226,10 @@ void call_on_refer(struct leg *l, const struct call_refer *r);
 /* A NOTIFY of the REFER we sent on the leg (passthrough). */
 void call_on_notify(struct leg *l, const char *sipfrag, bool final);
 
-/* A REFER outside a dialog (lib/call/xref.c), as it arrived on leg `in`
+/* A REFER outside a dialog (lib/call/referfwd.c), as it arrived on leg `in`
  * (a new leg, with the request saved for the answer; the coordinator owns
  * it from here on). Strings are borrowed. */
-struct xref_req {
+struct referfwd_req {
 	struct route_req q;		/* request URI, From, To, source, headers */
 	const char *from_display;
 	const char *refer_to;		/* as the sender wrote it, or NULL */
@@ -237,12 +237,12 @@ struct xref_req {
 	const char *referred_by;	/* the Referred-By header value, or NULL */
 	int max_forwards;		/* -1 when absent */
 };
-void xref_on_refer(struct call_core *core, struct leg *in, const struct xref_req *r);
-/* Events on the legs of one (l->xref set): the target's answer to our
+void referfwd_on_refer(struct call_core *core, struct leg *in, const struct referfwd_req *r);
+/* Events on the legs of one (l->referfwd set): the target's answer to our
  * REFER, its NOTIFYs, and the sender's answer to a NOTIFY of ours. */
-void xref_on_answer(struct leg *out, const struct call_msg *m);
-void xref_on_notify(struct leg *out, const char *sipfrag, bool final);
-void xref_on_notified(struct leg *in, int status);
+void referfwd_on_answer(struct leg *out, const struct call_msg *m);
+void referfwd_on_notify(struct leg *out, const char *sipfrag, bool final);
+void referfwd_on_notified(struct leg *in, int status);
 
 /* Legs: lib/sip makes leg A on a new INVITE; the core makes leg B. */
 struct leg *leg_new(struct call_core *core, enum leg_side side);

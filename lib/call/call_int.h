@@ -30,7 +30,7 @@ struct call_core {
 	bool draining;
 	struct route_count *route_counts;
 	struct ttimer *quality_timer;	/* media.quality events, every QUALITY_MS */
-	struct xref *xrefs;		/* REFERs outside a dialog being forwarded (xref.c) */
+	struct referfwd *referfwds;		/* REFERs outside a dialog being forwarded (referfwd.c) */
 	time_t cps_sec[CPS_SLOTS];
 	unsigned cps_n[CPS_SLOTS];
 };
@@ -228,8 +228,8 @@ void xfer_close(struct call *c);			/* from call_close */
 void xfer_free(struct call *c);				/* from call_free */
 bool xfer_legs_ended(const struct call *c);
 
-/* xref.c */
-void xref_free_all(struct call_core *core);	/* from call_core_free */
+/* referfwd.c */
+void referfwd_free_all(struct call_core *core);	/* from call_core_free */
 
 /* leg.c */
 struct leg *leg_free(struct leg *l);

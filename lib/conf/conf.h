@@ -77,7 +77,7 @@ enum conf_refer {
 	CONF_REFER_REJECT,	/* 403 */
 };
 
-/* A REFER outside a dialog that matches the route (lib/call/xref.c). */
+/* A REFER outside a dialog that matches the route (lib/call/referfwd.c). */
 enum conf_refer_outside {
 	CONF_REFER_OUT_REJECT,	/* 403 (or the route's reject code) */
 	CONF_REFER_OUT_FORWARD,	/* sent on to the route's targets as our own REFER */

@@ -535,8 +535,8 @@ static void on_unbound(struct tsip *t, nua_event_t ev, int status, nua_handle_t 
 		nua_handle_destroy(nh);
 		return;
 	case nua_i_refer:
-		/* outside a dialog: refused or forwarded by the route (xref.c) */
-		tsip_xref_refer(t, nh, sip, tags);
+		/* outside a dialog: refused or forwarded by the route (referfwd.c) */
+		tsip_referfwd_refer(t, nh, sip, tags);
 		return;
 	case nua_i_register:
 	case nua_i_subscribe:
@@ -586,8 +586,8 @@ static void on_event(nua_event_t ev, int status, char const *phrase, nua_t *nua,
 	}
 	if (tsip_guard_parked(l))	/* a dropped request waiting (tsip_guard.c) */
 		return;
-	if (l->xref) {
-		tsip_xref_event(t, ev, status, phrase, nh, l, sip);
+	if (l->referfwd) {
+		tsip_referfwd_event(t, ev, status, phrase, nh, l, sip);
 		return;
 	}
 	log_debug("%s event %s %d %s", leg_log_prefix(l), nua_event_name(ev), status,

@@ -150,7 +150,7 @@ static const char *header_value(void *arg, const char *name)
 }
 
 /* The route a new INVITE or REFER will match (as call.c's route_call() and
- * xref.c do); *ret_bad when a header it looked at was too long to read. */
+ * referfwd.c do); *ret_bad when a header it looked at was too long to read. */
 static const struct conf_route *route_of(const struct conf *c, const sip_t *sip,
 					 const struct sockaddr *src, bool *ret_bad)
 {
@@ -391,7 +391,7 @@ bool tsip_auth_refused(struct tsip *t, nua_event_t ev, nua_handle_t *nh, const s
 		return true;
 	}
 	/* OPTIONS and the rest: never challenged. A REFER outside a dialog is
-	 * routed (xref.c) and may make the PBX place a call: as an INVITE. */
+	 * routed (referfwd.c) and may make the PBX place a call: as an INVITE. */
 	if (ev != nua_i_invite && ev != nua_i_refer)
 		return false;
 	rt = route_of(c, sip, src, &bad);

@@ -53,11 +53,11 @@ void tsip_leg_set_refer_event(struct leg *l, const sip_event_t *ev);
  * of the one that is not. */
 const char *tsip_interpose_check(void);
 
-/* tsip_xref.c: REFER outside a dialog */
-void tsip_xref_refer(struct tsip *t, nua_handle_t *nh, const sip_t *sip, tagi_t tags[]);
-void tsip_xref_event(struct tsip *t, nua_event_t ev, int status, const char *phrase,
+/* tsip_referfwd.c: REFER outside a dialog */
+void tsip_referfwd_refer(struct tsip *t, nua_handle_t *nh, const sip_t *sip, tagi_t tags[]);
+void tsip_referfwd_event(struct tsip *t, nua_event_t ev, int status, const char *phrase,
 		     nua_handle_t *nh, struct leg *l, const sip_t *sip);
-int tsip_xref_place(struct leg *l, const struct leg_target *tg, const char *refer_to,
+int tsip_referfwd_place(struct leg *l, const struct leg_target *tg, const char *refer_to,
 		    const char *referred_by);
 void tsip_log_init(void);
 

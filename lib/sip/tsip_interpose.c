@@ -4,7 +4,7 @@
  *
  *   SSL_new, SSL_shutdown  tsip_tls_reload.c: certificates re-read on
  *                          SIGHUP; the SSL sofia-sip never frees, freed.
- *   nua_stack_notify       tsip_xref.c: sofia's automatic NOTIFY 100 to a
+ *   nua_stack_notify       tsip_referfwd.c: sofia's automatic NOTIFY 100 to a
  *                          REFER that tandemd has not accepted, dropped.
  *
  * sofia-sip reaches them through the PLT, so the definition found first in

@@ -292,5 +292,5 @@ const struct leg_ops tsip_leg_ops = {
 	.release = leg_release,
 	.notify = leg_notify,
 	.refer = leg_refer,
-	.refer_out = tsip_xref_place,
+	.refer_out = tsip_referfwd_place,
 };

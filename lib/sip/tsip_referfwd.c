@@ -1,5 +1,5 @@
-/* lib/sip/tsip_xref.c: the SIP side of a REFER outside a dialog (the
- * decisions are lib/call/xref.c's): the new REFER is wrapped as a leg and
+/* lib/sip/tsip_referfwd.c: the SIP side of a REFER outside a dialog (the
+ * decisions are lib/call/referfwd.c's): the new REFER is wrapped as a leg and
  * handed over, the events of its legs are passed on, our own REFER to the
  * target goes out on a handle of its own.
  *
@@ -81,12 +81,12 @@ static const char *header_value(void *arg, const char *name)
 }
 
 /* A REFER that created a handle of its own (no dialog of ours). */
-void tsip_xref_refer(struct tsip *t, nua_handle_t *nh, const sip_t *sip, tagi_t tags[])
+void tsip_referfwd_refer(struct tsip *t, nua_handle_t *nh, const sip_t *sip, tagi_t tags[])
 {
 	su_home_t home[1] = { SU_HOME_INIT(home) };
 	struct hdr_ctx hc = { .sip = sip };
 	sip_event_t const *ev = NULL;
-	struct xref_req r;
+	struct referfwd_req r;
 	su_addrinfo_t *ai;
 	msg_t *msg;
 	struct leg *l;
@@ -128,12 +128,12 @@ void tsip_xref_refer(struct tsip *t, nua_handle_t *nh, const sip_t *sip, tagi_t 
 	}
 	if (sip->sip_referred_by)
 		r.referred_by = sip_header_as_string(home, (sip_header_t const *)sip->sip_referred_by);
-	xref_on_refer(t->core, l, &r);
+	referfwd_on_refer(t->core, l, &r);
 	su_home_deinit(home);
 }
 
-/* Events on a leg of a forwarded REFER (l->xref set). */
-void tsip_xref_event(struct tsip *t, nua_event_t ev, int status, const char *phrase,
+/* Events on a leg of a forwarded REFER (l->referfwd set). */
+void tsip_referfwd_event(struct tsip *t, nua_event_t ev, int status, const char *phrase,
 		     nua_handle_t *nh, struct leg *l, const sip_t *sip)
 {
 	struct call_msg m = { .status = status, .phrase = phrase, .retry_after = -1 };
@@ -142,7 +142,7 @@ void tsip_xref_event(struct tsip *t, nua_event_t ev, int status, const char *phr
 
 	switch (ev) {
 	case nua_r_refer:
-		xref_on_answer(l, &m);
+		referfwd_on_answer(l, &m);
 		return;
 	case nua_i_notify:
 		if (sip == NULL)
@@ -156,10 +156,10 @@ void tsip_xref_event(struct tsip *t, nua_event_t ev, int status, const char *phr
 			frag[n] = '\0';
 			frag[strcspn(frag, "\r\n")] = '\0';	/* the status line */
 		}
-		xref_on_notify(l, frag, final);
+		referfwd_on_notify(l, frag, final);
 		return;
 	case nua_r_notify:
-		xref_on_notified(l, status);
+		referfwd_on_notified(l, status);
 		return;
 	case nua_i_invite:
 	case nua_i_update:
@@ -177,7 +177,7 @@ void tsip_xref_event(struct tsip *t, nua_event_t ev, int status, const char *phr
 
 /* The leg op refer_out: our own REFER outside a dialog, on a new handle,
  * with a Call-ID of ours and our host in From (the sender's stays behind). */
-int tsip_xref_place(struct leg *l, const struct leg_target *tg, const char *refer_to,
+int tsip_referfwd_place(struct leg *l, const struct leg_target *tg, const char *refer_to,
 		    const char *referred_by)
 {
 	struct tsip *t = l->peer && l->peer->sip ? ((struct tsip_leg *)l->peer->sip)->t : NULL;

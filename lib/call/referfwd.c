@@ -1,12 +1,12 @@
-/* lib/call/xref.c: a REFER outside a dialog (RFC 3515), the click-to-dial
+/* lib/call/referfwd.c: a REFER outside a dialog (RFC 3515), the click-to-dial
  * request of an application to the PBX behind tandemd. By default it is
  * refused (403). A route with refer_outside = "forward" sends it on to its
  * target as tandemd's own REFER (a new Call-ID, our From host, the Refer-To
  * and Referred-By as the sender wrote them), relays the target's final
  * answer back, then the NOTIFYs of the implicit subscription, until the
- * target ends it or the time runs out. A forwarded REFER (struct xref) owns
+ * target ends it or the time runs out. A forwarded REFER (struct referfwd) owns
  * two legs with no call: `in`, where the sender's REFER came, and `out`,
- * our REFER to the target; xref_end() is the one place both are released
+ * our REFER to the target; referfwd_end() is the one place both are released
  * and the record is published. Sofia thread only. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,8 +23,8 @@
 /* after a failure answer: until NUA has sent it (it holds our phrase) */
 #define LINGER_MS 500
 
-struct xref {
-	struct xref *prev, *next;
+struct referfwd {
+	struct referfwd *prev, *next;
 	struct call_core *core;
 	unsigned long long id;
 	struct conf *conf;		/* the snapshot the REFER was routed with */
@@ -48,10 +48,10 @@ struct xref {
 
 static unsigned long long next_id;
 
-static void xlog(struct xref *x, int level, const char *fmt, ...)
+static void xlog(struct referfwd *x, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static void xlog(struct xref *x, int level, const char *fmt, ...)
+static void xlog(struct referfwd *x, int level, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -68,7 +68,7 @@ static void xlog(struct xref *x, int level, const char *fmt, ...)
 }
 
 /* One event and one record line say what became of it. */
-static void publish(const struct xref *x, const char *outcome)
+static void publish(const struct referfwd *x, const char *outcome)
 {
 	const char *route = x->route ? x->route->name : NULL;
 	json_t *ev, *rec;
@@ -93,26 +93,26 @@ static void publish(const struct xref *x, const char *outcome)
 	bus_record(rec);
 }
 
-static void drop_leg(struct xref *x, struct leg **lp)
+static void drop_leg(struct referfwd *x, struct leg **lp)
 {
 	struct leg *l = *lp;
 
 	if (l == NULL)
 		return;
 	leg_end(l);
-	l->xref = NULL;
+	l->referfwd = NULL;
 	leg_free(l);
 	*lp = NULL;
 }
 
-static void xref_free(struct xref *x)
+static void referfwd_free(struct referfwd *x)
 {
 	drop_leg(x, &x->in);
 	drop_leg(x, &x->out);
 	if (x->prev)
 		x->prev->next = x->next;
-	else if (x->core->xrefs == x)
-		x->core->xrefs = x->next;
+	else if (x->core->referfwds == x)
+		x->core->referfwds = x->next;
 	if (x->next)
 		x->next->prev = x->prev;
 	ttimer_free(x->timer);
@@ -128,18 +128,18 @@ static void xref_free(struct xref *x)
 }
 
 /* The one end of a forwarded REFER: record it, release both legs. */
-static void xref_end(struct xref *x, const char *outcome)
+static void referfwd_end(struct referfwd *x, const char *outcome)
 {
 	xlog(x, LOG_LVL_INFO, "REFER outside a dialog ends: %s (code %d%s%s)", outcome, x->code,
 	     x->last[0] ? ", last NOTIFY " : "", x->last);
 	publish(x, outcome);
-	xref_free(x);
+	referfwd_free(x);
 }
 
 /* Answer the sender's REFER with a failure and end. nua_respond() keeps
  * the reason phrase's pointer until the answer is sent (it lives in the
  * leg), so the legs are released a moment later, by the timer. */
-static void fail_with(struct xref *x, int code, const char *phrase, const char *outcome)
+static void fail_with(struct referfwd *x, int code, const char *phrase, const char *outcome)
 {
 	x->code = code;
 	x->outcome = outcome;
@@ -150,17 +150,17 @@ static void fail_with(struct xref *x, int code, const char *phrase, const char *
 	if (x->in && x->in->in_req[LEG_REQ_REFER])
 		leg_respond(x->in, LEG_REQ_REFER, code, phrase);
 	if (x->timer == NULL || ttimer_start(x->timer, LINGER_MS) < 0)
-		xref_end(x, outcome);
+		referfwd_end(x, outcome);
 }
 
-void xref_free_all(struct call_core *core)
+void referfwd_free_all(struct call_core *core)
 {
-	while (core->xrefs)
-		xref_free(core->xrefs);
+	while (core->referfwds)
+		referfwd_free(core->referfwds);
 }
 
 /* Send our REFER to the route's current target. */
-static int place(struct xref *x)
+static int place(struct referfwd *x)
 {
 	struct leg_target t;
 	struct leg *o;
@@ -174,7 +174,7 @@ static int place(struct xref *x)
 	o = leg_new(x->core, LEG_B);
 	if (o == NULL)
 		return -ENOMEM;
-	o->xref = x;
+	o->referfwd = x;
 	o->peer = x->in;
 	x->in->peer = o;
 	x->out = o;
@@ -195,10 +195,10 @@ static int place(struct xref *x)
 
 static void on_timer(void *arg)
 {
-	struct xref *x = arg;
+	struct referfwd *x = arg;
 
 	if (x->outcome) {
-		xref_end(x, x->outcome);
+		referfwd_end(x, x->outcome);
 		return;
 	}
 	if (!x->answered && !x->done) {
@@ -217,7 +217,7 @@ static void on_timer(void *arg)
 			return;
 		}
 	}
-	xref_end(x, "timeout");
+	referfwd_end(x, "timeout");
 }
 
 static int copy(char **dst, const char *src)
@@ -228,10 +228,10 @@ static int copy(char **dst, const char *src)
 	return *dst ? 0 : -ENOMEM;
 }
 
-static struct xref *xref_new(struct call_core *core, struct leg *in, const struct xref_req *r,
+static struct referfwd *referfwd_new(struct call_core *core, struct leg *in, const struct referfwd_req *r,
 			     const struct conf_route *rt)
 {
-	struct xref *x = calloc(1, sizeof(*x));
+	struct referfwd *x = calloc(1, sizeof(*x));
 
 	if (x == NULL)
 		return NULL;
@@ -240,14 +240,14 @@ static struct xref *xref_new(struct call_core *core, struct leg *in, const struc
 	x->conf = conf_ref(core->conf);
 	x->route = rt;
 	x->in = in;
-	in->xref = x;
+	in->referfwd = x;
 	x->t_start = call_now();
 	x->max_forwards = r->max_forwards < 0 ? 70 : r->max_forwards - 1;
 	call_format_source(r->q.source, x->source, sizeof(x->source));
-	x->next = core->xrefs;
-	if (core->xrefs)
-		core->xrefs->prev = x;
-	core->xrefs = x;
+	x->next = core->referfwds;
+	if (core->referfwds)
+		core->referfwds->prev = x;
+	core->referfwds = x;
 	x->timer = ttimer_new(core->root, on_timer, x);
 	if (x->timer == NULL || copy(&x->refer_to, r->refer_to) < 0 ||
 	    copy(&x->referred_by, r->referred_by) < 0 ||
@@ -255,24 +255,24 @@ static struct xref *xref_new(struct call_core *core, struct leg *in, const struc
 	    copy(&x->from_display, r->from_display) < 0 || copy(&x->to_user, r->q.to_user) < 0) {
 		/* the caller keeps the incoming leg and answers it */
 		x->in = NULL;
-		in->xref = NULL;
-		xref_free(x);
+		in->referfwd = NULL;
+		referfwd_free(x);
 		return NULL;
 	}
 	return x;
 }
 
 /* REFERs being forwarded, this one included */
-static unsigned n_xrefs(const struct call_core *core)
+static unsigned n_referfwds(const struct call_core *core)
 {
 	unsigned n = 0;
 
-	for (const struct xref *x = core->xrefs; x; x = x->next)
+	for (const struct referfwd *x = core->referfwds; x; x = x->next)
 		n++;
 	return n;
 }
 
-static void refuse(struct xref *x, int code, const char *phrase, const char *why)
+static void refuse(struct referfwd *x, int code, const char *phrase, const char *why)
 {
 	log_notice("REFER outside a dialog from %s (%s, Refer-To %s) refused %d: %s",
 		   x->from_user, x->source[0] ? x->source : "?",
@@ -280,18 +280,18 @@ static void refuse(struct xref *x, int code, const char *phrase, const char *why
 	fail_with(x, code, phrase, "rejected");
 }
 
-void xref_on_refer(struct call_core *core, struct leg *in, const struct xref_req *r)
+void referfwd_on_refer(struct call_core *core, struct leg *in, const struct referfwd_req *r)
 {
 	const struct conf_route *rt = route_find(core->conf, &r->q);
 	char user[256];
-	struct xref *x;
+	struct referfwd *x;
 
 	in->in_req[LEG_REQ_REFER] = true;
-	x = xref_new(core, in, r, rt);
+	x = referfwd_new(core, in, r, rt);
 	if (x == NULL) {
 		log_warning("REFER outside a dialog: out of memory");
 		leg_respond(in, LEG_REQ_REFER, 500, NULL);
-		in->xref = NULL;
+		in->referfwd = NULL;
 		leg_end(in);
 		leg_free(in);
 		return;
@@ -305,7 +305,7 @@ void xref_on_refer(struct call_core *core, struct leg *in, const struct xref_req
 	} else if (core->draining) {
 		refuse(x, 503, "Service Unavailable", "draining");
 	} else if (core->conf->max_calls > 0 &&
-		   core->active + n_xrefs(core) > (unsigned)core->conf->max_calls) {
+		   core->active + n_referfwds(core) > (unsigned)core->conf->max_calls) {
 		/* a forwarded REFER holds two handles for up to hours: it
 		 * counts against limits.max_calls like a call */
 		refuse(x, 503, "Service Unavailable", "limits.max_calls reached");
@@ -328,7 +328,7 @@ void xref_on_refer(struct call_core *core, struct leg *in, const struct xref_req
 
 /* The sender's REFER is answered with the target's 2xx (or, when a NOTIFY
  * comes first, which means the same, with 202). */
-static void take(struct xref *x, int status, const char *phrase)
+static void take(struct referfwd *x, int status, const char *phrase)
 {
 	if (x->answered)
 		return;
@@ -337,9 +337,9 @@ static void take(struct xref *x, int status, const char *phrase)
 	leg_respond(x->in, LEG_REQ_REFER, status, phrase);
 }
 
-void xref_on_answer(struct leg *out, const struct call_msg *m)
+void referfwd_on_answer(struct leg *out, const struct call_msg *m)
 {
-	struct xref *x = out->xref;
+	struct referfwd *x = out->referfwd;
 	int code = m->status;
 	const char *phrase = m->phrase;
 
@@ -372,9 +372,9 @@ void xref_on_answer(struct leg *out, const struct call_msg *m)
 	fail_with(x, code, phrase, "failed");
 }
 
-void xref_on_notify(struct leg *out, const char *sipfrag, bool final)
+void referfwd_on_notify(struct leg *out, const char *sipfrag, bool final)
 {
-	struct xref *x = out->xref;
+	struct referfwd *x = out->referfwd;
 
 	if (x == NULL || out != x->out || x->done)
 		return;
@@ -388,7 +388,7 @@ void xref_on_notify(struct leg *out, const char *sipfrag, bool final)
 		drop_leg(x, &x->out);	/* its subscription is over */
 	}
 	if (x->core->ops->notify(x->in, x->last, final) < 0) {
-		xref_end(x, "error");
+		referfwd_end(x, "error");
 		return;
 	}
 	x->notifying++;
@@ -396,9 +396,9 @@ void xref_on_notify(struct leg *out, const char *sipfrag, bool final)
 		ttimer_start(x->timer, NOTIFY_WAIT_MS);
 }
 
-void xref_on_notified(struct leg *in, int status)
+void referfwd_on_notified(struct leg *in, int status)
 {
-	struct xref *x = in->xref;
+	struct referfwd *x = in->referfwd;
 
 	if (x == NULL || in != x->in || x->outcome || status < 200)
 		return;
@@ -407,12 +407,12 @@ void xref_on_notified(struct leg *in, int status)
 	/* the target's NOTIFYs may come faster than the sender answers ours:
 	 * the end waits for the answer to the last one */
 	if (x->done && x->notifying == 0 && status < 300) {
-		xref_end(x, x->timed_out ? "timeout" : "done");
+		referfwd_end(x, x->timed_out ? "timeout" : "done");
 		return;
 	}
 	if (status >= 300) {
 		/* the sender no longer wants to hear (481: it has forgotten) */
 		xlog(x, LOG_LVL_NOTICE, "the sender refused a NOTIFY (%d): ending it", status);
-		xref_end(x, "sender-gone");
+		referfwd_end(x, "sender-gone");
 	}
 }
