@@ -95,6 +95,9 @@ int tsip_new(void *root, struct conf *conf, struct relay *relay, struct tsip **r
 	r = tsip_auth_start(t);		/* tsip_auth.c: nonces of our challenges */
 	if (r < 0)
 		goto fail;
+	r = tsip_dns_start(t);		/* tsip_dns.c: targets named by DNS */
+	if (r < 0)
+		goto fail;
 	tsip_log_init();
 	tsip_log_trace(conf->sip_trace);
 
@@ -270,6 +273,7 @@ struct tsip *tsip_free(struct tsip *t)
 		nua_destroy(t->nua);
 	tsip_guard_stop(t);
 	tsip_auth_stop(t);
+	tsip_dns_stop(t);
 	tsip_tls_cleanup();
 	conf_unref(t->conf);
 	free(t->bound_url);
@@ -589,6 +593,9 @@ static void on_event(nua_event_t ev, int status, char const *phrase, nua_t *nua,
 		  phrase ? phrase : "");
 	/* a target's challenge: answered once with trunk_auth (tsip_auth.c) */
 	if (ev == nua_r_invite && (status == 401 || status == 407) && tsip_auth_trunk(l, status, sip))
+		return;
+	/* a target named by DNS: 503 moves to its next address (tsip_dns.c) */
+	if (ev == nua_r_invite && tsip_dns_retry(l, status))
 		return;
 	msg_of(sip, status, phrase, &m);
 	switch (ev) {
