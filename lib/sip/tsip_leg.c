@@ -158,7 +158,6 @@ int tsip_leg_invite(struct leg *l, const struct leg_target *tg, const struct cal
 			TAG_IF(tg->session_expires > 0, NUTAG_SESSION_TIMER(tg->session_expires)),
 			TAG_IF(tg->session_expires > 0, NUTAG_UPDATE_REFRESH(1)),
 			TAG_IF(tg->session_expires > 0, NUTAG_SESSION_REFRESHER(nua_local_refresher)),
-			TAG_IF(proxy != NULL, NUTAG_PROXY(proxy)),
 			TAG_END());
 	if (nh == NULL) {
 		su_home_deinit(home);
@@ -175,6 +174,8 @@ int tsip_leg_invite(struct leg *l, const struct leg_target *tg, const struct cal
 	bus_sip(false, "INVITE", 0);
 	body = body_dup(m);
 	nua_invite(nh, NUTAG_URL(tg->ruri), SIPTAG_MAX_FORWARDS_STR(mf),
+		   /* the INVITE's transaction only: nta takes no other path */
+		   TAG_IF(proxy != NULL, NUTAG_PROXY(proxy)),
 		   TAG_IF(hdrs != NULL, SIPTAG_HEADER_STR(hdrs)), BODY_TAGS(m, body), TAG_END());
 	free(body);
 	su_home_deinit(home);

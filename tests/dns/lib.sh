@@ -2,12 +2,13 @@
 # test's network namespace; see tests/dns/run). $DNS_IP is the resolv.conf address.
 
 # dns_start RECORD-OPTIONS...: dnsmasq on $DNS_IP:53 answering only from its own records
-# (--host-record, --srv-host, --naptr-record...), never forwarding, logging each query
+# (--host-record, --srv-host, --naptr-record...) for names under .test (--local: the
+# others are NXDOMAIN, nothing is forwarded), logging each query
 # to $T/dnsmasq.log; waits until it listens.
 dns_start() {
 	dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts --no-poll \
 		--listen-address="$DNS_IP" --bind-interfaces --port 53 --user=root --pid-file= \
-		--log-queries --log-facility="$T/dnsmasq.log" --local-ttl=60 "$@" \
+		--local=/test/ --log-queries --log-facility="$T/dnsmasq.log" --local-ttl=60 "$@" \
 		> "$T/dnsmasq.out" 2>&1 < /dev/null &
 	echo $! >> "$T/pids"
 	wait_until 5 "dnsmasq listening on $DNS_IP:53" bound_udp "$DNS_IP:53"
@@ -28,7 +29,7 @@ with open(sys.argv[2], "a", buffering=1) as log:
 	wait_until 5 "the silent DNS server on $DNS_IP:53" bound_udp "$DNS_IP:53"
 }
 
-dns_queries() {	# dns_queries NAME: how many queries dnsmasq logged for NAME
+dns_queries() {	# dns_queries ERE: how many queries dnsmasq logged for names matching ERE
 	grep -c -E "query\[[A-Z]+\] $1 from" "$T/dnsmasq.log" 2>/dev/null
 }
 
