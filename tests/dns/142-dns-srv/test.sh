@@ -15,3 +15,11 @@ grep -q "^INVITE sip:bob@pbx.test SIP/2.0" "$T"/uas_*_messages.log ||
 wait_active 0
 expect_stat .calls.answered 1
 expect_stat .calls.failed 0
+# a CANCEL goes where the INVITE went: the second address, the callee that rings
+uas2_start callee2 "$HERE_DNS/uas-cancel.xml" 20 -m 1
+CALLER_PORT=5071 uac_start caller2 "$HERE_DNS/uac-cancel-ringing.xml" 20 -m 1 -s bob
+expect_sipp caller2 0
+expect_sipp callee2 0
+wait_active 0
+log_has "ending reason=cancel" || fail "the second call was not cancelled"
+expect_stat .calls.failed 1
