@@ -8,9 +8,7 @@
  * outbound proxy (NUTAG_PROXY, a literal address: nothing left for sofia to
  * resolve) while the Request-URI and To keep the name.
  *
- * Owns: the c-ares channel, the cache of answers (name and type -> the raw
- * answer, kept for its TTL; NXDOMAIN and "no such record" for the SOA's
- * negative TTL, RFC 2308; a server that did not answer for DNS_FAIL_TTL) and
+ * Owns: the c-ares channel, the cache of answers (tsip_dns_cache.c) and
  * one job per leg placed to a name (struct dns_job, hung on the leg's
  * struct tsip_leg). A job that fails makes the leg fail with 503, so the
  * coordinator fails over to the route's next target; an address that answers
@@ -32,12 +30,9 @@
 #include <sofia-sip/url.h>
 
 #include "tsip_int.h"
+#include "tsip_dns_int.h"
 #include "ops/log.h"
 
-#define DNS_FAIL_TTL 10		/* s: a server that did not answer, or refused */
-#define DNS_NEG_TTL 30		/* s: NXDOMAIN without an SOA to say how long */
-#define DNS_MAX_TTL 3600	/* s: no answer is kept longer */
-#define DNS_CACHE_MAX 512
 #define DNS_MAX_SOCKS 16
 #define DNS_MAX_SRV 8
 #define DNS_MAX_ADDRS 8
@@ -46,16 +41,6 @@ enum dns_tp { TP_UDP, TP_TCP, TP_TLS };
 static const char *const tp_names[] = { "udp", "tcp", "tls" };
 
 enum dns_stage { ST_NAPTR, ST_SRV, ST_HOST };
-
-struct dns_entry {		/* one cached answer */
-	struct dns_entry *next;
-	char *name;
-	int type;
-	time_t expires;		/* CLOCK_MONOTONIC seconds */
-	int status;		/* ARES_SUCCESS, ARES_ENOTFOUND, ARES_ENODATA, or a failure */
-	unsigned char *abuf;
-	int alen;
-};
 
 struct dns_query;
 
@@ -98,17 +83,8 @@ struct tsip_dns {
 	su_timer_t *timer;
 	struct { ares_socket_t fd; int reg; } sock[DNS_MAX_SOCKS];
 	int n_sock;
-	struct dns_entry *cache;
-	unsigned n_cache;
+	struct dns_cache cache;
 };
-
-static time_t now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
-}
 
 /* ---- c-ares in su_root ---- */
 
@@ -219,119 +195,10 @@ void tsip_dns_stop(struct tsip *t)
 	for (int i = 0; i < d->n_sock; i++)
 		su_root_deregister(d->root, d->sock[i].reg);
 	su_timer_destroy(d->timer);
-	while (d->cache) {
-		struct dns_entry *e = d->cache;
-		d->cache = e->next;
-		free(e->name);
-		free(e->abuf);
-		free(e);
-	}
+	tsip_dns_cache_clear(&d->cache);
 	free(d);
 	t->dns = NULL;
 	ares_library_cleanup();
-}
-
-/* ---- the cache ---- */
-
-static const unsigned char *skip_name(const unsigned char *p, const unsigned char *end)
-{
-	while (p < end) {
-		if ((*p & 0xc0) == 0xc0)
-			return p + 2 <= end ? p + 2 : NULL;
-		if (*p == 0)
-			return p + 1;
-		p += *p + 1;
-	}
-	return NULL;
-}
-
-static unsigned get32(const unsigned char *p)
-{
-	return (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3];
-}
-
-/* How long an answer may be kept: the least TTL of its answers; without
- * answers, that of the SOA in the authority section and its minimum (RFC
- * 2308); -1 when the message says nothing. */
-static long answer_ttl(const unsigned char *abuf, int alen)
-{
-	const unsigned char *p = abuf + 12, *end = abuf + alen;
-	unsigned qd, an, ns;
-	long ttl = -1;
-
-	if (abuf == NULL || alen < 12)
-		return -1;
-	qd = (unsigned)abuf[4] << 8 | abuf[5];
-	an = (unsigned)abuf[6] << 8 | abuf[7];
-	ns = (unsigned)abuf[8] << 8 | abuf[9];
-	for (unsigned i = 0; i < qd && p; i++)
-		p = (p = skip_name(p, end)) && p + 4 <= end ? p + 4 : NULL;
-	for (unsigned i = 0; i < an + ns && p; i++) {
-		unsigned type, rdlen, t;
-		if ((p = skip_name(p, end)) == NULL || p + 10 > end)
-			break;
-		type = (unsigned)p[0] << 8 | p[1];
-		t = get32(p + 4);
-		rdlen = (unsigned)p[8] << 8 | p[9];
-		if (p + 10 + rdlen > end)
-			break;
-		if (i >= an && type == 6 /* SOA */ && rdlen >= 20 && get32(p + 10 + rdlen - 4) < t)
-			t = get32(p + 10 + rdlen - 4);
-		if ((i < an || (an == 0 && type == 6)) && (ttl < 0 || t < (unsigned long)ttl))
-			ttl = t;
-		p += 10 + rdlen;
-	}
-	return ttl;
-}
-
-static struct dns_entry *cache_find(struct tsip_dns *d, const char *name, int type)
-{
-	time_t now = now_s();
-
-	for (struct dns_entry **pe = &d->cache, *e; (e = *pe) != NULL;) {
-		if (e->expires <= now) {	/* stale: dropped on the way */
-			*pe = e->next;
-			free(e->name);
-			free(e->abuf);
-			free(e);
-			d->n_cache--;
-			continue;
-		}
-		if (e->type == type && strcasecmp(e->name, name) == 0)
-			return e;
-		pe = &e->next;
-	}
-	return NULL;
-}
-
-static void cache_put(struct tsip_dns *d, const char *name, int type, int status,
-		      const unsigned char *abuf, int alen)
-{
-	struct dns_entry *e;
-	long ttl = answer_ttl(abuf, alen);
-
-	if (status == ARES_SUCCESS || status == ARES_ENOTFOUND || status == ARES_ENODATA)
-		ttl = ttl < 0 ? DNS_NEG_TTL : ttl;
-	else
-		ttl = DNS_FAIL_TTL;
-	if (ttl == 0 || d->n_cache >= DNS_CACHE_MAX || (e = calloc(1, sizeof(*e))) == NULL)
-		return;
-	e->name = strdup(name);
-	e->abuf = alen > 0 && abuf ? malloc((size_t)alen) : NULL;
-	if (e->name == NULL || (alen > 0 && abuf && e->abuf == NULL)) {
-		free(e->name);
-		free(e);
-		return;
-	}
-	if (e->abuf)
-		memcpy(e->abuf, abuf, (size_t)alen);
-	e->alen = e->abuf ? alen : 0;
-	e->type = type;
-	e->status = status;
-	e->expires = now_s() + (ttl > DNS_MAX_TTL ? DNS_MAX_TTL : ttl);
-	e->next = d->cache;
-	d->cache = e;
-	d->n_cache++;
 }
 
 /* ---- one job: a target name to addresses ---- */
@@ -345,7 +212,7 @@ static void on_query(void *arg, int status, int timeouts, unsigned char *abuf, i
 
 	(void)timeouts;
 	if (status != ARES_EDESTRUCTION && status != ARES_ECANCELLED)
-		cache_put(q->d, q->name, q->type, status, abuf, alen);
+		tsip_dns_cache_put(&q->d->cache, q->name, q->type, status, abuf, alen);
 	free(q->name);
 	free(q);
 	if (j == NULL)
@@ -360,7 +227,7 @@ static void on_query(void *arg, int status, int timeouts, unsigned char *abuf, i
  * comes to job_answer(), at once or later: j must not be touched after. */
 static void job_lookup(struct dns_job *j, const char *name, int type)
 {
-	struct dns_entry *e = cache_find(j->d, name, type);
+	const struct dns_entry *e = tsip_dns_cache_find(&j->d->cache, name, type);
 	struct dns_query *q;
 
 	if (e) {
@@ -722,6 +589,26 @@ out:
 	return r;
 }
 
+/* The first step (RFC 3263 4.1, 4.2): with j->sync set, a job whose every
+ * answer is in the cache is done on return. */
+static void job_start(struct dns_job *j)
+{
+	j->sync = true;
+	if (j->port) {		/* a port: no SRV */
+		j->srv[0].port = j->port;
+		snprintf(j->srv[0].target, sizeof(j->srv[0].target), "%s", j->host);
+		j->n_srv = 1;
+		j->stage = ST_HOST;
+		next_host(j);
+	} else if (j->tp_given || j->sips) {
+		start_srv(j);
+	} else {
+		j->stage = ST_NAPTR;
+		job_lookup(j, j->host, ns_t_naptr);
+	}
+	j->sync = false;
+}
+
 int tsip_dns_place(struct tsip *t, struct leg *l, const struct leg_target *tg,
 		   const struct call_msg *m)
 {
@@ -741,20 +628,7 @@ int tsip_dns_place(struct tsip *t, struct leg *l, const struct leg_target *tg,
 	su_home_init(x->home);
 	x->dns = j;
 	l->sip = x;
-	j->sync = true;
-	if (j->port) {		/* RFC 3263 4.2: a port, no SRV */
-		j->srv[0].port = j->port;
-		snprintf(j->srv[0].target, sizeof(j->srv[0].target), "%s", j->host);
-		j->n_srv = 1;
-		j->stage = ST_HOST;
-		next_host(j);
-	} else if (j->tp_given || j->sips) {
-		start_srv(j);
-	} else {
-		j->stage = ST_NAPTR;
-		job_lookup(j, j->host, ns_t_naptr);
-	}
-	j->sync = false;
+	job_start(j);
 	if (!j->done)
 		return 0;	/* job_finish() goes on */
 	if (j->n_addr > 0 && j->fail == 0)
