@@ -21,6 +21,7 @@
 #include <arpa/nameser.h>
 #include <ares.h>
 #include <errno.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -589,12 +590,35 @@ out:
 	return r;
 }
 
+/* A name of /etc/hosts is taken from there, as the system's resolver does
+ * (nsswitch's "files dns"): no NAPTR or SRV, the URI's port or the default. */
+static bool from_hosts(struct dns_job *j)
+{
+	static const int fams[] = { AF_INET, AF_INET6 };
+	struct hostent *he;
+
+	j->srv[0].port = j->port ? j->port : j->tp == TP_TLS ? 5061 : 5060;
+	for (size_t k = 0; k < sizeof(fams) / sizeof(fams[0]) && j->n_addr == 0; k++) {
+		he = NULL;
+		if (ares_gethostbyname_file(j->d->ch, j->host, fams[k], &he) != ARES_SUCCESS ||
+		    he == NULL)
+			continue;
+		for (char **a = he->h_addr_list; a && *a; a++)
+			add_addr(j, he->h_addrtype, *a);
+		ares_free_hostent(he);
+	}
+	return j->n_addr > 0;
+}
+
 /* The first step (RFC 3263 4.1, 4.2): with j->sync set, a job whose every
  * answer is in the cache is done on return. */
 static void job_start(struct dns_job *j)
 {
 	j->sync = true;
-	if (j->port) {		/* a port: no SRV */
+	if (j->d->ch_ok && from_hosts(j)) {
+		j->done = true;
+		job_finish(j);
+	} else if (j->port) {		/* a port: no SRV */
 		j->srv[0].port = j->port;
 		snprintf(j->srv[0].target, sizeof(j->srv[0].target), "%s", j->host);
 		j->n_srv = 1;
