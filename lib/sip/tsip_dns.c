@@ -672,8 +672,13 @@ bool tsip_dns_retry(struct leg *l, int status)
 
 	if (j == NULL)
 		return false;
-	if (status < 200) {
-		j->heard = true;
+	if (l->answered || (status >= 200 && status < 300)) {
+		job_free(j);	/* the target is reached: re-INVITEs are no retries */
+		x->dns = NULL;
+		return false;
+	}
+	if (status > 100 && status < 200) {
+		j->heard = true;	/* ringing there: no other address now */
 		return false;
 	}
 	if (status != 503 || j->heard || j->addr_i + 1 >= j->n_addr)
