@@ -228,7 +228,8 @@ static void on_query(void *arg, int status, int timeouts, unsigned char *abuf, i
  * comes to job_answer(), at once or later: j must not be touched after. */
 static void job_lookup(struct dns_job *j, const char *name, int type)
 {
-	const struct dns_entry *e = tsip_dns_cache_find(&j->d->cache, name, type);
+	struct tsip_dns *d = j->d;
+	const struct dns_entry *e = tsip_dns_cache_find(&d->cache, name, type);
 	struct dns_query *q;
 
 	if (e) {
@@ -241,14 +242,15 @@ static void job_lookup(struct dns_job *j, const char *name, int type)
 		job_answer(j, ARES_ENOMEM, NULL, 0);
 		return;
 	}
-	q->d = j->d;
+	q->d = d;
 	q->job = j;
 	q->type = type;
 	j->q = q;
 	log_debug("dns: query %s %s", type == ns_t_naptr ? "NAPTR" : type == ns_t_srv ? "SRV" :
 		  type == ns_t_a ? "A" : "AAAA", name);
-	ares_query(j->d->ch, name, ns_c_in, type, on_query, q);
-	reschedule(j->d);
+	/* c-ares may answer at once (a server it cannot reach): j may be gone */
+	ares_query(d->ch, name, ns_c_in, type, on_query, q);
+	reschedule(d);
 }
 
 static void job_finish(struct dns_job *j);
