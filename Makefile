@@ -28,7 +28,7 @@ TOOLS := $(BUILD)/tests/tools/rtpeer
 
 PROGS := $(BUILD)/tandemd $(BUILD)/tandemctl
 
-.PHONY: all tools run check check-unit check-sip check-scale check-asan demo bench-sip bench-relay deps clean distclean install
+.PHONY: all tools run check check-unit check-sip check-scale check-dns check-asan demo bench-sip bench-relay deps clean distclean install
 all: $(PROGS)
 
 config.mk: configure.ac config.mk.in
@@ -78,12 +78,17 @@ check-unit: $(UNIT_BIN)
 check-sip: all tools
 	@BUILD=$(BUILD) tests/sip/run
 
+# Targets named by DNS, each test in a network namespace with a DNS server of
+# its own (tests/dns/README; needs root for `ip netns`)
+check-dns: all tools
+	@BUILD=$(BUILD) tests/dns/run
+
 # The whole suite: the normal build, then unit and SIP tests again under
 # AddressSanitizer + UndefinedBehaviorSanitizer, each fuzzer for a short
 # while, and 200 calls with media under valgrind memcheck.
 check: deps
-	$(MAKE) all check-unit check-sip check-pkg check-scale
-	$(MAKE) BUILD=build-asan SAN=1 CFLAGS='-O1 -g' all check-unit check-asan
+	$(MAKE) all check-unit check-sip check-dns check-pkg check-scale
+	$(MAKE) BUILD=build-asan SAN=1 CFLAGS='-O1 -g' all check-unit check-asan check-dns
 	$(MAKE) check-fuzz
 	$(MAKE) valgrind
 

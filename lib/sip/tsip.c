@@ -96,6 +96,8 @@ int tsip_new(void *root, struct conf *conf, struct relay *relay, struct tsip **r
 	if (r < 0)
 		goto fail;
 	r = tsip_contact_init(t, conf);	/* tsip_contact.c: Contact per leg */
+	if (r == 0)
+		r = tsip_dns_start(t);	/* tsip_dns.c: targets named by DNS */
 	if (r < 0)
 		goto fail;
 	tsip_log_init();
@@ -273,6 +275,7 @@ struct tsip *tsip_free(struct tsip *t)
 		nua_destroy(t->nua);
 	tsip_guard_stop(t);
 	tsip_auth_stop(t);
+	tsip_dns_stop(t);
 	tsip_tls_cleanup();
 	conf_unref(t->conf);
 	free(t->bound_url);
@@ -594,6 +597,9 @@ static void on_event(nua_event_t ev, int status, char const *phrase, nua_t *nua,
 		  phrase ? phrase : "");
 	/* a target's challenge: answered once with trunk_auth (tsip_auth.c) */
 	if (ev == nua_r_invite && (status == 401 || status == 407) && tsip_auth_trunk(l, status, sip))
+		return;
+	/* a target named by DNS: 503 moves to its next address (tsip_dns.c) */
+	if (ev == nua_r_invite && tsip_dns_retry(l, status))
 		return;
 	msg_of(sip, status, phrase, &m);
 	switch (ev) {

@@ -27,6 +27,7 @@ struct tsip {
 	su_timer_t *guard_timer;	/* lifts bans that ran out */
 	char *contact_host;		/* tsip_contact.c; NULL: NUA picks the Contact */
 	int contact_port, contact_tls_port;	/* the listeners as bound */
+	struct tsip_dns *dns;		/* targets named by DNS (tsip_dns.c) */
 };
 
 /* What lib/sip keeps per leg: leg->sip points here. */
@@ -40,6 +41,7 @@ struct tsip_leg {
 	const struct conf_trunk_auth *trunk;	/* leg B: credentials for its target */
 	int auth_tries;			/* nua_authenticate() calls made */
 	const char *contact;		/* inbound: our Contact in answers (in home) */
+	struct dns_job *dns;		/* its target's addresses, being found or in use */
 };
 
 extern const struct leg_ops tsip_leg_ops;
@@ -100,3 +102,20 @@ bool tsip_auth_trunk(struct leg *l, int status, const sip_t *sip);
  * Date, a body other than SDP, an Accept without SDP, headers in the
  * Request-URI); true: answered 400/406/415 and the handle destroyed. */
 bool tsip_check_refused(struct tsip *t, nua_event_t ev, nua_handle_t *nh, const sip_t *sip);
+
+/* tsip_leg.c: the INVITE of an outbound leg, to proxy (a literal address)
+ * when not NULL */
+int tsip_leg_invite(struct leg *l, const struct leg_target *tg, const struct call_msg *m,
+		    const char *proxy);
+
+/* tsip_dns.c: targets named by DNS, resolved with c-ares (RFC 3263) without
+ * blocking the sofia thread. tsip_dns_place(): 1 for a literal address (place
+ * it as it is), 0 when the INVITE is sent or will be, or -errno (the target
+ * fails). tsip_dns_retry(): true when a 503 of leg l was taken over by its
+ * target's next address. */
+int tsip_dns_start(struct tsip *t);
+void tsip_dns_stop(struct tsip *t);
+int tsip_dns_place(struct tsip *t, struct leg *l, const struct leg_target *tg,
+		   const struct call_msg *m);
+bool tsip_dns_retry(struct leg *l, int status);
+void tsip_dns_leg_gone(struct tsip_leg *x);

@@ -16,8 +16,14 @@ static struct tsip_leg *ctx(struct leg *l)
 
 int tsip_leg_attach(struct tsip *t, struct leg *l, nua_handle_t *nh)
 {
-	struct tsip_leg *x = calloc(1, sizeof(*x));
+	struct tsip_leg *x = l->sip;
 
+	if (x != NULL) {	/* a leg that waited for DNS (tsip_dns.c) gets its handle */
+		x->nh = nh;
+		nua_handle_bind(nh, l);
+		return 0;
+	}
+	x = calloc(1, sizeof(*x));
 	if (x == NULL)
 		return -ENOMEM;
 	x->t = t;
@@ -45,6 +51,7 @@ static void leg_release(struct leg *l)
 
 	if (x == NULL)
 		return;
+	tsip_dns_leg_gone(x);	/* a DNS lookup for it is forgotten */
 	for (int i = 0; i < _LEG_REQ_MAX; i++)
 		if (x->saved[i])
 			nua_destroy_event(&x->saved[i]);
@@ -107,9 +114,12 @@ const char *tsip_display_quoted(su_home_t *home, const char *d)
 	return q;
 }
 
-static int leg_place(struct leg *l, const struct leg_target *tg, const struct call_msg *m)
+/* The INVITE of leg l to tg; proxy: the address to send it to (tsip_dns.c),
+ * or NULL for sofia to take it from the Request-URI. */
+int tsip_leg_invite(struct leg *l, const struct leg_target *tg, const struct call_msg *m,
+		    const char *proxy)
 {
-	struct tsip *t = l->peer && l->peer->sip ? ctx(l->peer)->t : NULL;
+	struct tsip *t = l->sip ? ctx(l)->t : l->peer && l->peer->sip ? ctx(l->peer)->t : NULL;
 	nua_handle_t *nh;
 	su_home_t home[1] = { SU_HOME_INIT(home) };
 	char *from, *to, *hdrs = NULL, *body, mf[16];
@@ -166,10 +176,25 @@ static int leg_place(struct leg *l, const struct leg_target *tg, const struct ca
 	contact = tsip_contact_of_target(t, home, tg->ruri);	/* sips: only toward sips: */
 	nua_invite(nh, NUTAG_URL(tg->ruri), SIPTAG_MAX_FORWARDS_STR(mf),
 		   TAG_IF(contact != NULL, SIPTAG_CONTACT_STR(contact)),
+		   /* the INVITE's transaction only: nta takes no other path */
+		   TAG_IF(proxy != NULL, NUTAG_PROXY(proxy)),
 		   TAG_IF(hdrs != NULL, SIPTAG_HEADER_STR(hdrs)), BODY_TAGS(m, body), TAG_END());
 	free(body);
 	su_home_deinit(home);
 	return r;
+}
+
+static int leg_place(struct leg *l, const struct leg_target *tg, const struct call_msg *m)
+{
+	struct tsip *t = l->peer && l->peer->sip ? ctx(l->peer)->t : NULL;
+	int r;
+
+	if (t == NULL)
+		return -EINVAL;
+	r = tsip_dns_place(t, l, tg, m);	/* a target named by DNS: tsip_dns.c */
+	if (r <= 0)
+		return r;
+	return tsip_leg_invite(l, tg, m, NULL);
 }
 
 static int leg_send(struct leg *l, enum leg_req req, const struct call_msg *m)

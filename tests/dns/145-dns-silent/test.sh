@@ -1,0 +1,17 @@
+# 145-dns-silent: a DNS server that never answers; the call fails over to the second target.
+silent_dns_start
+uas_start callee "$HERE_DNS/uas.xml" 30 -m 2
+uac_start caller "$HERE_DNS/uac.xml" 20 -m 1 -s bob
+expect_options
+timeout 5 "$TANDEMCTL" -s "$SOCK" status > /dev/null || fail "tandemctl status did not answer"
+expect_low_cpu 5
+expect_sipp caller 0
+log_has "answered 200 by sip:bob@$CALLEE" || fail "the call was not answered by the second target"
+log_has "dns: carrier.test: Timeout while contacting DNS servers" || fail "the timeout was not logged"
+[ -s "$T/silent.log" ] || fail "the silent server got no query"
+CALLER_PORT=5071 uac_start caller2 "$HERE_DNS/uac.xml" 20 -m 1 -s bob
+expect_sipp caller2 0
+expect_sipp callee 0
+[ "$(log_count 'dns: query NAPTR carrier.test')" = 1 ] || fail "the failed lookup was not cached"
+wait_active 0
+expect_stat .calls.answered 2
