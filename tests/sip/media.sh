@@ -85,6 +85,10 @@ stream_get() {	# stream_get CALL-ID JQ-PATH (under .call.streams[0], e.g. .a.rel
 	ctl --json call "$1" | jq -r ".call.streams[0]$2"
 }
 
+relay_counted() {	# relay_counted CALL-ID JQ-TEST: the test holds for .call.streams[0] now
+	ctl --json call "$1" 2>/dev/null | jq -e ".call.streams[0] | $2" > /dev/null
+}
+
 answered_is() {
 	[ "$(status_get .calls.answered 2>/dev/null)" = "$1" ]
 }
