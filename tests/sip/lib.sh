@@ -1,12 +1,13 @@
 # tests/sip/lib.sh: helpers for the test.sh of each SIP test (sourced by tests/sip/run
 # and, in a bash of its own, before each test.sh). A test.sh runs in its work folder $T
-# with these variables set (B: the run's address block, see tests/addrblock.sh):
-#   TEST_NET                        the test's own /24 without its last byte (127.B.N);
+# with these variables set:
+#   TEST_NET                        the test's own /24 without its last byte, in the run's
+#                                   address block (tests/addrblock.sh), e.g. 127.4.10;
 #                                   peers beyond the usual ones use $TEST_NET.4 and up
-#   TANDEM_IP TANDEM_PORT TANDEM    tandemd's SIP address (127.B.N.1:5060)
-#   CALLEE_IP CALLEE_PORT CALLEE    the first sipp callee (127.B.N.2:5080)
-#   CALLEE2_IP CALLEE2_PORT CALLEE2 the second sipp callee (127.B.N.3:5080)
-#   CALLER_IP CALLER_PORT           the default sipp caller (127.B.N.2:5070)
+#   TANDEM_IP TANDEM_PORT TANDEM    tandemd's SIP address ($TEST_NET.1:5060)
+#   CALLEE_IP CALLEE_PORT CALLEE    the first sipp callee ($TEST_NET.2:5080)
+#   CALLEE2_IP CALLEE2_PORT CALLEE2 the second sipp callee ($TEST_NET.3:5080)
+#   CALLER_IP CALLER_PORT           the default sipp caller ($TEST_NET.2:5070)
 #   SOCK CONF TANDEMD_PID           control socket, running config, tandemd's PID
 #   SRC T TANDEMD TANDEMCTL         the test's folder, its work folder, the binaries
 # Every process a test starts is recorded (by PID) in $T/pids; the runner ends them.
