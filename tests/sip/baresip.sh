@@ -158,7 +158,7 @@ ua_no_srtp_errors() {
 }
 
 # sent_sdp_to ADDR FIRST-LINE: the body of the first message tandemd's SIP trace shows it
-# sent to ADDR (e.g. 127.0.N.3:5080) whose first line starts with FIRST-LINE
+# sent to ADDR (e.g. $CALLEE2) whose first line starts with FIRST-LINE
 sent_sdp_to() {
 	awk -v to="udp/[${1%:*}]:${1##*:} " -v first="$2" '
 		/ sip: (send|recv) [0-9]+ bytes / {
