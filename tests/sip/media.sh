@@ -77,6 +77,12 @@ call_up() {
 	b_port=$(stream_get "$id" .b.relay_port)
 }
 
+# call_down: the test is done with the call: tandemctl hangup ends it (BYE to both sides).
+# The callers of these tests wait for that BYE rather than hang up after a fixed hold.
+call_down() {
+	ctl hangup "$id" > /dev/null || fail "tandemctl hangup $id failed"
+}
+
 call_id_of_first() {	# the tandemd id of the (only) call up
 	ctl --json calls | jq -r '.calls[0].id // empty'
 }

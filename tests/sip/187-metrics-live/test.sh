@@ -25,6 +25,7 @@ expect_metric 'tandem_relay_dropped_packets_total{reason="srtp_auth"}' 0
 	fail "status media.dropped.source is $(status_get .media.dropped.source), /metrics $drops"
 [ "$(status_get .media.bytes_in)" = "$bytes" ] ||
 	fail "status media.bytes_in is $(status_get .media.bytes_in), /metrics $bytes"
+call_down
 expect_sipp caller 0
 expect_sipp callee 0
 wait_active 0

@@ -15,6 +15,7 @@ got=$(rtp_field callee received)
 [ "$got" -ge 85 ] && [ "$got" -le 90 ] || fail "the callee got $got packets, want the 90 intact ones (less loss)"
 [ "$(rtp_field callee bad)" = 0 ] || fail "a damaged packet reached the callee"
 expect_rtp caller 95 "$TANDEM_IP:$a_port"
+call_down
 expect_sipp caller 0
 expect_sipp callee 0
 wait_active 0
