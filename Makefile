@@ -83,16 +83,26 @@ check-sip: all tools
 # while, and 200 calls with media under valgrind memcheck.
 # The builds use every CPU (CHECK_JOBS); the SIP tests run SIP_JOBS at a time
 # and the fuzzers FUZZ_JOBS at a time (tests/sip/run, tests/fuzz/run).
+# Each phase starts with a "== check: PHASE (time)" line.
 CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+check_phase = @echo "== check: $(1) ($$(date +%T))"
 check: deps
+	$(call check_phase,build)
 	$(MAKE) -j$(CHECK_JOBS) all tools $(UNIT_BIN)
+	$(call check_phase,unit and SIP tests)
 	$(MAKE) check-unit check-sip check-pkg
+	$(call check_phase,ASan+UBSan build)
 	$(MAKE) -j$(CHECK_JOBS) BUILD=build-asan SAN=1 CFLAGS='-O1 -g' all tools \
 		$(UNIT_BIN:$(BUILD)/%=build-asan/%)
+	$(call check_phase,ASan+UBSan unit and SIP tests)
 	$(MAKE) BUILD=build-asan SAN=1 CFLAGS='-O1 -g' check-unit check-asan
+	$(call check_phase,fuzz build)
 	$(MAKE) -j$(CHECK_JOBS) fuzz-build
+	$(call check_phase,fuzzers)
 	$(MAKE) check-fuzz
+	$(call check_phase,valgrind)
 	$(MAKE) valgrind
+	$(call check_phase,done)
 
 check-asan: all tools
 	@BUILD=$(BUILD) SIP_TESTS_SKIP="$(ASAN_SKIP)" tests/sip/run
