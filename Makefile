@@ -86,11 +86,30 @@ check-dns: all tools
 # The whole suite: the normal build, then unit and SIP tests again under
 # AddressSanitizer + UndefinedBehaviorSanitizer, each fuzzer for a short
 # while, and 200 calls with media under valgrind memcheck.
+# The builds use every CPU (CHECK_JOBS); the SIP tests run SIP_JOBS at a time
+# and the fuzzers FUZZ_JOBS at a time (tests/sip/run, tests/fuzz/run).
+# Each phase starts with a "== check: PHASE (time)" line.
+CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+check_phase = @echo "== check: $(1) ($$(date +%T))"
 check: deps
-	$(MAKE) all check-unit check-sip check-dns check-pkg check-scale
-	$(MAKE) BUILD=build-asan SAN=1 CFLAGS='-O1 -g' all check-unit check-asan check-dns
+	$(call check_phase,build)
+	$(MAKE) -j$(CHECK_JOBS) all tools $(UNIT_BIN)
+	$(call check_phase,unit and SIP tests)
+	$(MAKE) check-unit check-sip check-pkg
+	$(call check_phase,DNS and scale-out tests)
+	$(MAKE) check-dns check-scale
+	$(call check_phase,ASan+UBSan build)
+	$(MAKE) -j$(CHECK_JOBS) BUILD=build-asan SAN=1 CFLAGS='-O1 -g' all tools \
+		$(UNIT_BIN:$(BUILD)/%=build-asan/%)
+	$(call check_phase,ASan+UBSan unit and SIP tests)
+	$(MAKE) BUILD=build-asan SAN=1 CFLAGS='-O1 -g' check-unit check-asan check-dns
+	$(call check_phase,fuzz build)
+	$(MAKE) -j$(CHECK_JOBS) fuzz-build
+	$(call check_phase,fuzzers)
 	$(MAKE) check-fuzz
+	$(call check_phase,valgrind)
 	$(MAKE) valgrind
+	$(call check_phase,done)
 
 # Kamailio in front of two tandemd, in a network namespace (root): spread, drain,
 # kill -9 of a node (tests/scale/run, docs/scale-out.md)
@@ -177,7 +196,8 @@ fuzz: fuzz-build
 check-fuzz: fuzz-build
 	@FUZZ_BUILD=$(FUZZ_BUILD) tests/fuzz/run $(FUZZ_CHECK_SECONDS) $(FUZZ_BIN)
 
-# tandemd under valgrind memcheck while 200 calls with media go through it (slow).
+# tandemd under valgrind memcheck while 200 calls with media go through it
+# (VG_CALLS in the environment: another number).
 valgrind: all tools
 	@BUILD=$(BUILD) tests/valgrind/run
 

@@ -8,11 +8,11 @@ INTEROP_SH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # bua_launch NAME IP:PORT TONE USER [;ACCOUNT-PARAMS]: start a baresip as USER@IP:PORT that
 # sends a TONE Hz sine (G.711 u-law; ;answermode=auto to answer by itself, ;mediaenc=srtp-mand
-# for SDES SRTP); then bua_wait NAME. Its RTP ports are 40000 + 10 x (PORT - 5070) and up, so
+# for SDES SRTP); then bua_wait NAME. Its RTP ports are 26000 + 10 x (PORT - 5070) and up, so
 # parties on one address need SIP ports at least 2 apart (baresip also binds PORT + 1 for TLS).
 bua_launch() {
 	local name=$1 ip=${2%:*} port=${2##*:} tone=$3 user=$4 params=${5:-} rtp
-	rtp=$((40000 + (port - 5070) * 10))
+	rtp=$((26000 + (port - 5070) * 10))
 	sed -e "s|@UA_NAME@|$name|g" -e "s|@UA_IP@|$ip|g" -e "s|@UA_PORT@|$port|g" \
 	    -e "s|@UA_CTRL@|$((port + 4))|g" -e "s|@UA_TONE@|$tone|g" \
 	    -e "s|@UA_RTP@|$rtp-$((rtp + 9))|g" "$INTEROP_SH_DIR/interop/baresip.config" \

@@ -1,10 +1,13 @@
 # tests/sip/lib.sh: helpers for the test.sh of each SIP test (sourced by tests/sip/run
 # and, in a bash of its own, before each test.sh). A test.sh runs in its work folder $T
 # with these variables set:
-#   TANDEM_IP TANDEM_PORT TANDEM    tandemd's SIP address (127.0.N.1:5060)
-#   CALLEE_IP CALLEE_PORT CALLEE    the first sipp callee (127.0.N.2:5080)
-#   CALLEE2_IP CALLEE2_PORT CALLEE2 the second sipp callee (127.0.N.3:5080)
-#   CALLER_IP CALLER_PORT           the default sipp caller (127.0.N.2:5070)
+#   TEST_NET                        the test's own /24 without its last byte, in the run's
+#                                   address block (tests/addrblock.sh), e.g. 127.4.10;
+#                                   peers beyond the usual ones use $TEST_NET.4 and up
+#   TANDEM_IP TANDEM_PORT TANDEM    tandemd's SIP address ($TEST_NET.1:5060)
+#   CALLEE_IP CALLEE_PORT CALLEE    the first sipp callee ($TEST_NET.2:5080)
+#   CALLEE2_IP CALLEE2_PORT CALLEE2 the second sipp callee ($TEST_NET.3:5080)
+#   CALLER_IP CALLER_PORT           the default sipp caller ($TEST_NET.2:5070)
 #   SOCK CONF TANDEMD_PID           control socket, running config, tandemd's PID
 #   SRC T TANDEMD TANDEMCTL         the test's folder, its work folder, the binaries
 # Every process a test starts is recorded (by PID) in $T/pids; the runner ends them.
@@ -23,7 +26,7 @@ re_of() {	# an address as a regex (dots escaped), for sed's replacement text
 }
 
 subst() {	# subst IN OUT: replace the @...@ placeholders of a test file
-	sed -e "s|@TANDEM_IP@|$TANDEM_IP|g" -e "s|@TANDEM_PORT@|$TANDEM_PORT|g" \
+	sed -e "s|@NET@|$TEST_NET|g" -e "s|@TANDEM_IP@|$TANDEM_IP|g" -e "s|@TANDEM_PORT@|$TANDEM_PORT|g" \
 	    -e "s|@TANDEM@|$TANDEM|g" \
 	    -e "s|@CALLEE_IP@|$CALLEE_IP|g" -e "s|@CALLEE_PORT@|$CALLEE_PORT|g" \
 	    -e "s|@CALLEE@|$CALLEE|g" \

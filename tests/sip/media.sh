@@ -77,12 +77,22 @@ call_up() {
 	b_port=$(stream_get "$id" .b.relay_port)
 }
 
+# call_down: the test is done with the call: tandemctl hangup ends it (BYE to both sides).
+# The callers of these tests wait for that BYE rather than hang up after a fixed hold.
+call_down() {
+	ctl hangup "$id" > /dev/null || fail "tandemctl hangup $id failed"
+}
+
 call_id_of_first() {	# the tandemd id of the (only) call up
 	ctl --json calls | jq -r '.calls[0].id // empty'
 }
 
 stream_get() {	# stream_get CALL-ID JQ-PATH (under .call.streams[0], e.g. .a.relay_port)
 	ctl --json call "$1" | jq -r ".call.streams[0]$2"
+}
+
+relay_counted() {	# relay_counted CALL-ID JQ-TEST: the test holds for .call.streams[0] now
+	ctl --json call "$1" 2>/dev/null | jq -e ".call.streams[0] | $2" > /dev/null
 }
 
 answered_is() {

@@ -75,3 +75,23 @@ expect_metric() {	# expect_metric KEY VALUE
 	[ "$v" = "$2" ] || fail "/metrics $1 is $v, want $2"
 	note "metric $1 = $v"
 }
+
+# /metrics is cached for 200 ms: rather than sleep past the cache, poll (bounded, with
+# wait_until) until the figures show what the test waits for.
+# metrics_show KEY VALUE [KEY VALUE...]: a fresh GET /metrics has each KEY at VALUE
+metrics_show() {
+	metrics_get
+	while [ $# -ge 2 ]; do
+		[ "$(metric "$1")" = "$2" ] || return 1
+		shift 2
+	done
+}
+
+# metrics_at_least KEY MIN [KEY MIN...]: a fresh GET /metrics has each KEY >= MIN
+metrics_at_least() {
+	metrics_get
+	while [ $# -ge 2 ]; do
+		[ "$(metric "$1")" -ge "$2" ] 2>/dev/null || return 1
+		shift 2
+	done
+}

@@ -19,6 +19,7 @@ code 1. Every message sent and received is logged in $T/ua-NAME.log.
 Requests go to tandemd ($TANDEM_IP:$TANDEM_PORT) whatever the Request-URI; responses go
 back to where the request came from.
 """
+import json
 import os
 import random
 import re
@@ -545,6 +546,20 @@ def ctl(*args):
     if out.returncode != 0:
         fail("tandemctl %s failed: %s" % (" ".join(args), out.stderr.strip()))
     return out.stdout
+
+
+def wait_for(pred, timeout, what):
+    """poll pred() every 0.1 s until it is true; fail after timeout seconds (never sleep blind)"""
+    end = time.monotonic() + timeout
+    while not pred():
+        if time.monotonic() >= end:
+            fail("timed out after %g s waiting for %s" % (timeout, what))
+        time.sleep(0.1)
+
+
+def calls_in(state):
+    """the calls tandemctl shows in that state"""
+    return [c for c in json.loads(ctl("--json", "calls"))["calls"] if c.get("state") == state]
 
 
 def run(main):

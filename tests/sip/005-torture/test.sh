@@ -13,7 +13,7 @@ if [ -z "$DIR" ] || ! ls "$DIR"/*.dat > /dev/null 2>&1; then
 	exit 0
 fi
 uas_start callee uas.xml 140
-# the sender on 127.0.N.2:5060, so that answers to a Via without a port arrive too
+# the sender on $TEST_NET.2:5060, so that answers to a Via without a port arrive too
 timeout -k 2 120 python3 "$SRC/torture.py" "$TANDEM" "$CALLER_IP" 5060 "$DIR" > "$T/torture.out" 2>&1 &
 echo "$!" >> "$T/pids"
 wait $!

@@ -29,6 +29,7 @@ expect_rtp callee 180 "$TANDEM_IP:$b_port"
 	fail "SRTP side a: dropped_auth $(snap .a.dropped_auth), want $(want "$a_port" v2)"
 [ "$(snap .b.dropped_source)" = "$(want "$b_port" v2)" ] ||
 	fail "plain side b: dropped_source $(snap .b.dropped_source), want $(want "$b_port" v2)"
+call_down
 expect_sipp caller 0
 expect_sipp callee 0
 wait_active 0

@@ -11,6 +11,7 @@ expect_rtp caller 95 "[::1]:$a_port"
 expect_rtp callee 95 "$TANDEM_IP:$b_port"
 [ "$(stream_get "$id" .a.latched)" = "[::1]:30157" ] || fail "caller side latched to $(stream_get "$id" .a.latched)"
 [ "$(stream_get "$id" .b.latched)" = "$CALLEE_IP:31000" ] || fail "callee side latched to $(stream_get "$id" .b.latched)"
+call_down
 expect_sipp caller 0
 expect_sipp callee 0
 wait_active 0

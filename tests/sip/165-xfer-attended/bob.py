@@ -3,7 +3,7 @@
 to carol with a Replaces naming his dialog of call 2; expects 202, NOTIFY 100 and 200
 (terminated) on call 1, and a BYE from tandemd on each of his two dialogs."""
 import time
-from sipua import UA, env, fail, note, run
+from sipua import UA, calls_in, env, fail, note, run, wait_for
 
 
 def main():
@@ -16,7 +16,8 @@ def main():
     note("call 1 (alice) answered, Call-ID %s" % d1.call_id)
     d2 = bob.call("carol", 31002)
     note("call 2 (carol) answered, Call-ID %s, tandemd's tag %s" % (d2.call_id, d2.remote_tag))
-    time.sleep(0.5)
+    # both calls confirmed in tandemd (the ACKs through) before the REFER
+    wait_for(lambda: len(calls_in("confirmed")) == 2, 5, "both calls confirmed in tandemd")
     refer_to = "<sip:carol@%s?Replaces=%s>" % (tip, d2.replaces())
     note("REFER on call 1, Refer-To: " + refer_to)
     tx = d1.send("REFER", ["Refer-To: " + refer_to,

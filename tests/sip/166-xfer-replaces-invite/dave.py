@@ -3,8 +3,7 @@
 Usage: dave.py CALL-ID TO-TAG FROM-TAG (tandemd's dialog with alice, as tandemd sees it)."""
 import json
 import sys
-import time
-from sipua import UA, ctl, env, expect_rtp, fail, note, rtpeer_start, run, sdp_addr
+from sipua import UA, ctl, env, expect_rtp, fail, note, rtpeer_start, run, sdp_addr, wait_for
 
 
 def calls():
@@ -41,7 +40,8 @@ def main():
     if ip != tip or not port:
         fail("200 to dave offers %s:%s, want tandemd's relay on %s" % (ip, port, tip))
     note("replaced: dave's dialog %s, relay port %d" % (d.call_id, port))
-    time.sleep(0.3)
+    # tandemd may still be closing alice's old leg: wait (bounded) for one call left
+    wait_for(lambda: len(calls()) == 1, 5, "one call left in tandemd")
     cs = calls()
     if len(cs) != 1 or cs[0]["id"] != call or cs[0]["a_call_id"] != d.call_id:
         fail("tandemctl calls after the replacement: %s, want call %s with a_call_id %s"

@@ -6,7 +6,8 @@ uas2_start carol carol.xml 40 -m 1
 uac_start alice alice.xml 40 -m 1 -s bob
 ua_wait_event bob CALL_ESTABLISHED 10
 wait_until 5 "the call answered in tandemd" answered_is 1
-sleep 0.5
+# bob's dialog is confirmed once tandemd's ACK reached him; a REFER before it may be refused
+wait_until 5 "tandemd's ACK to bob" sent_to "$CALLEE" "ACK "
 ua_cmd bob transfer "sip:carol@$TANDEM_IP"
 wait_until 10 "the transfer to complete" log_has "transfer: .* answered, leg B replaced"
 ua_wait_event bob CALL_CLOSED 10

@@ -36,8 +36,7 @@ j=$(curl -sf "$HTTP/calls/$id") || fail "GET /calls/$id failed"
 [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST -d x "$HTTP/status")" = 405 ] || fail "POST is not 405"
 ctype=$(curl -s -o /dev/null -w '%{content_type}' "$HTTP/metrics")
 [[ $ctype == "text/plain; version=0.0.4"* ]] || fail "/metrics Content-Type: $ctype"
-sleep 0.3	# past the 200 ms cache of /metrics
-metrics_get
+wait_until 5 "/metrics to show the call up" metrics_show tandem_calls_active 1
 expect_metric tandem_calls_active 1
 expect_metric tandem_relay_streams 1
 expect_metric tandem_relay_ports_in_use 4
@@ -46,8 +45,7 @@ expect_sipp up 0
 expect_sipp callee3 0
 wait_active 0
 
-sleep 0.3
-metrics_get
+wait_until 5 "/metrics to show the call ended" metrics_show tandem_calls_active 0 tandem_calls_total 6
 expect_metric tandem_calls_active 0
 expect_metric tandem_calls_total 6
 expect_metric tandem_calls_answered_total 4

@@ -11,8 +11,8 @@ expect_rtp caller 95 "$TANDEM_IP:$a_port"
 rtpeer_start stray "$CALLER_IP:30020" "$TANDEM_IP:$a_port" -n 20 -i 5 -t 2
 rtpeer_wait stray
 [ "$(status_get .calls.active)" = 1 ] || fail "the call is no longer up"
-sleep 0.3	# past the 200 ms cache of /metrics
-metrics_get
+wait_until 5 "/metrics to count the packets and the strays" metrics_at_least \
+	tandem_relay_received_packets_total 190 'tandem_relay_dropped_packets_total{reason="source"}' 18
 rx=$(metric tandem_relay_received_packets_total)
 bytes=$(metric tandem_relay_received_bytes_total)
 drops=$(metric 'tandem_relay_dropped_packets_total{reason="source"}')
@@ -25,6 +25,7 @@ expect_metric 'tandem_relay_dropped_packets_total{reason="srtp_auth"}' 0
 	fail "status media.dropped.source is $(status_get .media.dropped.source), /metrics $drops"
 [ "$(status_get .media.bytes_in)" = "$bytes" ] ||
 	fail "status media.bytes_in is $(status_get .media.bytes_in), /metrics $bytes"
+call_down
 expect_sipp caller 0
 expect_sipp callee 0
 wait_active 0

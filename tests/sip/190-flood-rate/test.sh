@@ -20,9 +20,9 @@ field() {	# field NAME KEY: a figure of floodpeer's line (final=200:10,503:20 ->
 }
 
 # a burst from .4 while .5 sends a few: .5 is not touched
-flood burst -n 30 -w 2 127.0.190.4 "$TANDEM" &
+flood burst -n 30 -w 2 $TEST_NET.4 "$TANDEM" &
 fpid=$!
-flood other -n 5 -w 2 127.0.190.5 "$TANDEM"
+flood other -n 5 -w 2 $TEST_NET.5 "$TANDEM"
 wait $fpid
 ok=$(field burst final.200) busy=$(field burst final.503)
 [ "$ok" -ge 10 ] && [ "$ok" -le 12 ] || fail "burst: $ok answered 200, want the burst of 10 (up to 12)"
@@ -32,13 +32,13 @@ grep -q '^retry_after=5$' "$T/flood-burst.out" || fail "503 without Retry-After:
 [ "$(field other final.200)" -eq 5 ] || fail "another source was limited too"
 
 # INVITEs count the same (the route answers 404; over the rate 503)
-flood invites -m INVITE -n 15 -w 3 127.0.190.6 "$TANDEM"
+flood invites -m INVITE -n 15 -w 3 $TEST_NET.6 "$TANDEM"
 nf=$(field invites final.404) busy=$(field invites final.503)
 [ "$nf" -ge 10 ] && [ "$nf" -le 12 ] || fail "INVITE burst: $nf routed (404), want 10 to 12"
 [ "$busy" -eq $((15 - nf)) ] || fail "INVITE burst: $busy answered 503, want $((15 - nf))"
 
 # trusted: never limited
-flood trusted -n 30 -w 2 127.0.190.7 "$TANDEM"
+flood trusted -n 30 -w 2 $TEST_NET.7 "$TANDEM"
 [ "$(field trusted final.200)" -eq 30 ] || fail "a trusted source was limited"
 
 # no ban was made, and a real call still goes through

@@ -1,7 +1,7 @@
 # 191-flood-ban: over the rate dropped, a ban after 5, its log line, tandemctl bans/unban, expiry.
 . "$(dirname "$SRC")/ops.sh"
 FLOOD=$(dirname "$SRC")/floodpeer.py
-BAD=127.0.191.4
+BAD=$TEST_NET.4
 
 flood() {	# flood NAME FLOODPEER-ARGS...
 	local name=$1
@@ -33,7 +33,7 @@ ctl bans | grep -qE "^$BAD +rate +5 " || fail "tandemctl bans table: $(ctl bans)
 flood invite -m INVITE -n 1 -w 1 $BAD "$TANDEM"
 [ "$(line invite)" = "sent=1 answered=0 none=1 final=- provisional=100:1" ] ||
 	fail "banned INVITE: $(line invite)"
-flood other -n 3 -w 1 127.0.191.5 "$TANDEM"
+flood other -n 3 -w 1 $TEST_NET.5 "$TANDEM"
 [ "$(line other)" = "sent=3 answered=3 none=0 final=200:3 provisional=-" ] || fail "other: $(line other)"
 
 # the ban runs out by itself (8 s, long enough for the checks above on a busy machine)

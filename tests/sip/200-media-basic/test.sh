@@ -10,6 +10,7 @@ rtp_both_ways
 # the relay's own view, while the call is still up
 [ "$(stream_get "$id" .a.latched)" = "$CALLER_IP:30000" ] || fail "caller side latched to $(stream_get "$id" .a.latched)"
 [ "$(stream_get "$id" .a.lost)" = 0 ] || fail "relay saw loss from the caller on loopback"
+call_down
 expect_sipp caller 0
 expect_sipp callee 0
 wait_active 0

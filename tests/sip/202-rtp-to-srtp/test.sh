@@ -12,6 +12,7 @@ rtpeer_wait callee
 expect_rtp caller 95 "$TANDEM_IP:$a_port"
 expect_rtp callee 95 "$TANDEM_IP:$b_port"
 [ "$(rtp_field callee auth_fail)" = 0 ] || fail "the callee could not authenticate tandemd's SRTP"
+call_down
 expect_sipp caller 0
 expect_sipp callee 0
 wait_active 0

@@ -13,6 +13,7 @@ rtpeer_wait callee
 expect_rtp caller 95 "$TANDEM_IP:$a_port"
 expect_rtp callee 95 "$TANDEM_IP:$b_port"
 [ "$(rtp_field caller auth_fail)" = 0 ] && [ "$(rtp_field callee auth_fail)" = 0 ] || fail "SRTP authentication failed at an endpoint"
+call_down
 expect_sipp caller 0
 expect_sipp callee 0
 wait_active 0

@@ -8,6 +8,7 @@ rtpeer_wait caller
 rtpeer_wait callee
 expect_rtp caller 95 "$TANDEM_IP:$a_port"
 expect_rtp callee 95 "$TANDEM_IP:$b_port"
+call_down
 expect_sipp caller 0
 expect_sipp callee 0
 wait_active 0

@@ -29,7 +29,10 @@ grep -q '^m=audio [0-9]* RTP/AVP ' "$T/sdp-to-b" || fail "the INVITE to baresip 
 
 id=$(call_id_of_first)
 [ -n "$id" ] || fail "no call in tandemd"
-sleep 3	# ~150 packets each way
+# ~150 packets each way in 3 s: wait (bounded) until the relay counted 100 each way and one
+# SRTCP packet of baresip a, then read the counters once
+wait_until 15 "100 packets each way and an SRTCP packet from a in the relay" \
+	relay_counted "$id" '.a.packets >= 100 and .a.sent >= 100 and .b.packets >= 100 and .b.sent >= 100 and .a.rtcp_packets >= 1'
 ctl --json call "$id" > "$T/call.json" || fail "tandemctl call $id failed"
 sget() { jq -r ".call.streams[0]$1" "$T/call.json"; }
 note "leg a: $(jq -c '.call.streams[0].a' "$T/call.json")"
@@ -37,7 +40,7 @@ note "leg b: $(jq -c '.call.streams[0].b' "$T/call.json")"
 [ "$(sget .a.srtp)" = AES_CM_128_HMAC_SHA1_80 ] || fail "the caller's leg is not SRTP in the relay ($(sget .a.srtp))"
 [ "$(sget .b.srtp)" = null ] || fail "the callee's leg is SRTP in the relay ($(sget .b.srtp))"
 for v in .a.packets .a.sent .b.packets .b.sent; do
-	[ "$(sget $v)" -ge 100 ] || fail "relay $v is $(sget $v), want at least 100 after 3 s"
+	[ "$(sget $v)" -ge 100 ] || fail "relay $v is $(sget $v), want at least 100"
 done
 # SRTCP from baresip authenticates too
 [ "$(sget .a.rtcp_packets)" -ge 1 ] || fail "no SRTCP packet from baresip a passed authentication"

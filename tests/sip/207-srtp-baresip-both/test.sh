@@ -31,7 +31,10 @@ done
 
 id=$(call_id_of_first)
 [ -n "$id" ] || fail "no call in tandemd"
-sleep 3	# ~150 packets each way
+# ~150 packets each way in 3 s: wait (bounded) until the relay counted 100 each way and an
+# SRTCP packet of each baresip, then read the counters once
+wait_until 15 "100 packets each way and SRTCP from both in the relay" \
+	relay_counted "$id" '.a.packets >= 100 and .a.sent >= 100 and .b.packets >= 100 and .b.sent >= 100 and .a.rtcp_packets >= 1 and .b.rtcp_packets >= 1'
 ctl --json call "$id" > "$T/call.json" || fail "tandemctl call $id failed"
 sget() { jq -r ".call.streams[0]$1" "$T/call.json"; }
 note "leg a: $(jq -c '.call.streams[0].a' "$T/call.json")"
@@ -39,7 +42,7 @@ note "leg b: $(jq -c '.call.streams[0].b' "$T/call.json")"
 for s in a b; do
 	[ "$(sget .$s.srtp)" = $S80 ] || fail "leg $s is not SRTP in the relay ($(sget .$s.srtp))"
 	for v in packets sent; do
-		[ "$(sget .$s.$v)" -ge 100 ] || fail "relay .$s.$v is $(sget .$s.$v), want at least 100 after 3 s"
+		[ "$(sget .$s.$v)" -ge 100 ] || fail "relay .$s.$v is $(sget .$s.$v), want at least 100"
 	done
 	[ "$(sget .$s.rtcp_packets)" -ge 1 ] || fail "no SRTCP packet from baresip $s passed authentication"
 	# at most baresip's one RTCP APP "PING" sent in clear before its SRTP starts (see 206)

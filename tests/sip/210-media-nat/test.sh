@@ -11,6 +11,7 @@ expect_rtp caller 80 "$TANDEM_IP:$a_port"
 expect_rtp callee 95 "$TANDEM_IP:$b_port"
 [ "$(stream_get "$id" .a.latched)" = "$CALLER_IP:30010" ] ||
 	fail "relay latched the caller to $(stream_get "$id" .a.latched), want $CALLER_IP:30010"
+call_down
 expect_sipp caller 0
 expect_sipp callee 0
 wait_active 0

@@ -13,6 +13,7 @@ expect_rtp callee 95 "$TANDEM_IP:$b_port"
 [ "$(rtp_field callee rtcp)" -ge 5 ] || fail "the callee got $(rtp_field callee rtcp) RTCP packets on its RTCP port"
 [ "$(stream_get "$id" .a.rtcp_packets)" -ge 5 ] || fail "relay counted no RTCP from the caller"
 [ "$(stream_get "$id" .b.rtcp_packets)" -ge 5 ] || fail "relay counted no RTCP from the callee"
+call_down
 expect_sipp caller 0
 expect_sipp callee 0
 wait_active 0

@@ -3,6 +3,7 @@
 expect_stat .media.io recvmmsg
 call_up
 rtp_both_ways
+call_down
 expect_sipp caller 0
 expect_sipp callee 0
 wait_active 0

@@ -23,6 +23,7 @@ expect_rtp caller_v 57 "$TANDEM_IP:$va"
 expect_rtp callee_v 57 "$TANDEM_IP:$vb"
 expect_rtp caller_a 57 "$TANDEM_IP:$aa"
 expect_rtp callee_a 57 "$TANDEM_IP:$ab"
+call_down
 expect_sipp caller 0
 expect_sipp callee 0
 wait_active 0
