@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""alice of 260: calls bob, answers his hold recvonly, then must get tandemd's re-INVITE that
+"""alice of 260 and 262: calls bob, answers his hold recvonly, then must get tandemd's re-INVITE that
 takes the hold off (sendrecv, bob's origin with a higher version, the same relay port);
 then RTP with carol both ways, the relay's directions, and her BYE."""
 import json

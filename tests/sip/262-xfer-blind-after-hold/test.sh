@@ -5,7 +5,7 @@ py_start carol 45 carol.py
 py_start bob 45 bob.py
 wait_until 5 "carol listening on $CALLEE2" bound_udp "$CALLEE2"
 wait_until 5 "bob listening on $CALLEE" bound_udp "$CALLEE"
-py_start alice 45 alice.py
+py_start alice 45 "$SRC/../260-xfer-attended-after-hold/alice.py"	# the same transferee as 260
 expect_py bob
 expect_py alice
 expect_py carol
