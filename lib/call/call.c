@@ -279,6 +279,13 @@ void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 
 /* ---- placing the outbound leg ---- */
 
+int call_target_uri(const struct conf_route *rt, size_t idx, const char *user, char **target)
+{
+	free(*target);
+	*target = NULL;
+	return turi_with_user(rt->targets[idx], user, target);
+}
+
 static void try_next_target(struct call *c, int last_status);
 
 static void place_target(struct call *c)
@@ -307,9 +314,7 @@ static void place_target(struct call *c)
 			call_close(c, CALL_END_ERROR, 488, "Not Acceptable Here");
 		return;
 	}
-	free(c->target);
-	c->target = NULL;
-	r = turi_with_user(rt->targets[c->target_idx], c->ruri_user, &c->target);
+	r = call_target_uri(rt, c->target_idx, c->ruri_user, &c->target);
 	b = leg_new(core, LEG_B);
 	if (r < 0 || b == NULL) {
 		leg_free(b);

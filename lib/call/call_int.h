@@ -123,6 +123,10 @@ struct call {
 	char log_prefix[160];
 };
 
+/* call.c: *target (freed first) becomes target idx of rt with user put in
+ * (util/turi.c: scheme, host, port and params kept); 0 or -errno. */
+int call_target_uri(const struct conf_route *rt, size_t idx, const char *user, char **target);
+
 /* call_fsm.c: the call's state machine. call_set_state() is the one
  * function that changes a state; a change the table does not allow is
  * refused (-EINVAL), counted and logged. call_fsm_event() runs what an

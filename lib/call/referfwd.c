@@ -166,9 +166,7 @@ static int place(struct referfwd *x)
 	struct leg *o;
 	int r;
 
-	free(x->target);
-	x->target = NULL;
-	r = turi_with_user(x->route->targets[x->target_idx], x->user, &x->target);
+	r = call_target_uri(x->route, x->target_idx, x->user, &x->target);
 	if (r < 0)
 		return r;
 	o = leg_new(x->core, LEG_B);

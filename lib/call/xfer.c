@@ -138,9 +138,7 @@ static int place(struct call *c)
 	struct leg *n;
 	int r;
 
-	free(x->target);
-	x->target = NULL;
-	r = turi_with_user(x->route->targets[x->target_idx], x->user, &x->target);
+	r = call_target_uri(x->route, x->target_idx, x->user, &x->target);
 	if (r < 0)
 		return r;
 	n = leg_new(c->core, x->transferor->side);
