@@ -2,6 +2,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../interop.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/../linphone.sh"
 TONE_ALICE=440 TONE_BOB=1000
+declare -A at=()
 
 lin_start bob lin-bob.rc 60 -a		# on $CALLEE2, auto-answer
 lin_start alice lin-alice.rc 60		# on $CALLER_IP:5070
@@ -30,6 +31,11 @@ expect_heard "$id" b "$TONE_ALICE" "bob's phone"	# alice's tone, decrypted by ta
 [ "$(stream_get "$id" .a.dropped_auth)" -le 1 ] ||
 	fail "tandemd dropped $(stream_get "$id" .a.dropped_auth) packets of alice as unauthentic"
 
+# where each phone's own recording is now, with 1 s more past it: checked from there below
+for p in alice bob; do
+	at[$p]=$(lin_wav_seconds "$T/$p-heard.wav")
+	wait_until 5 "1 s more in $p's recording" lin_wav_past "$T/$p-heard.wav" "${at[$p]}" 1
+done
 lin_cmd alice "terminate 1"
 lin_wait alice "Call 1 with .* ended"
 lin_wait bob "Call 1 with .* ended"
@@ -37,7 +43,7 @@ wait_active 0
 log_has "ending reason=bye-caller code=200" || fail "tandemd did not log a clean BYE from the caller"
 lin_stop alice
 lin_stop bob
-tone_is "linphonec alice" "$T/alice-heard.wav" "$TONE_BOB"	# through tandemd's encryption
-tone_is "linphonec bob" "$T/bob-heard.wav" "$TONE_ALICE"
+tone_is "linphonec alice" "$T/alice-heard.wav" "$TONE_BOB" "${at[alice]}"	# through tandemd's encryption
+tone_is "linphonec bob" "$T/bob-heard.wav" "$TONE_ALICE" "${at[bob]}"
 ! grep -q 'inline:' "$T/tandemd.log" || fail "a key appears in tandemd's log"
 wait_until 5 "the relay to give its streams and ports back" media_idle

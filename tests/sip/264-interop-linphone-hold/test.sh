@@ -15,6 +15,17 @@ for p in alice bob; do
 	lin_wait $p "Using wav files instead of soundcard"
 done
 
+# heard_mark N: where each phone's own recording is now (checked from there once it is
+# closed), and 1 s more recorded past it
+declare -A HEARD_AT=()
+heard_mark() {
+	local p
+	for p in alice bob; do
+		HEARD_AT[$p-$1]=$(lin_wav_seconds "$T/$p-heard.wav")
+		wait_until 5 "1 s more in $p's recording" lin_wav_past "$T/$p-heard.wav" "${HEARD_AT[$p-$1]}" 1
+	done
+}
+
 lin_cmd alice "call sip:bob@$TANDEM"
 lin_wait alice "Call 1 with .* connected"
 lin_wait bob "Call 1 with .* connected"
@@ -23,12 +34,7 @@ id=$(call_id_of_first)
 [ -n "$id" ] || fail "no call in tandemd"
 audio_both_ways "$id"
 expect_heard_both "$id" "$TONE_BOB" "$TONE_ALICE"
-
-# recorded_past NAME AT SECONDS: linphonec NAME's recording holds SECONDS more than AT
-recorded_past() {
-	awk -v now="$(tone_of --length "$T/$1-heard.wav")" -v at="$2" -v s="$3" \
-		'BEGIN { exit !(now >= at + s) }'
-}
+heard_mark 0
 
 # hold_resume HOLDER OTHER SIDE-OF-HOLDER SIDE-OF-OTHER N: the N-th hold and resume
 hold_resume() {
@@ -43,14 +49,9 @@ hold_resume() {
 	wait_until 5 "$2 answers the resume" direction_is "$id" "$4" sendrecv
 	audio_both_ways "$id"
 	expect_heard_both "$id" "$TONE_BOB" "$TONE_ALICE"
-	# where each phone's own recording is now: checked from there once it is closed
-	HEARD_AT[alice-$5]=$(tone_of --length "$T/alice-heard.wav")
-	HEARD_AT[bob-$5]=$(tone_of --length "$T/bob-heard.wav")
-	wait_until 5 "1 s more in alice's recording" recorded_past alice "${HEARD_AT[alice-$5]}" 1
-	wait_until 5 "1 s more in bob's recording" recorded_past bob "${HEARD_AT[bob-$5]}" 1
+	heard_mark "$5"
 	note "$1 resumed: audio both ways, each phone hears the other's tone"
 }
-declare -A HEARD_AT=()
 hold_resume alice bob a b 1
 hold_resume bob alice b a 2
 
@@ -61,9 +62,9 @@ wait_active 0
 log_has "ending reason=bye-callee code=200" || fail "tandemd did not log a clean BYE from the callee"
 lin_stop alice
 lin_stop bob
-# what each phone itself decoded (linphonec's `record`), after each resume
-for n in 1 2; do
-	tone_is "linphonec alice after resume $n" "$T/alice-heard.wav" "$TONE_BOB" "${HEARD_AT[alice-$n]}"
-	tone_is "linphonec bob after resume $n" "$T/bob-heard.wav" "$TONE_ALICE" "${HEARD_AT[bob-$n]}"
+# what each phone itself decoded (linphonec's `record`), once the call was up and after each resume
+for n in 0 1 2; do	# 0: the call up, 1: alice resumed, 2: bob resumed
+	tone_is "linphonec alice (mark $n)" "$T/alice-heard.wav" "$TONE_BOB" "${HEARD_AT[alice-$n]}"
+	tone_is "linphonec bob (mark $n)" "$T/bob-heard.wav" "$TONE_ALICE" "${HEARD_AT[bob-$n]}"
 done
 wait_until 5 "the relay to give its streams and ports back" media_idle
