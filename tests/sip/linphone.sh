@@ -15,7 +15,11 @@
 #   lin_stop bob                       quit, or SIGTERM/SIGKILL, by PID
 # Sound without a card: lin_cmd NAME "soundcard use files", then "play FILE.wav" (what it
 # sends; lin_tone_wav makes one) and "record FILE.wav" (what it hears), before the call.
+# The recording's first second can hold a glitch of linphonec's own playout: check its tone
+# from a point where the call is known to carry audio (lin_wav_seconds, then wait_until
+# lin_wav_past) with tone_is WHO WAV HZ FROM.
 
+LIN_SH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 command -v linphonec >/dev/null || fail "linphonec is needed (scripts/install-deps: linphone-cli)"
 
 declare -gA LIN_PID=() LIN_HOLD_PID=()
@@ -85,6 +89,14 @@ lin_wait() {
 		"its last lines: $(grep -v -- '-error-Could not find a suitable soundcard' \
 			"$(lin_dir "$name")/out" | tail -n 8 | tr '\n' '|')"
 	note "linphonec $name: $(grep -E -m 1 -- "$re" "$(lin_dir "$name")/out")"
+}
+
+lin_wav_seconds() {	# lin_wav_seconds WAV: seconds of audio in a recording linphonec writes
+	python3 "$LIN_SH_DIR/tone.py" --length "$1"
+}
+
+lin_wav_past() {	# lin_wav_past WAV AT SECONDS: the recording holds SECONDS more than AT
+	awk -v now="$(lin_wav_seconds "$1")" -v at="$2" -v s="$3" 'BEGIN { exit !(now >= at + s) }'
 }
 
 # lin_tone_wav FILE HZ SECONDS: a 16-bit mono 8 kHz wav of a sine, for `play`

@@ -17,10 +17,14 @@ tls_ca() {
 		fail "openssl could not make the CA $1"
 }
 
-# tls_self_signed NAME IP: a self-signed certificate for IP, $T/NAME.pem and $T/NAME.key
+# tls_self_signed NAME IP [dns]: a self-signed certificate for IP, $T/NAME.pem and $T/NAME.key;
+# with "dns", its subjectAltName also names IP as a DNS name (linphonec's mbedtls matches the
+# address it dials against DNS names only: an IP entry alone fails its name check)
 tls_self_signed() {
+	local san="IP:$2"
+	[ "${3:-}" = dns ] && san="$san,DNS:$2"
 	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/$1.key" -out "$T/$1.pem" -days 2 \
-		-subj "/CN=$2" -addext "subjectAltName=IP:$2" 2>/dev/null ||
+		-subj "/CN=$2" -addext "subjectAltName=$san" 2>/dev/null ||
 		fail "openssl could not make the certificate $1"
 }
 
