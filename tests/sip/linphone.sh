@@ -113,6 +113,17 @@ with wave.open(path, "wb") as w:
 PY
 }
 
+# lin_sound NAME HZ SECONDS: linphonec NAME plays a HZ tone ($T/NAME.wav, SECONDS long) and
+# records what it hears to $T/NAME-heard.wav, from its next call on
+lin_sound() {
+	local name=$1
+	lin_tone_wav "$T/$name.wav" "$2" "$3"
+	lin_cmd "$name" "soundcard use files"
+	lin_cmd "$name" "play $T/$name.wav"
+	lin_cmd "$name" "record $T/$name-heard.wav"
+	lin_wait "$name" "Using wav files instead of soundcard"
+}
+
 # lin_stop NAME: `quit` on its input, then (bounded) SIGTERM and SIGKILL; ends the FIFO's holder
 lin_stop() {
 	local name=$1 pid=${LIN_PID[$1]} i

@@ -6,14 +6,8 @@ TONE_ALICE=440 TONE_BOB=1000
 
 lin_start bob lin-bob.rc 90 -a		# on $CALLEE2, auto-answer
 lin_start alice lin-alice.rc 90		# on $CALLER_IP:5070
-lin_tone_wav "$T/alice.wav" "$TONE_ALICE" 90
-lin_tone_wav "$T/bob.wav" "$TONE_BOB" 90
-for p in alice bob; do
-	lin_cmd $p "soundcard use files"
-	lin_cmd $p "play $T/$p.wav"
-	lin_cmd $p "record $T/$p-heard.wav"
-	lin_wait $p "Using wav files instead of soundcard"
-done
+lin_sound alice "$TONE_ALICE" 90
+lin_sound bob "$TONE_BOB" 90
 
 # heard_mark N: where each phone's own recording is now (checked from there once it is
 # closed), and 1 s more recorded past it

@@ -37,14 +37,8 @@ lin_stop carol
 
 lin_start bob lin-bob.rc 60 -a		# on $CALLEE2, UDP, auto-answer
 lin_start alice lin-alice.rc 60		# on $CALLER_IP: UDP 5070, TLS 5071, root_ca tandem.pem
-lin_tone_wav "$T/alice.wav" "$TONE_ALICE" 60
-lin_tone_wav "$T/bob.wav" "$TONE_BOB" 60
-for p in alice bob; do
-	lin_cmd $p "soundcard use files"
-	lin_cmd $p "play $T/$p.wav"
-	lin_cmd $p "record $T/$p-heard.wav"
-	lin_wait $p "Using wav files instead of soundcard"
-done
+lin_sound alice "$TONE_ALICE" 60
+lin_sound bob "$TONE_BOB" 60
 
 lin_cmd alice "call sip:bob@$TANDEM_IP:$TANDEM_TLS_PORT;transport=tls"
 lin_wait alice "Call 1 with .* connected"
