@@ -2,6 +2,9 @@
  * before tandemd acts on it, where sofia-sip's parser lets through what
  * RFC 3261 and RFC 4475 want refused:
  *  - a Request-URI with headers ("?Route=..."): 400;
+ *  - an IPv6 reference ("[...]") in the Request-URI, From, To, Contact or
+ *    the top Via that is no IPv6 address (RFC 5118 4.10: three colons):
+ *    400;
  *  - a Date, Accept, Content-Type or Content-Encoding header that sofia
  *    could not parse (kept in sip_error, the request delivered anyway): 400;
  *  - an INVITE whose body is not application/sdp (tandemd relays media by
@@ -192,8 +195,44 @@ static int check_accept(const sip_t *sip, struct tsip_verdict *v)
 		      "Accept without application/sdp: ", first);
 }
 
+/* host is "[...]" holding no IPv6 address; a host without brackets is
+ * sofia's to judge (a name or an IPv4 address) */
+static bool bad_ipv6_ref(const char *host)
+{
+	struct in6_addr a;
+	char buf[INET6_ADDRSTRLEN + 1];
+	size_t n;
+
+	if (host == NULL || host[0] != '[')
+		return false;
+	n = strlen(host);
+	if (n < 3 || host[n - 1] != ']' || n - 2 >= sizeof(buf))
+		return true;
+	memcpy(buf, host + 1, n - 2);
+	buf[n - 2] = '\0';
+	return inet_pton(AF_INET6, buf, &a) != 1;
+}
+
+static const char *bad_ipv6_host(const sip_t *sip)
+{
+	const url_t *u[] = {
+		sip->sip_request->rq_url,
+		sip->sip_from ? sip->sip_from->a_url : NULL,
+		sip->sip_to ? sip->sip_to->a_url : NULL,
+		sip->sip_contact ? sip->sip_contact->m_url : NULL,
+	};
+
+	for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++)
+		if (u[i] && bad_ipv6_ref(u[i]->url_host))
+			return u[i]->url_host;
+	if (sip->sip_via && bad_ipv6_ref(sip->sip_via->v_host))
+		return sip->sip_via->v_host;
+	return NULL;
+}
+
 int tsip_check_request(const sip_t *sip, struct tsip_verdict *ret)
 {
+	const char *host;
 	const char *phrase;
 	int r;
 
@@ -203,6 +242,10 @@ int tsip_check_request(const sip_t *sip, struct tsip_verdict *ret)
 	if (sip->sip_request->rq_url->url_headers)
 		return refuse(ret, 400, "Bad Request-URI (headers not allowed)",
 			      "Request-URI with headers ?", sip->sip_request->rq_url->url_headers);
+	host = bad_ipv6_host(sip);
+	if (host)
+		return refuse(ret, 400, "Bad IPv6 Reference", "an IPv6 reference that is no address: ",
+			      host);
 	phrase = bad_header_phrase(sip);
 	if (phrase)
 		return refuse(ret, 400, phrase, phrase, NULL);

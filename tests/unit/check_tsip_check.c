@@ -175,6 +175,29 @@ START_TEST(request_uri_headers_are_400)
 }
 END_TEST
 
+/* RFC 5118 4.10: an IPv6 reference with three colons is no address; the
+ * valid forms (4.3, 4.4, 4.10's dotted tail) pass */
+START_TEST(bad_ipv6_reference_is_400)
+{
+	struct tsip_verdict v;
+
+	ck_assert_int_eq(tsip_check_request(parse("OPTIONS", "sip:[2001:db8:::192.0.2.1]", "", ""),
+					    &v), 1);
+	ck_assert_int_eq(v.status, 400);
+	ck_assert_str_eq(v.phrase, "Bad IPv6 Reference");
+	ck_assert_str_eq(v.why, "an IPv6 reference that is no address: [2001:db8:::192.0.2.1]");
+	ck_assert_int_eq(tsip_check_request(parse("OPTIONS", "sip:b@example.com",
+		"Contact: <sip:a@[2001:db8::zz]>\r\n", ""), &v), 1);
+	ck_assert_int_eq(v.status, 400);
+	ck_assert_int_eq(tsip_check_request(parse("OPTIONS", "sip:[2001:db8::192.0.2.1]", "", ""),
+					    &v), 0);
+	ck_assert_int_eq(tsip_check_request(parse("OPTIONS", "sip:[2001:db8::10:5070]", "", ""),
+					    &v), 0);
+	ck_assert_int_eq(tsip_check_request(parse("OPTIONS", "sip:b@[2001:db8::10]:5070",
+		"Contact: <sip:a@[::ffff:192.0.2.4]>\r\n", ""), &v), 0);
+}
+END_TEST
+
 static Suite *tsip_check_suite(void)
 {
 	Suite *s = suite_create("tsip_check");
@@ -192,6 +215,7 @@ static Suite *tsip_check_suite(void)
 	tcase_add_test(tc, accept_without_sdp_is_406);
 	tcase_add_test(tc, bad_date_is_400);
 	tcase_add_test(tc, request_uri_headers_are_400);
+	tcase_add_test(tc, bad_ipv6_reference_is_400);
 	suite_add_tcase(s, tc);
 	return s;
 }
