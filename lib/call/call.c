@@ -136,6 +136,7 @@ static void call_free(struct call *c)
 	free(c->ruri_user);
 	free(c->from_user);
 	free(c->from_display);
+	free(c->from_host);
 	free(c->to_user);
 	free(c->target);
 	free(c->offer_ctype);
@@ -330,6 +331,7 @@ static void place_target(struct call *c)
 	t = (struct leg_target){
 		.ruri = c->target,
 		.from_user = c->from_user, .from_display = c->from_display,
+		.from_host = c->from_host,
 		.to_user = c->ruri_user,
 		.max_forwards = c->max_forwards,
 		.session_expires = c->session_expires,
@@ -575,35 +577,6 @@ static int copy_str(char **dst, const char *src)
 	return *dst ? 0 : -ENOMEM;
 }
 
-static bool header_removed(const struct conf_route *rt, const char *h)
-{
-	size_t n = strcspn(h, ":");
-
-	for (size_t i = 0; i < rt->n_remove_headers; i++)
-		if (strlen(rt->remove_headers[i]) == n && strncasecmp(rt->remove_headers[i], h, n) == 0)
-			return true;
-	return false;
-}
-
-/* The caller's extension headers less the removed ones, plus the added ones. */
-static int build_headers(struct call *c, const struct call_invite *inv)
-{
-	const struct conf_route *rt = c->route;
-	size_t n = 0, max = inv->n_ext_headers + rt->n_add_headers + 1;
-
-	c->headers = calloc(max, sizeof(char *));
-	if (c->headers == NULL)
-		return -ENOMEM;
-	for (size_t i = 0; i < inv->n_ext_headers; i++)
-		if (!header_removed(rt, inv->ext_headers[i]))
-			if ((c->headers[n++] = strdup(inv->ext_headers[i])) == NULL)
-				return -ENOMEM;
-	for (size_t i = 0; i < rt->n_add_headers; i++)
-		if ((c->headers[n++] = strdup(rt->add_headers[i])) == NULL)
-			return -ENOMEM;
-	return 0;
-}
-
 static int route_call(struct call *c, const struct call_invite *inv)
 {
 	struct route_req q = {
@@ -640,10 +613,12 @@ static int route_call(struct call *c, const struct call_invite *inv)
 		return -ENOSPC;
 	}
 	if (copy_str(&c->ruri_user, user) < 0 || copy_str(&c->from_user, inv->from_user) < 0 ||
-	    copy_str(&c->to_user, inv->to_user) < 0 || build_headers(c, inv) < 0 ||
+	    copy_str(&c->to_user, inv->to_user) < 0 ||
 	    dialog_copy_body(&inv->msg, &c->offer_ctype, &c->offer, &c->offer_len) < 0)
 		return -ENOMEM;
 	if (inv->from_display && (c->from_display = strdup(inv->from_display)) == NULL)
+		return -ENOMEM;
+	if (identity_build(c, inv) < 0)	/* identity.c: headers, From, PAI */
 		return -ENOMEM;
 	c->max_forwards = inv->max_forwards < 0 ? 70 : inv->max_forwards - 1;
 	c->media_on = c->core->relay != NULL && !rt->media_passthrough;

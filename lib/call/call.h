@@ -53,6 +53,7 @@ struct call_invite {
 	const char *from_user, *from_display;
 	const char *to_user, *to_display;
 	const struct sockaddr *source;
+	const char *auth_user;		/* who authenticated (digest), or NULL */
 	int max_forwards;		/* -1 when absent */
 	int session_expires;		/* the caller's Session-Expires, 0 when absent */
 	const char *(*header)(void *arg, const char *name);
@@ -66,6 +67,7 @@ struct call_invite {
 struct leg_target {
 	const char *ruri;		/* sip:user@host[:port][;transport=x] */
 	const char *from_user, *from_display;
+	const char *from_host;		/* NULL: sip.advertise or the listen address */
 	const char *to_user;
 	int max_forwards;
 	int session_expires;

@@ -87,6 +87,7 @@ struct call {
 
 	/* what the outbound leg is built from, kept for failover */
 	char *ruri_user, *from_user, *from_display, *to_user, *target;
+	char *from_host;		/* the route's from_host, or anonymous.invalid; NULL: ours */
 	char **headers;			/* NULL-terminated "Name: value" */
 	int max_forwards;
 	int session_expires;
@@ -122,6 +123,12 @@ struct call {
 	struct guard_addr src_key;
 	char log_prefix[160];
 };
+
+/* identity.c: c->headers (the caller's less remove_headers, the identity
+ * headers, add_headers) and the From the target sees; 0 or -ENOMEM. */
+int identity_build(struct call *c, const struct call_invite *inv);
+/* Whether a Privacy header's value asks to hide the caller (id, user, header). */
+bool identity_privacy_asked(const char *privacy);
 
 /* call.c: *target (freed first) becomes target idx of rt with user put in
  * (util/turi.c: scheme, host, port and params kept); 0 or -errno. */

@@ -519,6 +519,7 @@ static const struct conf_key top_keys[] = {
 	{ "webhooks", CONF_FUNC, 0, 0, 0, conf_parse_webhooks },
 	{ "auth", CONF_FUNC, 0, 0, 0, conf_parse_auth },	/* conf_auth.c */
 	{ "flood", CONF_FUNC, 0, 0, 0, conf_parse_flood },	/* conf_flood.c */
+	{ "identity", CONF_FUNC, 0, 0, 0, conf_parse_identity },	/* conf_identity.c */
 	{ NULL },
 };
 
@@ -704,6 +705,7 @@ static void conf_free(struct conf *c)
 	conf_ops_clear(c);
 	conf_auth_clear(c);
 	free(c->flood.trusted);
+	conf_identity_clear(c);
 	free(c);
 }
 

@@ -164,7 +164,22 @@ struct conf_route {
 	enum conf_refer_outside refer_outside;
 	struct conf_route_access access;	/* auth, acl, trunk_auth (conf_auth.c) */
 	int max_duration;		/* s from the answer, then BYE both legs; 0 = none */
+	/* caller identity toward the targets (conf_identity.c, lib/call/identity.c) */
+	bool trusted;			/* targets in the RFC 3325 trust domain */
+	char *from_user, *from_display, *from_host;	/* ${...} templates; NULL: as today */
+	char *pai;			/* P-Asserted-Identity to assert, a template; NULL: none */
 };
+
+/* The identity section (conf_identity.c): the sources whose
+ * P-Asserted-Identity is believed (RFC 3325 trust domain). */
+struct conf_identity {
+	struct conf_cidr *trusted;
+	size_t n_trusted;
+};
+
+/* The ${...} variables of add_headers and the identity settings, as
+ * lib/call/identity.c fills them in; NULL-terminated. */
+extern const char *const conf_call_vars[];
 
 /* The flood section (lib/conf/conf_flood.c, lib/sec/guard.c): per-source
  * request rate limit and temporary bans. Off when the section is absent. */
@@ -256,6 +271,7 @@ struct conf {
 	size_t n_routes;
 
 	struct conf_flood flood;
+	struct conf_identity identity;	/* conf_identity.c */
 
 	/* operations (lib/conf/conf_ops.c): records, HTTP endpoint, webhooks */
 	char *records_file;		/* NULL: no call records */

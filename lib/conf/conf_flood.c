@@ -52,31 +52,8 @@ static int fn_ban_action(struct conf_load_ctx *ctx, const config_setting_t *s, v
 static int fn_trusted(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
 {
 	struct conf_flood *f = obj;
-	int t = config_setting_type(s), n = config_setting_length(s);
 
-	if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST) {
-		conf_set_error(ctx->err, s, ctx->path,
-			       "'trusted' must be a list of networks such as ( \"10.0.0.0/8\" )");
-		return -EINVAL;
-	}
-	free(f->trusted);
-	f->trusted = calloc(n > 0 ? (size_t)n : 1, sizeof(*f->trusted));
-	f->n_trusted = 0;
-	if (f->trusted == NULL)
-		return -ENOMEM;
-	for (int i = 0; i < n; i++) {
-		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-		if (conf_want_type(ctx, e, CONFIG_TYPE_STRING) < 0)
-			return -EINVAL;
-		if (conf_parse_cidr(config_setting_get_string(e), &f->trusted[i]) < 0) {
-			conf_set_error(ctx->err, e, ctx->path,
-				       "'%s' is not an address or network (\"192.0.2.0/24\", \"2001:db8::/32\")",
-				       config_setting_get_string(e));
-			return -EINVAL;
-		}
-		f->n_trusted++;
-	}
-	return 0;
+	return conf_parse_cidrs(ctx, s, &f->trusted, &f->n_trusted);
 }
 
 static const struct conf_key flood_keys[] = {

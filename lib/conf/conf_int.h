@@ -62,6 +62,16 @@ int conf_parse_http(struct conf_load_ctx *ctx, const config_setting_t *s, void *
 int conf_parse_webhooks(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
 void conf_ops_clear(struct conf *c);
 
+/* conf_identity.c: the identity section, a route's identity keys, ${...}
+ * templates, and lists of networks. */
+int conf_parse_identity(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
+int conf_identity_fn_route(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
+int conf_check_template(struct conf_load_ctx *ctx, const config_setting_t *s, const char *text);
+int conf_parse_cidrs(struct conf_load_ctx *ctx, const config_setting_t *s, struct conf_cidr **list,
+		     size_t *n_list);
+void conf_identity_route_clear(struct conf_route *r);
+void conf_identity_clear(struct conf *c);
+
 /* conf_flood.c: the flood section (rate limit, bans). */
 int conf_parse_flood(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
 

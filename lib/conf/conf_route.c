@@ -374,6 +374,8 @@ static int fn_add_headers(struct conf_load_ctx *ctx, const config_setting_t *s, 
 				       "bad header \"%s\" in 'add_headers': want \"Name: value\"", h);
 			return -EINVAL;
 		}
+		if (conf_check_template(ctx, s, h) < 0)
+			return -EINVAL;
 	}
 	return ret;
 }
@@ -566,6 +568,11 @@ static const struct conf_key route_keys[] = {
 	{ "acl", CONF_FUNC, 0, 0, 0, conf_auth_fn_route_acl },
 	{ "acl_action", CONF_FUNC, 0, 0, 0, conf_auth_fn_route_acl_action },
 	{ "trunk_auth", CONF_FUNC, 0, 0, 0, conf_auth_fn_trunk_auth },
+	{ "trusted", CONF_BOOL, offsetof(struct conf_route, trusted), 0, 0 },
+	{ "from_user", CONF_FUNC, 0, 0, 0, conf_identity_fn_route },	/* conf_identity.c */
+	{ "from_display", CONF_FUNC, 0, 0, 0, conf_identity_fn_route },
+	{ "from_host", CONF_FUNC, 0, 0, 0, conf_identity_fn_route },
+	{ "pai", CONF_FUNC, 0, 0, 0, conf_identity_fn_route },
 	{ NULL },
 };
 
@@ -691,5 +698,6 @@ void conf_route_clear(struct conf_route *r)
 	strings_free(r->add_headers, r->n_add_headers);
 	strings_free(r->remove_headers, r->n_remove_headers);
 	free(r->reject_reason);
+	conf_identity_route_clear(r);
 	conf_auth_route_clear(r);
 }

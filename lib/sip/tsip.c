@@ -347,6 +347,27 @@ static struct leg *leg_of_handle(nua_handle_t *nh)
 	return tsip_guard_parked(l) ? NULL : l;
 }
 
+/* The headers sofia parses that are the caller's to send on (the route's
+ * remove_headers may still drop them; Privacy is the coordinator's to
+ * judge, identity.c), appended to ext as "Name: value". */
+static size_t parsed_ext_headers(su_home_t *home, const sip_t *sip, const char **ext, size_t n)
+{
+	const msg_header_t *hs[] = {
+		(const msg_header_t *)sip->sip_privacy, (const msg_header_t *)sip->sip_subject,
+		(const msg_header_t *)sip->sip_priority, (const msg_header_t *)sip->sip_call_info,
+		(const msg_header_t *)sip->sip_organization,
+		(const msg_header_t *)sip->sip_in_reply_to,
+	};
+
+	for (size_t i = 0; i < sizeof(hs) / sizeof(hs[0]); i++)
+		for (const msg_header_t *h = hs[i]; h && n < MAX_EXT_HEADERS; h = h->sh_next) {
+			const char *v = sip_header_as_string(home, (const sip_header_t *)h);
+			if (v)
+				ext[n++] = su_sprintf(home, "%s: %s", h->sh_class->hc_name, v);
+		}
+	return n;
+}
+
 static void new_invite(struct tsip *t, nua_handle_t *nh, const sip_t *sip)
 {
 	struct invite_ctx ic = { .sip = sip };
@@ -374,6 +395,7 @@ static void new_invite(struct tsip *t, nua_handle_t *nh, const sip_t *sip)
 
 	for (sip_unknown_t *u = sip->sip_unknown; u && n_ext < MAX_EXT_HEADERS; u = u->un_next)
 		ext[n_ext++] = su_sprintf(home, "%s: %s", u->un_name, u->un_value ? u->un_value : "");
+	n_ext = parsed_ext_headers(home, sip, ext, n_ext);
 
 	memset(&inv, 0, sizeof(inv));
 	inv.call_id = a->call_id;
@@ -392,6 +414,7 @@ static void new_invite(struct tsip *t, nua_handle_t *nh, const sip_t *sip)
 	msg = nua_current_request(t->nua);
 	ai = msg ? msg_addrinfo(msg) : NULL;
 	inv.source = ai ? ai->ai_addr : NULL;
+	inv.auth_user = t->auth_user;
 	inv.max_forwards = sip->sip_max_forwards ? (int)sip->sip_max_forwards->mf_count : -1;
 	inv.session_expires = sip->sip_session_expires ? (int)sip->sip_session_expires->x_delta : 0;
 	inv.header = header_value;
@@ -523,6 +546,7 @@ static void on_notify(struct leg *l, const sip_t *sip)
 static void on_unbound(struct tsip *t, nua_event_t ev, int status, nua_handle_t *nh,
 		       const sip_t *sip, tagi_t tags[])
 {
+	t->auth_user = NULL;	/* set by tsip_auth_refused() for this request */
 	if (tsip_guard_refused(t, ev, nh, sip))	/* flood.rate, bans: tsip_guard.c */
 		return;
 	if (tsip_auth_refused(t, ev, nh, sip))	/* ACLs, digest auth: tsip_auth.c */

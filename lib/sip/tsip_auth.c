@@ -347,6 +347,7 @@ static bool authenticate(struct tsip *t, nua_handle_t *nh, const sip_t *sip,
 	switch (res) {
 	case DIGEST_OK:
 		log_debug("auth: user '%s' authenticated (%s)", u->name, digest_alg_name(cred.alg));
+		t->auth_user = u->name;
 		return true;
 	case DIGEST_STALE:
 	case DIGEST_BAD_NONCE:

@@ -130,7 +130,8 @@ int tsip_leg_invite(struct leg *l, const struct leg_target *tg, const struct cal
 
 	if (t == NULL)
 		return -EINVAL;
-	host = t->conf->advertise ? t->conf->advertise : t->conf->listen_address;
+	host = tg->from_host ? tg->from_host :
+	       t->conf->advertise ? t->conf->advertise : t->conf->listen_address;
 	from = su_sprintf(home, "%s<sip:%s@%s%s%s>", tsip_display_quoted(home, tg->from_display),
 			  tg->from_user && *tg->from_user ? tg->from_user : "anonymous",
 			  strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "");
