@@ -25,10 +25,12 @@ D_OBJ := $(D_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/check_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 TOOLS := $(BUILD)/tests/tools/rtpeer
+# the baseline of make bench-sip: a bare sofia NUA B2BUA (sofia only, no libtandem)
+BENCH_TOOLS := $(BUILD)/tests/bench/nua-b2bua
 
 PROGS := $(BUILD)/tandemd $(BUILD)/tandemctl
 
-.PHONY: all tools run check check-unit check-sip check-scale check-dns check-asan demo bench-sip bench-relay deps clean distclean install
+.PHONY: all tools run check check-unit check-sip check-scale check-dns check-asan demo bench-sip bench-scale bench-relay deps clean distclean install
 all: $(PROGS)
 
 config.mk: configure.ac config.mk.in
@@ -64,7 +66,11 @@ $(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libtandem.a config.mk
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libtandem.a $(ALL_LDFLAGS) $(DEP_LIBS)
 
-tools: $(TOOLS)
+$(BUILD)/tests/bench/%: tests/bench/%.c config.mk
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(DEP_LIBS)
+
+tools: $(TOOLS) $(BENCH_TOOLS)
 
 -include $(LIB_OBJ:.o=.d) $(D_OBJ:.o=.d)
 
@@ -122,8 +128,12 @@ check-asan: all tools
 demo: all
 	@scripts/demo $(BUILD)
 
-bench-sip: all
+bench-sip: all $(BENCH_TOOLS)
 	@BUILD=$(BUILD) tests/bench/bench-sip
+
+# Kamailio in front of 1, then 2 tandemd, on loopback (tests/bench/bench-scale)
+bench-scale: all
+	@BUILD=$(BUILD) tests/bench/bench-scale
 
 # rtpengine is the SRTP run's comparison: installed when missing, and the
 # run goes on without it when it cannot be (BENCH_RTPENGINE=0: not wanted)
