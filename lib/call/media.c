@@ -430,9 +430,47 @@ static uint16_t port_toward(const struct call *c, const struct call_stream *cs,
 	return cs->port[to];
 }
 
+/* An offer toward leg `to` through the route's codec policy for that leg
+ * (conf_codecs.c): *in replaced by the filtered body; -EBADMSG (488) when
+ * no codec is left. */
+static int codec_policy(struct call *c, enum leg_side to, const struct call_msg **in,
+			struct call_msg *filtered)
+{
+	static char buf[SDP_MAX];	/* sofia thread only */
+	const struct conf_codecs *cc = &c->route->codecs[to == LEG_A ? CONF_CALLER : CONF_CALLEE];
+	struct tsdp_codec_policy p = {
+		.allow = (const char *const *)cc->allow, .n_allow = cc->n_allow,
+		.deny = (const char *const *)cc->deny, .n_deny = cc->n_deny,
+		.order = (const char *const *)cc->order, .n_order = cc->n_order,
+		.ptime = (unsigned)cc->ptime,
+	};
+	char left[160];
+	int r;
+
+	if (!cc->set)
+		return 0;
+	r = tsdp_codec_filter((*in)->body, (*in)->body_len, &p, buf, sizeof(buf), left, sizeof(left));
+	if (r == -ENOENT) {
+		call_log(c, LOG_LVL_NOTICE, "no codec left for leg %c under route \"%s\"'s codec "
+			 "policy (offered: %s): 488", to == LEG_A ? 'A' : 'B', c->route->name, left);
+		return -EBADMSG;
+	}
+	if (r < 0) {
+		call_log(c, LOG_LVL_NOTICE, "unusable SDP toward leg %c for the codec policy",
+			 to == LEG_A ? 'A' : 'B');
+		return -EBADMSG;
+	}
+	*filtered = **in;
+	filtered->body = buf;
+	filtered->body_len = (size_t)r;
+	*in = filtered;
+	return 0;
+}
+
 static int cross(struct call *c, enum leg_side from, bool offer, bool update_from, int holder,
 		 const struct call_msg *in, struct call_msg *out, char *buf, size_t len)
 {
+	struct call_msg filtered;
 	enum leg_side to = from == LEG_A ? LEG_B : LEG_A;
 	struct tsdp_rewrite rw = { .addr = c->conf->media_advertise };
 	int to_family = 0;
@@ -460,6 +498,8 @@ static int cross(struct call *c, enum leg_side from, bool offer, bool update_fro
 	}
 	if (!c->media_on)
 		return 0;
+	if (offer && (r = codec_policy(c, to, &in, &filtered)) < 0)
+		return r;
 	r = tsdp_parse(in->body, in->body_len, &s);
 	if (r < 0) {
 		call_log(c, LOG_LVL_NOTICE, "unusable SDP from leg %c", from == LEG_A ? 'A' : 'B');

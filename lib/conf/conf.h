@@ -168,7 +168,16 @@ struct conf_route {
 	bool trusted;			/* targets in the RFC 3325 trust domain */
 	char *from_user, *from_display, *from_host;	/* ${...} templates; NULL: as today */
 	char *pai;			/* P-Asserted-Identity to assert, a template; NULL: none */
+	/* what each leg is offered (conf_codecs.c): [CONF_CALLER], [CONF_CALLEE] */
+	struct conf_codecs {
+		bool set;
+		char **allow, **deny, **order;	/* encoding names */
+		size_t n_allow, n_deny, n_order;
+		int ptime;			/* ms, 0: as offered */
+	} codecs[2];
 };
+
+enum { CONF_CALLER, CONF_CALLEE };	/* conf_route.codecs[] */
 
 /* The identity section (conf_identity.c): the sources whose
  * P-Asserted-Identity is believed (RFC 3325 trust domain). */

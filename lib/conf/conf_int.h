@@ -72,6 +72,16 @@ int conf_parse_cidrs(struct conf_load_ctx *ctx, const config_setting_t *s, struc
 void conf_identity_route_clear(struct conf_route *r);
 void conf_identity_clear(struct conf *c);
 
+/* conf_route.c: a string or a list of non-empty strings into *ret (NULL-terminated, *ret_n
+ * entries); conf_strings_free() frees it. */
+int conf_parse_strings(struct conf_load_ctx *ctx, const config_setting_t *s, char ***ret,
+		       size_t *ret_n);
+void conf_strings_free(char **v, size_t n);
+
+/* conf_codecs.c: a route's codecs key. */
+int conf_codecs_fn_route(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
+void conf_codecs_route_clear(struct conf_route *r);
+
 /* conf_flood.c: the flood section (rate limit, bans). */
 int conf_parse_flood(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
 

@@ -43,8 +43,8 @@ static void regex_clear(struct conf_regex *rx)
 }
 
 /* A string or a list/array of strings -> char *[]. */
-static int parse_strings(struct conf_load_ctx *ctx, const config_setting_t *s, char ***ret,
-			 size_t *ret_n)
+int conf_parse_strings(struct conf_load_ctx *ctx, const config_setting_t *s, char ***ret,
+		       size_t *ret_n)
 {
 	int t = config_setting_type(s);
 	int n = (t == CONFIG_TYPE_STRING) ? 1 : config_setting_length(s);
@@ -85,7 +85,7 @@ static int parse_strings(struct conf_load_ctx *ctx, const config_setting_t *s, c
 	return 0;
 }
 
-static void strings_free(char **v, size_t n)
+void conf_strings_free(char **v, size_t n)
 {
 	for (size_t i = 0; v && i < n; i++)
 		free(v[i]);
@@ -99,7 +99,7 @@ static int fn_source(struct conf_load_ctx *ctx, const config_setting_t *s, void 
 	struct conf_match *m = obj;
 	char **v = NULL;
 	size_t n = 0;
-	int r = parse_strings(ctx, s, &v, &n);
+	int r = conf_parse_strings(ctx, s, &v, &n);
 
 	if (r < 0)
 		goto out;
@@ -127,7 +127,7 @@ static int fn_source(struct conf_load_ctx *ctx, const config_setting_t *s, void 
 		m->n_sources++;
 	}
 out:
-	strings_free(v, n);
+	conf_strings_free(v, n);
 	return r;
 }
 
@@ -257,7 +257,7 @@ static int check_target(const char *t)
 static int fn_targets(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
 {
 	struct conf_route *r = obj;
-	int ret = parse_strings(ctx, s, &r->targets, &r->n_targets);
+	int ret = conf_parse_strings(ctx, s, &r->targets, &r->n_targets);
 
 	if (ret < 0)
 		return ret;
@@ -364,7 +364,7 @@ static int fn_rewrite(struct conf_load_ctx *ctx, const config_setting_t *s, void
 static int fn_add_headers(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
 {
 	struct conf_route *r = obj;
-	int ret = parse_strings(ctx, s, &r->add_headers, &r->n_add_headers);
+	int ret = conf_parse_strings(ctx, s, &r->add_headers, &r->n_add_headers);
 
 	for (size_t i = 0; ret == 0 && i < r->n_add_headers; i++) {
 		const char *h = r->add_headers[i], *colon = strchr(h, ':');
@@ -383,7 +383,7 @@ static int fn_add_headers(struct conf_load_ctx *ctx, const config_setting_t *s, 
 static int fn_remove_headers(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
 {
 	struct conf_route *r = obj;
-	int ret = parse_strings(ctx, s, &r->remove_headers, &r->n_remove_headers);
+	int ret = conf_parse_strings(ctx, s, &r->remove_headers, &r->n_remove_headers);
 
 	for (size_t i = 0; ret == 0 && i < r->n_remove_headers; i++)
 		if (strpbrk(r->remove_headers[i], ": \t\r\n")) {
@@ -568,6 +568,7 @@ static const struct conf_key route_keys[] = {
 	{ "acl", CONF_FUNC, 0, 0, 0, conf_auth_fn_route_acl },
 	{ "acl_action", CONF_FUNC, 0, 0, 0, conf_auth_fn_route_acl_action },
 	{ "trunk_auth", CONF_FUNC, 0, 0, 0, conf_auth_fn_trunk_auth },
+	{ "codecs", CONF_FUNC, 0, 0, 0, conf_codecs_fn_route },	/* conf_codecs.c */
 	{ "trusted", CONF_BOOL, offsetof(struct conf_route, trusted), 0, 0 },
 	{ "from_user", CONF_FUNC, 0, 0, 0, conf_identity_fn_route },	/* conf_identity.c */
 	{ "from_display", CONF_FUNC, 0, 0, 0, conf_identity_fn_route },
@@ -692,12 +693,13 @@ void conf_route_clear(struct conf_route *r)
 	free(r->match.sources);
 	free(r->match.header_name);
 	regex_clear(&r->match.header_value);
-	strings_free(r->targets, r->n_targets);
+	conf_strings_free(r->targets, r->n_targets);
 	regex_clear(&r->rewrite);
 	free(r->rewrite_to);
-	strings_free(r->add_headers, r->n_add_headers);
-	strings_free(r->remove_headers, r->n_remove_headers);
+	conf_strings_free(r->add_headers, r->n_add_headers);
+	conf_strings_free(r->remove_headers, r->n_remove_headers);
 	free(r->reject_reason);
 	conf_identity_route_clear(r);
+	conf_codecs_route_clear(r);
 	conf_auth_route_clear(r);
 }

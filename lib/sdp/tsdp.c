@@ -10,14 +10,10 @@
 #include <sys/socket.h>
 
 #include "tsdp.h"
-
-struct line {
-	const char *p;
-	size_t n;
-};
+#include "tsdp_int.h"
 
 /* Next line of [*pos, end): true and the line, without its end. */
-static bool next_line(const char **pos, const char *end, struct line *ln)
+bool tsdp_next_line(const char **pos, const char *end, struct tsdp_line *ln)
 {
 	const char *p = *pos, *e;
 
@@ -36,14 +32,14 @@ static bool next_line(const char **pos, const char *end, struct line *ln)
 	return true;
 }
 
-static bool starts(const struct line *ln, const char *prefix)
+bool tsdp_starts(const struct tsdp_line *ln, const char *prefix)
 {
 	size_t n = strlen(prefix);
 	return ln->n >= n && strncasecmp(ln->p, prefix, n) == 0;
 }
 
 /* Copy a line's text after skip chars into buf, NUL-terminated. */
-static void line_str(const struct line *ln, size_t skip, char *buf, size_t len)
+static void line_str(const struct tsdp_line *ln, size_t skip, char *buf, size_t len)
 {
 	size_t n = ln->n > skip ? ln->n - skip : 0;
 
@@ -171,8 +167,16 @@ static void parse_a(const char *a, struct tsdp_media *m)
 }
 
 static const char *const static_codecs[] = {
-	[0] = "PCMU", [3] = "GSM", [4] = "G723", [8] = "PCMA", [9] = "G722", [18] = "G729",
+	[0] = "PCMU", [3] = "GSM", [4] = "G723", [8] = "PCMA", [9] = "G722", [13] = "CN",
+	[18] = "G729",
 };
+
+const char *tsdp_static_codec(int pt)
+{
+	if (pt < 0 || (size_t)pt >= sizeof(static_codecs) / sizeof(static_codecs[0]))
+		return NULL;
+	return static_codecs[pt];
+}
 
 int tsdp_parse(const char *body, size_t len, struct tsdp *ret)
 {
@@ -181,13 +185,13 @@ int tsdp_parse(const char *body, size_t len, struct tsdp *ret)
 	int sess_family = 0;
 	int sess_dir = TSDP_SENDRECV, dirs[TSDP_MAX_MEDIA], d;
 	struct tsdp s;
-	struct line ln;
+	struct tsdp_line ln;
 	struct tsdp_media *m = NULL;
 
 	memset(&s, 0, sizeof(s));
 	if (body == NULL || len == 0)
 		return -EINVAL;
-	while (next_line(&pos, end, &ln)) {
+	while (tsdp_next_line(&pos, end, &ln)) {
 		if (ln.n < 2 || ln.p[1] != '=')
 			continue;	/* tolerate blank or odd lines */
 		line_str(&ln, 2, buf, sizeof(buf));
@@ -251,13 +255,7 @@ int tsdp_parse(const char *body, size_t len, struct tsdp *ret)
 
 /* ---- rewrite ---- */
 
-struct out {
-	char *p;
-	size_t len, pos;
-	bool full;
-};
-
-static void put(struct out *o, const char *s, size_t n)
+void tsdp_put(struct tsdp_out *o, const char *s, size_t n)
 {
 	if (o->full || o->pos + n + 1 > o->len) {
 		o->full = true;
@@ -268,9 +266,7 @@ static void put(struct out *o, const char *s, size_t n)
 	o->p[o->pos] = '\0';
 }
 
-static void putf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void putf(struct out *o, const char *fmt, ...)
+void tsdp_putf(struct tsdp_out *o, const char *fmt, ...)
 {
 	char buf[600];
 	va_list ap;
@@ -283,21 +279,21 @@ static void putf(struct out *o, const char *fmt, ...)
 		o->full = true;
 		return;
 	}
-	put(o, buf, (size_t)n);
+	tsdp_put(o, buf, (size_t)n);
 }
 
 /* Lines that describe the endpoint behind the relay, not the relay: ICE
  * candidates, and a=ssrc (its cname names the endpoint, often by URI and
  * address). The relay is the only candidate, and SSRCs travel in RTP. */
-static bool is_ice(const struct line *ln)
+static bool is_ice(const struct tsdp_line *ln)
 {
-	return starts(ln, "a=candidate:") || starts(ln, "a=ice-") ||
-	       starts(ln, "a=end-of-candidates") || starts(ln, "a=remote-candidates") ||
-	       starts(ln, "a=ssrc:") || starts(ln, "a=ssrc-group:");
+	return tsdp_starts(ln, "a=candidate:") || tsdp_starts(ln, "a=ice-") ||
+	       tsdp_starts(ln, "a=end-of-candidates") || tsdp_starts(ln, "a=remote-candidates") ||
+	       tsdp_starts(ln, "a=ssrc:") || tsdp_starts(ln, "a=ssrc-group:");
 }
 
 /* o=<user> <id> <version> IN IP4 <addr>: keep the first three fields */
-static void rewrite_o(struct out *o, const struct line *ln, const struct tsdp_rewrite *rw)
+static void rewrite_o(struct tsdp_out *o, const struct tsdp_line *ln, const struct tsdp_rewrite *rw)
 {
 	const char *p = ln->p, *e = ln->p + ln->n;
 	int fields = 0;
@@ -310,15 +306,15 @@ static void rewrite_o(struct out *o, const struct line *ln, const struct tsdp_re
 		fields++;
 	}
 	if (fields < 3 || p >= e) {
-		put(o, ln->p, ln->n);
-		put(o, "\r\n", 2);
+		tsdp_put(o, ln->p, ln->n);
+		tsdp_put(o, "\r\n", 2);
 		return;
 	}
-	put(o, ln->p, (size_t)(p - ln->p));
-	putf(o, "IN %s %s\r\n", rw->family == AF_INET6 ? "IP6" : "IP4", rw->addr);
+	tsdp_put(o, ln->p, (size_t)(p - ln->p));
+	tsdp_putf(o, "IN %s %s\r\n", rw->family == AF_INET6 ? "IP6" : "IP4", rw->addr);
 }
 
-static void rewrite_m(struct out *o, const struct line *ln, const struct tsdp_media_rw *mr)
+static void rewrite_m(struct tsdp_out *o, const struct tsdp_line *ln, const struct tsdp_media_rw *mr)
 {
 	const char *p = ln->p + 2, *e = ln->p + ln->n, *port, *after;
 
@@ -333,11 +329,11 @@ static void rewrite_m(struct out *o, const struct line *ln, const struct tsdp_me
 	for (const char *q = port; q < after; q++)
 		zero = zero && *q == '0';	/* not strtol: the line has no NUL */
 	if (port >= e || mr->port == 0 || zero) {
-		put(o, ln->p, ln->n);	/* rejected stays rejected */
+		tsdp_put(o, ln->p, ln->n);	/* rejected stays rejected */
 	} else {
 		const char *proto, *pend;
-		put(o, ln->p, (size_t)(port - ln->p));
-		putf(o, "%u", mr->port);
+		tsdp_put(o, ln->p, (size_t)(port - ln->p));
+		tsdp_putf(o, "%u", mr->port);
 		while (after < e && *after != ' ')
 			after++;	/* drop a /<count> */
 		proto = after < e ? after + 1 : e;
@@ -347,21 +343,21 @@ static void rewrite_m(struct out *o, const struct line *ln, const struct tsdp_me
 		if (mr->proto && proto < e) {
 			/* RTP/AVPF <-> RTP/SAVPF: keep the feedback profile */
 			bool f = pend > proto && (pend[-1] == 'F' || pend[-1] == 'f');
-			putf(o, " %s%s", mr->proto, f ? "F" : "");
-			put(o, pend, (size_t)(e - pend));
+			tsdp_putf(o, " %s%s", mr->proto, f ? "F" : "");
+			tsdp_put(o, pend, (size_t)(e - pend));
 		} else {
-			put(o, after, (size_t)(e - after));
+			tsdp_put(o, after, (size_t)(e - after));
 		}
 	}
-	put(o, "\r\n", 2);
+	tsdp_put(o, "\r\n", 2);
 }
 
 /* a=sendrecv, a=sendonly, a=recvonly, a=inactive: its value, or -1 */
-static int dir_line(const struct line *ln)
+static int dir_line(const struct tsdp_line *ln)
 {
 	char a[16];
 
-	if (!starts(ln, "a=") || ln->n >= sizeof(a) + 2)
+	if (!tsdp_starts(ln, "a=") || ln->n >= sizeof(a) + 2)
 		return -1;
 	line_str(ln, 2, a, sizeof(a));
 	return parse_dir(a);
@@ -377,51 +373,51 @@ static bool any_dir_set(const struct tsdp_rewrite *rw)
 
 /* The direction a section ends with when the rewrite sets directions:
  * its own, or the session's that was dropped, or the one it is given. */
-static void end_dir(struct out *o, const struct tsdp_media_rw *mr, int sess_dir, bool had_dir)
+static void end_dir(struct tsdp_out *o, const struct tsdp_media_rw *mr, int sess_dir, bool had_dir)
 {
 	if (mr->dir_set)
-		putf(o, "a=%s\r\n", tsdp_dir_name(mr->dir));
+		tsdp_putf(o, "a=%s\r\n", tsdp_dir_name(mr->dir));
 	else if (!had_dir && sess_dir >= 0)
-		putf(o, "a=%s\r\n", tsdp_dir_name((enum tsdp_dir)sess_dir));
+		tsdp_putf(o, "a=%s\r\n", tsdp_dir_name((enum tsdp_dir)sess_dir));
 }
 
-static void end_media(struct out *o, const struct tsdp_media_rw *mr, bool mux_written,
+static void end_media(struct tsdp_out *o, const struct tsdp_media_rw *mr, bool mux_written,
 		      bool rtcp_written)
 {
 	if (mr == NULL || mr->port == 0)
 		return;
 	if (mr->mux && !mux_written)
-		put(o, "a=rtcp-mux\r\n", 12);
+		tsdp_put(o, "a=rtcp-mux\r\n", 12);
 	else if (!mr->mux && !rtcp_written && mr->rtcp_port != (uint16_t)(mr->port + 1))
-		putf(o, "a=rtcp:%u\r\n", mr->rtcp_port);
+		tsdp_putf(o, "a=rtcp:%u\r\n", mr->rtcp_port);
 }
 
 int tsdp_rewrite(const char *body, size_t len, const struct tsdp_rewrite *rw, char *out,
 		 size_t outlen)
 {
 	const char *pos = body, *end = body + len;
-	struct out o = { .p = out, .len = outlen };
+	struct tsdp_out o = { .p = out, .len = outlen };
 	const struct tsdp_media_rw *mr = NULL;
 	const char *ipv = rw->family == AF_INET6 ? "IP6" : "IP4";
 	unsigned mi = 0;
 	bool in_media = false, mux_written = false, rtcp_written = false;
 	bool set_dirs = any_dir_set(rw), had_dir = false;
 	int sess_dir = -1, d;
-	struct line ln;
+	struct tsdp_line ln;
 
 	if (outlen == 0)
 		return -ENOSPC;
 	out[0] = '\0';
-	while (next_line(&pos, end, &ln)) {
+	while (tsdp_next_line(&pos, end, &ln)) {
 		if (ln.n == 0)
 			continue;
-		if (starts(&ln, "m=")) {
+		if (tsdp_starts(&ln, "m=")) {
 			if (in_media)
 				end_media(&o, mr, mux_written, rtcp_written);
 			if (in_media && set_dirs && mr->port)
 				end_dir(&o, mr, sess_dir, had_dir);
 			if (in_media && mr && mr->port && mr->crypto_set && mr->crypto)
-				put(&o, mr->crypto, strlen(mr->crypto));
+				tsdp_put(&o, mr->crypto, strlen(mr->crypto));
 			if (mi >= rw->n_media)
 				return -EINVAL;
 			mr = &rw->m[mi++];
@@ -441,46 +437,46 @@ int tsdp_rewrite(const char *body, size_t len, const struct tsdp_rewrite *rw, ch
 			if (mr->dir_set)
 				continue;
 		}
-		if (starts(&ln, "o=")) {
+		if (tsdp_starts(&ln, "o=")) {
 			rewrite_o(&o, &ln, rw);
 			continue;
 		}
-		if (starts(&ln, "c=")) {
+		if (tsdp_starts(&ln, "c=")) {
 			if (!in_media || (mr && mr->port))
-				putf(&o, "c=IN %s %s\r\n", ipv, rw->addr);
+				tsdp_putf(&o, "c=IN %s %s\r\n", ipv, rw->addr);
 			else
-				put(&o, ln.p, ln.n), put(&o, "\r\n", 2);
+				tsdp_put(&o, ln.p, ln.n), tsdp_put(&o, "\r\n", 2);
 			continue;
 		}
 		if (is_ice(&ln))
 			continue;
-		if (in_media && mr && mr->crypto_set && starts(&ln, "a=crypto:"))
+		if (in_media && mr && mr->crypto_set && tsdp_starts(&ln, "a=crypto:"))
 			continue;
 		if (in_media && mr && mr->port) {
-			if (starts(&ln, "a=rtcp-mux")) {
+			if (tsdp_starts(&ln, "a=rtcp-mux")) {
 				if (mr->mux && !mux_written) {
-					put(&o, "a=rtcp-mux\r\n", 12);
+					tsdp_put(&o, "a=rtcp-mux\r\n", 12);
 					mux_written = true;
 				}
 				continue;
 			}
-			if (starts(&ln, "a=rtcp:")) {
+			if (tsdp_starts(&ln, "a=rtcp:")) {
 				if (!mr->mux && !rtcp_written)
-					putf(&o, "a=rtcp:%u\r\n", mr->rtcp_port);
+					tsdp_putf(&o, "a=rtcp:%u\r\n", mr->rtcp_port);
 				rtcp_written = true;
 				continue;
 			}
 
 		}
-		put(&o, ln.p, ln.n);
-		put(&o, "\r\n", 2);
+		tsdp_put(&o, ln.p, ln.n);
+		tsdp_put(&o, "\r\n", 2);
 	}
 	if (in_media)
 		end_media(&o, mr, mux_written, rtcp_written);
 	if (in_media && set_dirs && mr->port)
 		end_dir(&o, mr, sess_dir, had_dir);
 	if (in_media && mr && mr->port && mr->crypto_set && mr->crypto)
-		put(&o, mr->crypto, strlen(mr->crypto));
+		tsdp_put(&o, mr->crypto, strlen(mr->crypto));
 	if (mi != rw->n_media)
 		return -EINVAL;
 	if (o.full)

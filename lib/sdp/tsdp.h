@@ -98,3 +98,25 @@ bool tsdp_same_media(const char *a, size_t alen, const char *b, size_t blen);
  * Returns the length, or -ENOSPC. */
 int tsdp_keep_origin(const char *prev, size_t plen, const char *body, size_t len, char *out,
 		     size_t outlen);
+
+/* tsdp_codec.c: a codec policy for what one leg is offered. */
+struct tsdp_codec_policy {
+	const char *const *allow;	/* encoding names (any case); none: any codec */
+	size_t n_allow;
+	const char *const *deny;	/* never offered, telephone-event and CN included */
+	size_t n_deny;
+	const char *const *order;	/* these first, in this order; the rest as offered */
+	size_t n_order;
+	unsigned ptime;			/* a=ptime to ask for (ms); 0: as offered */
+};
+
+/* body into out (NUL-terminated) with p applied to every audio m= line
+ * that is not disabled: payload types whose encoding is denied, or not
+ * allowed (telephone-event and CN need no allow entry), leave the m= line
+ * with their a=rtpmap, a=fmtp and a=rtcp-fb lines; the rest are reordered;
+ * a=ptime is set. Other m= lines cross as they are. Returns the length;
+ * -ENOENT when an audio m= line would keep no codec but telephone-event or
+ * CN (left then holds the names it offered, for a log line), -ENOSPC,
+ * -EINVAL for an m= line tandemd cannot read. */
+int tsdp_codec_filter(const char *body, size_t len, const struct tsdp_codec_policy *p, char *out,
+		      size_t outlen, char *left, size_t leftlen);

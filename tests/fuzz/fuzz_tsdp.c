@@ -4,7 +4,9 @@
  * a size taken from the input. The output must be NUL-terminated within its
  * buffer, and a successful rewrite's length must end at that NUL (NUL octets
  * inside a body's lines are copied: the length counts them). The body is
- * given as (ptr, len) without a NUL: reading past it is a bug. */
+ * given as (ptr, len) without a NUL: reading past it is a bug. The codec
+ * policy filter (tsdp_codec_filter) runs on every body too, with the same
+ * output rules, -ENOENT allowed and its list of what was offered a string. */
 #include <errno.h>
 #include <sys/socket.h>
 
@@ -47,8 +49,24 @@ static void check_out(const char *out, size_t outlen, int r)
 		FUZZ_ASSERT((size_t)r < outlen && out[r] == '\0');
 		FUZZ_ASSERT(strlen(out) <= (size_t)r);
 	} else {
-		FUZZ_ASSERT(r == -ENOSPC || r == -EINVAL);
+		FUZZ_ASSERT(r == -ENOSPC || r == -EINVAL || r == -ENOENT);
 	}
+}
+
+static void codec_filter(const char *body, size_t size, char *out, size_t outlen, unsigned sel)
+{
+	static const char *const allow[] = { "PCMA", "pcmu" }, *const deny[] = { "G729" },
+				  *const order[] = { "PCMU", "telephone-event" };
+	struct tsdp_codec_policy p = {
+		.allow = allow, .n_allow = sel & 0x2000 ? 2 : 0, .deny = deny, .n_deny = 1,
+		.order = order, .n_order = 2, .ptime = sel & 0x4000 ? 20 : 0,
+	};
+	char left[48];
+	int r = tsdp_codec_filter(body, size, &p, out, outlen, left, sizeof(left));
+
+	check_out(out, outlen, r);
+	if (r == -ENOENT)
+		FUZZ_ASSERT(memchr(left, '\0', sizeof(left)) != NULL);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -86,6 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* and the rewriter on bodies the parser refused, with each count */
 	spec(&rw, NULL, (sel >> 13) & 3 ? ((sel >> 13) & 3) * 2 : 1, v6);
 	check_out(out, outlen, tsdp_rewrite(body, size, &rw, out, outlen));
+	codec_filter(body, size, out, outlen, sel);
 	free(out);
 	free(body);
 	return 0;
