@@ -366,6 +366,8 @@ json_t *ctl_cmds_dispatch(void *arg, json_t *req)
 				 guard_bans_json(guard_get(), guard_now(), time(NULL)));
 	if (strcmp(cmd, "unban") == 0)
 		return cmd_unban(req);
+	if (strcmp(cmd, "targets") == 0)	/* target health: lib/sip/tsip_probe.c */
+		return json_pack("{s:b,s:o}", "ok", 1, "targets", tsip_targets_json(d->sip));
 	return fail("unknown command \"%s\" (status, calls, call, hangup, reload, route, "
-		    "log-level, drain, undrain, bans, unban, events)", cmd);
+		    "log-level, drain, undrain, bans, unban, targets, events)", cmd);
 }

@@ -29,7 +29,7 @@
 static const char *const event_types[] = {
 	BUS_EV_CALL_CREATED, BUS_EV_CALL_STATE, BUS_EV_CALL_ANSWERED, BUS_EV_CALL_ENDED,
 	BUS_EV_MEDIA_STARTED, BUS_EV_MEDIA_STOPPED, BUS_EV_MEDIA_QUALITY, BUS_EV_TRANSFER,
-	"*", NULL,
+	BUS_EV_TARGET_DOWN, BUS_EV_TARGET_UP, "*", NULL,
 };
 
 /* Where and how long to talk to tandemd. */
@@ -55,6 +55,7 @@ static void usage(FILE *f)
 		"  drain | undrain             stop / resume taking new calls\n"
 		"  bans                        the sources banned by flood protection\n"
 		"  unban ADDR                  lift the ban of an address\n"
+		"  targets                     the health of the probed targets (routes' probe)\n"
 		"  events [-n N] [TYPE...]     follow the live events (call.created, call.state,\n"
 		"                              call.answered, call.ended, ...) until interrupted,\n"
 		"                              or N events; --json prints them as JSON lines\n\n"
@@ -401,6 +402,22 @@ static void print_bans(json_t *a)
 	printf("%zu bans\n", json_array_size(arr));
 }
 
+static void print_targets(json_t *a)
+{
+	json_t *arr = json_object_get(a, "targets"), *t;
+	char since[32];
+	size_t i;
+
+	printf("%-40s %-10s %5s %5s %8s %8s %-19s\n", "TARGET", "STATE", "LAST", "FAILS", "PROBES",
+	       "FAILED", "SINCE");
+	json_array_foreach(arr, i, t)
+		printf("%-40s %-10s %5lld %5lld %8lld %8lld %-19s\n", s_or(t, "target", "?"),
+		       s_or(t, "state", "?"), i_of(t, "last_status"), i_of(t, "fails"),
+		       i_of(t, "probes"), i_of(t, "failed"),
+		       i_of(t, "changed") ? hhmmss(i_of(t, "changed"), since, sizeof(since)) : "-");
+	printf("%zu targets\n", json_array_size(arr));
+}
+
 static void print_route(json_t *a)
 {
 	json_t *t = json_object_get(a, "targets"), *v;
@@ -688,6 +705,8 @@ static void print_answer(const char *cmd, json_t *ans)
 		print_route(ans);
 	else if (strcmp(cmd, "bans") == 0)
 		print_bans(ans);
+	else if (strcmp(cmd, "targets") == 0)
+		print_targets(ans);
 	else if (strcmp(cmd, "reload") == 0)
 		printf("reloaded %s: %lld routes\n", s_or(ans, "config", "?"), i_of(ans, "routes"));
 	else

@@ -289,6 +289,21 @@ int call_target_uri(const struct conf_route *rt, size_t idx, const char *user, c
 
 static void try_next_target(struct call *c, int last_status);
 
+/* The first target from idx on that target health does not call down, or
+ * n_targets when there is none. */
+static size_t live_target(struct call *c, size_t idx)
+{
+	const struct call_core *core = c->core;
+
+	for (; idx < c->route->n_targets; idx++) {
+		if (core->target_down == NULL ||
+		    !core->target_down(core->health_arg, c->route->targets[idx]))
+			break;
+		call_log(c, LOG_LVL_INFO, "target %s is down: skipped", c->route->targets[idx]);
+	}
+	return idx;
+}
+
 static void place_target(struct call *c)
 {
 	struct call_core *core = c->core;
@@ -357,6 +372,7 @@ static void place_target(struct call *c)
 static void try_next_target(struct call *c, int last_status)
 {
 	struct leg *b = c->leg[LEG_B];
+	size_t next;
 
 	stop_setup_timers(c);
 	if (b) {
@@ -366,9 +382,9 @@ static void try_next_target(struct call *c, int last_status)
 		leg_free(b);
 		call_update_log_prefix(c);
 	}
-	if (route_failover_on(c->route, last_status) && c->target_idx + 1 < c->route->n_targets &&
-	    !c->core->draining) {
-		c->target_idx++;
+	if (route_failover_on(c->route, last_status) && !c->core->draining &&
+	    (next = live_target(c, c->target_idx + 1)) < c->route->n_targets) {
+		c->target_idx = next;
 		call_log(c, LOG_LVL_INFO, "target answered %d: failing over", last_status);
 		place_target(c);
 		return;
@@ -660,6 +676,12 @@ static void start_call(struct call *c, const struct call_invite *inv)
 		call_close(c, CALL_END_ERROR, 500, "Server Internal Error");
 	if (r < 0)
 		return;
+	c->target_idx = live_target(c, 0);
+	if (c->target_idx == c->route->n_targets) {
+		call_log(c, LOG_LVL_NOTICE, "every target of route \"%s\" is down", c->route->name);
+		call_close(c, CALL_END_REJECTED, 503, "Service Unavailable");
+		return;
+	}
 	place_target(c);
 }
 

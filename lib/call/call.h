@@ -200,6 +200,10 @@ struct call_core *call_core_free(struct call_core *core);
 
 /* The current config snapshot; the core takes a reference. */
 void call_core_set_conf(struct call_core *core, struct conf *conf);
+/* How to ask whether a target is down (lib/sip/tsip_probe.c): calls skip
+ * such targets; a call whose targets are all down gets 503. */
+void call_core_set_health(struct call_core *core, bool (*down)(void *arg, const char *target),
+			  void *arg);
 struct conf *call_core_conf(struct call_core *core);
 
 /* New calls get 503 while draining; calls in progress go on. */

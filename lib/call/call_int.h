@@ -31,6 +31,8 @@ struct call_core {
 	struct route_count *route_counts;
 	struct ttimer *quality_timer;	/* media.quality events, every QUALITY_MS */
 	struct referfwd *referfwds;		/* REFERs outside a dialog being forwarded (referfwd.c) */
+	bool (*target_down)(void *arg, const char *target);	/* target health, or NULL */
+	void *health_arg;
 	time_t cps_sec[CPS_SLOTS];
 	unsigned cps_n[CPS_SLOTS];
 };

@@ -109,6 +109,13 @@ void call_core_set_conf(struct call_core *core, struct conf *conf)
 	core->conf = conf_ref(conf);
 }
 
+void call_core_set_health(struct call_core *core, bool (*down)(void *arg, const char *target),
+			  void *arg)
+{
+	core->target_down = down;
+	core->health_arg = arg;
+}
+
 struct conf *call_core_conf(struct call_core *core)
 {
 	return core->conf;

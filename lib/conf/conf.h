@@ -175,6 +175,12 @@ struct conf_route {
 		size_t n_allow, n_deny, n_order;
 		int ptime;			/* ms, 0: as offered */
 	} codecs[2];
+	/* target health (conf_probe.c, lib/sip/tsip_probe.c): OPTIONS to each target */
+	struct conf_probe {
+		bool on;
+		int interval;			/* s between probes, and a probe's timeout */
+		int down_after, up_after;	/* consecutive failures, successes */
+	} probe;
 };
 
 enum { CONF_CALLER, CONF_CALLEE };	/* conf_route.codecs[] */

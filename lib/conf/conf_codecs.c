@@ -1,11 +1,14 @@
-/* lib/conf/conf_codecs.c: a route's codec policy, what each leg is offered:
+/* lib/conf/conf_codecs.c: what a route does with its targets' media and
+ * health. Its codec policy, what each leg is offered:
  *   codecs = {
  *     callee = { allow = ( "PCMA", "PCMU" ); deny = ( "G729" );
  *                order = ( "PCMA" ); ptime = 20; };
  *     caller = { ... };
  *   };
  * Names are RTP encoding names, in any case. telephone-event and CN stay
- * unless denied. lib/call/media.c applies it through tsdp_codec_filter(). */
+ * unless denied. lib/call/media.c applies it through tsdp_codec_filter().
+ * Its probe, an OPTIONS to each target (lib/sip/tsip_probe.c):
+ *   probe = { interval = 10; down_after = 3; up_after = 2; };   or probe = true; */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stddef.h>
@@ -86,4 +89,29 @@ void conf_codecs_route_clear(struct conf_route *r)
 		conf_strings_free(r->codecs[i].deny, r->codecs[i].n_deny);
 		conf_strings_free(r->codecs[i].order, r->codecs[i].n_order);
 	}
+}
+
+static const struct conf_key probe_keys[] = {
+	{ "interval", CONF_INT, offsetof(struct conf_probe, interval), 1, 3600 },
+	{ "down_after", CONF_INT, offsetof(struct conf_probe, down_after), 1, 100 },
+	{ "up_after", CONF_INT, offsetof(struct conf_probe, up_after), 1, 100 },
+	{ NULL },
+};
+
+int conf_probe_fn_route(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	struct conf_probe *p = &((struct conf_route *)obj)->probe;
+
+	*p = (struct conf_probe){ .interval = 10, .down_after = 3, .up_after = 2 };
+	if (config_setting_type(s) == CONFIG_TYPE_BOOL) {
+		p->on = config_setting_get_bool(s);
+		return 0;
+	}
+	if (!config_setting_is_group(s)) {
+		conf_set_error(ctx->err, s, ctx->path, "'probe' must be true, false or a group "
+			       "{ interval = 10; down_after = 3; up_after = 2; }");
+		return -EINVAL;
+	}
+	p->on = true;
+	return conf_apply_keys(ctx, s, probe_keys, p, "'probe'");
 }

@@ -81,6 +81,8 @@ void conf_strings_free(char **v, size_t n);
 /* conf_codecs.c: a route's codecs key. */
 int conf_codecs_fn_route(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
 void conf_codecs_route_clear(struct conf_route *r);
+/* conf_codecs.c: a route's probe key (target health). */
+int conf_probe_fn_route(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
 
 /* conf_flood.c: the flood section (rate limit, bans). */
 int conf_parse_flood(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);

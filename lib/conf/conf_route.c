@@ -569,6 +569,7 @@ static const struct conf_key route_keys[] = {
 	{ "acl_action", CONF_FUNC, 0, 0, 0, conf_auth_fn_route_acl_action },
 	{ "trunk_auth", CONF_FUNC, 0, 0, 0, conf_auth_fn_trunk_auth },
 	{ "codecs", CONF_FUNC, 0, 0, 0, conf_codecs_fn_route },	/* conf_codecs.c */
+	{ "probe", CONF_FUNC, 0, 0, 0, conf_probe_fn_route },
 	{ "trusted", CONF_BOOL, offsetof(struct conf_route, trusted), 0, 0 },
 	{ "from_user", CONF_FUNC, 0, 0, 0, conf_identity_fn_route },	/* conf_identity.c */
 	{ "from_display", CONF_FUNC, 0, 0, 0, conf_identity_fn_route },

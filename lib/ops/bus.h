@@ -18,6 +18,8 @@
 #define BUS_EV_MEDIA_QUALITY	"media.quality"
 #define BUS_EV_TRANSFER		"transfer"
 #define BUS_EV_CALL_ENDED	"call.ended"
+#define BUS_EV_TARGET_DOWN	"target.down"	/* lib/sip/tsip_probe.c */
+#define BUS_EV_TARGET_UP	"target.up"
 
 struct bus_sink {
 	/* an event: {"event": TYPE, "time": epoch seconds (real), "call": id, ...} */

@@ -163,6 +163,10 @@ int tsip_new(void *root, struct conf *conf, struct relay *relay, struct tsip **r
 	}
 	log_notice("listening on %s", url ? url : "?");
 	t->bound_url = url ? url : strdup("?");
+	r = tsip_probe_start(t);	/* tsip_probe.c: target health */
+	if (r < 0)
+		goto fail;
+	call_core_set_health(t->core, tsip_probe_down, t);
 	*ret = t;
 	return 0;
 fail:
@@ -237,6 +241,7 @@ void tsip_reconfigure(struct tsip *t, struct conf *conf)
 	keep_media6(t->conf, conf);
 	call_core_set_conf(t->core, conf);
 	tsip_guard_reconfigure(t, conf);
+	tsip_probe_reconfigure(t, conf);
 	tsip_log_trace(conf->sip_trace);
 	nua_set_params(t->nua, SIPTAG_USER_AGENT_STR(conf->user_agent),
 		       TPTAG_LOG(conf->sip_trace), TAG_END());
@@ -256,6 +261,7 @@ void tsip_shutdown(struct tsip *t, void (*done)(void *arg), void *arg)
 	t->shutdown_done = done;
 	t->shutdown_arg = arg;
 	tsip_guard_release(t);
+	tsip_probe_stop(t);	/* its handles go before NUA does */
 	nua_shutdown(t->nua);
 }
 
@@ -264,6 +270,7 @@ struct tsip *tsip_free(struct tsip *t)
 	if (t == NULL)
 		return NULL;
 	t->core = call_core_free(t->core);
+	tsip_probe_stop(t);
 	if (t->nua && !t->down) {
 		/* a start that failed after SIP came up (e.g. no control socket):
 		 * NUA must be shut down before it may be destroyed; bounded */
@@ -612,6 +619,8 @@ static void on_event(nua_event_t ev, int status, char const *phrase, nua_t *nua,
 		return;
 	}
 	if (tsip_guard_parked(l))	/* a dropped request waiting (tsip_guard.c) */
+		return;
+	if (tsip_probe_event(t, l, ev, status, nh))	/* an OPTIONS of ours (tsip_probe.c) */
 		return;
 	if (l->referfwd) {
 		tsip_referfwd_event(t, ev, status, phrase, nh, l, sip);

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "call/call.h"
 #include "conf/conf.h"
 
@@ -20,6 +22,8 @@ void tsip_reconfigure(struct tsip *t, struct conf *conf);
 /* Start the NUA shutdown; done() is called once it has finished. */
 void tsip_shutdown(struct tsip *t, void (*done)(void *arg), void *arg);
 struct tsip *tsip_free(struct tsip *t);
+/* The probed targets (tsip_probe.c), for `tandemctl targets`: a new JSON array. */
+json_t *tsip_targets_json(struct tsip *t);
 
 /* The TLS connections of sofia's whose SSL tandemd equipped with the current
  * certificate, and how many of those SSLs were freed when sofia closed the

@@ -29,6 +29,7 @@ struct tsip {
 	char *contact_host;		/* tsip_contact.c; NULL: NUA picks the Contact */
 	int contact_port, contact_tls_port;	/* the listeners as bound */
 	struct tsip_dns *dns;		/* targets named by DNS (tsip_dns.c) */
+	struct tsip_probes *probes;	/* target health (tsip_probe.c) */
 };
 
 /* What lib/sip keeps per leg: leg->sip points here. */
@@ -114,6 +115,16 @@ int tsip_leg_invite(struct leg *l, const struct leg_target *tg, const struct cal
  * it as it is), 0 when the INVITE is sent or will be, or -errno (the target
  * fails). tsip_dns_retry(): true when a 503 of leg l was taken over by its
  * target's next address. */
+/* tsip_probe.c: target health by OPTIONS. tsip_probe_event(): true when
+ * the handle is a probe's (its event taken). tsip_probe_down(): the
+ * coordinator's question (call_core_set_health()). */
+int tsip_probe_start(struct tsip *t);
+void tsip_probe_reconfigure(struct tsip *t, const struct conf *conf);
+void tsip_probe_stop(struct tsip *t);
+bool tsip_probe_event(struct tsip *t, const struct leg *magic, nua_event_t ev, int status,
+		      nua_handle_t *nh);
+bool tsip_probe_down(void *arg, const char *target);
+
 int tsip_dns_start(struct tsip *t);
 void tsip_dns_stop(struct tsip *t);
 int tsip_dns_place(struct tsip *t, struct leg *l, const struct leg_target *tg,

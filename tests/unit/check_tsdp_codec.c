@@ -110,6 +110,10 @@ static const struct {
 	  "codec \"PCMA\" is both allowed and denied" },
 	{ RT "    codecs = { callee = { ptime = 5; }; }; }\n);\n", "'ptime' must be between 10 and 120" },
 	{ RT "    codecs = { callee = { allow = ( \"\" ); }; }; }\n);\n", "non-empty" },
+	/* the route's probe (target health), in the same file */
+	{ RT "    probe = 5; }\n);\n", "'probe' must be true, false or a group" },
+	{ RT "    probe = { interval = 0; }; }\n);\n", "'interval' must be between 1 and 3600" },
+	{ RT "    probe = { every = 2; }; }\n);\n", "unknown key 'every' in 'probe'" },
 };
 
 START_TEST(bad_settings)
@@ -140,6 +144,18 @@ START_TEST(good_settings)
 	ck_assert_uint_eq(cc->n_order, 1);
 	ck_assert_int_eq(cc->ptime, 30);
 	ck_assert(!c->routes[0].codecs[CONF_CALLER].set);
+	ck_assert(!c->routes[0].probe.on);
+	conf_unref(c);
+	ck_assert_int_eq(tu_load(RT "    probe = true; }\n);\n", &c, &err), 0);
+	ck_assert(c->routes[0].probe.on);
+	ck_assert_int_eq(c->routes[0].probe.interval, 10);
+	ck_assert_int_eq(c->routes[0].probe.down_after, 3);
+	ck_assert_int_eq(c->routes[0].probe.up_after, 2);
+	conf_unref(c);
+	ck_assert_int_eq(tu_load(RT "    probe = { interval = 5; up_after = 1; }; }\n);\n", &c, &err), 0);
+	ck_assert_int_eq(c->routes[0].probe.interval, 5);
+	ck_assert_int_eq(c->routes[0].probe.down_after, 3);
+	ck_assert_int_eq(c->routes[0].probe.up_after, 1);
 	conf_unref(c);
 }
 END_TEST
