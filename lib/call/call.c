@@ -624,6 +624,8 @@ static int route_call(struct call *c, const struct call_invite *inv)
 	}
 	rc->n++;
 	c->route_count = rc;
+	if (call_limit_route(c) < 0)	/* call_limit.c: the route's max_cps */
+		return -EBUSY;
 	if (route_rewrite_user(rt, inv->ruri_user, user, sizeof(user)) < 0) {
 		call_close(c, CALL_END_ERROR, 414, "Request-URI Too Long");
 		return -ENOSPC;
@@ -669,7 +671,7 @@ static void start_call(struct call *c, const struct call_invite *inv)
 		call_close(c, CALL_END_LIMIT, 503, "Service Unavailable");
 		return;
 	}
-	if (call_limit_admit(c, inv->source) < 0)	/* limits.max_calls_per_source */
+	if (call_limit_admit(c, inv) < 0)	/* limits.max_calls_per_source, cps_per_* */
 		return;
 	r = route_call(c, inv);
 	if (r == -ENOMEM)

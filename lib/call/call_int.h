@@ -5,6 +5,7 @@
 
 #include "call.h"
 #include "util/ttimer.h"
+#include "util/trate.h"
 #include "util/turi.h"
 #include "sdp/tsdp.h"
 #include "ops/bus.h"
@@ -13,6 +14,7 @@
 struct route_count {
 	struct route_count *next;
 	unsigned n;
+	struct trate_bucket cps;	/* the route's max_cps (call_limit.c) */
 	char name[];
 };
 
@@ -31,6 +33,7 @@ struct call_core {
 	struct route_count *route_counts;
 	struct ttimer *quality_timer;	/* media.quality events, every QUALITY_MS */
 	struct referfwd *referfwds;		/* REFERs outside a dialog being forwarded (referfwd.c) */
+	struct trate *cps_source, *cps_user;	/* calls per second by source, by user (call_limit.c) */
 	bool (*target_down)(void *arg, const char *target);	/* target health, or NULL */
 	void *health_arg;
 	time_t cps_sec[CPS_SLOTS];
@@ -229,7 +232,9 @@ void media_drop_spares(struct call *c);
 json_t *media_record(struct call *c);
 
 /* call_limit.c: limits.max_calls_per_source and the route's max_duration */
-int call_limit_admit(struct call *c, const struct sockaddr *src);	/* -EBUSY: closed */
+int call_limit_admit(struct call *c, const struct call_invite *inv);	/* -EBUSY: closed */
+int call_limit_route(struct call *c);	/* the route's max_cps; -EBUSY: closed */
+void call_limit_core_free(struct call_core *core);
 void call_limit_answered(struct call *c);
 void call_limit_free(struct call *c);
 

@@ -1,21 +1,104 @@
 /* lib/call/call_limit.c: the limits of one call beyond the call counts of
  * call.c: concurrent calls per source address (`limits.max_calls_per_source`,
- * counted in lib/sec/guard's table: a new call over it ends with 503 and
- * Retry-After, reason "limit"), and the longest a call may last once answered
+ * counted in lib/sec/guard's table), new calls per second per source
+ * address (`limits.cps_per_source`; an IPv6 source by its /64, as the guard
+ * counts it), per authenticated user (`limits.cps_per_user`) and per route
+ * (the route's `max_cps`), each a token bucket of one second's calls
+ * (lib/util/trate.c): a new call over any of them ends with 503 and
+ * Retry-After, reason "limit". Sources in flood.trusted are exempt from the
+ * per-source limits. And the longest a call may last once answered
  * (the route's `max_duration`, else `calls.max_duration`: when it runs out
  * the call is closed with BYE on both legs, reason "max-duration").
  * Sofia thread only. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
 
 #include "call_int.h"
 #include "ops/log.h"
 
-int call_limit_admit(struct call *c, const struct sockaddr *src)
+#define CPS_TABLE 4096	/* sources or users tracked at once, per limit */
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One call from key against rate calls per second in *table (made when
+ * first needed): true when it may go on. */
+static bool cps_take(struct trate **table, const char *key, int rate)
+{
+	if (*table == NULL && (*table = trate_new(CPS_TABLE)) == NULL)
+		return true;	/* out of memory: not a reason to refuse calls */
+	return trate_take(*table, key, rate, rate, now_s());
+}
+
+static int refuse(struct call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int refuse(struct call *c, const char *fmt, ...)
+{
+	char why[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	call_log(c, LOG_LVL_NOTICE, "%s", why);
+	call_close(c, CALL_END_LIMIT, 503, "Service Unavailable");
+	return -EBUSY;	/* closed; call_on_invite frees it */
+}
+
+static int cps_admit(struct call *c, const struct call_invite *inv, struct guard *g)
+{
+	const struct conf *conf = c->conf;
+	struct guard_addr a;
+	char key[64];
+
+	if (conf->cps_per_source > 0 && inv->source && !(g && guard_trusted(g, inv->source)) &&
+	    guard_addr_of(inv->source, &a) == 0) {
+		guard_addr_text(&a, key, sizeof(key));
+		if (!cps_take(&c->core->cps_source, key, conf->cps_per_source))
+			return refuse(c, "limit of %d calls per second from %s reached",
+				      conf->cps_per_source, key);
+	}
+	if (conf->cps_per_user > 0 && inv->auth_user &&
+	    !cps_take(&c->core->cps_user, inv->auth_user, conf->cps_per_user))
+		return refuse(c, "limit of %d calls per second of user '%s' reached",
+			      conf->cps_per_user, inv->auth_user);
+	return 0;
+}
+
+int call_limit_route(struct call *c)
+{
+	const struct conf_route *rt = c->route;
+
+	if (rt->max_cps <= 0 || trate_bucket_take(&c->route_count->cps, rt->max_cps, rt->max_cps,
+						   now_s()))
+		return 0;
+	return refuse(c, "route limit of %d calls per second reached (route %s)", rt->max_cps,
+		      rt->name);
+}
+
+void call_limit_core_free(struct call_core *core)
+{
+	trate_free(core->cps_source);
+	trate_free(core->cps_user);
+	core->cps_source = core->cps_user = NULL;
+}
+
+int call_limit_admit(struct call *c, const struct call_invite *inv)
 {
 	struct guard *g = guard_get();
+	const struct sockaddr *src = inv->source;
 	unsigned max = c->conf->max_calls_per_source > 0 ? (unsigned)c->conf->max_calls_per_source : 0;
 	int r;
 
+	if (cps_admit(c, inv, g) < 0)
+		return -EBUSY;
 	if (g == NULL || src == NULL)
 		return 0;
 	r = guard_call_add(g, src, max, &c->src_key);

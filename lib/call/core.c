@@ -97,6 +97,7 @@ struct call_core *call_core_free(struct call_core *core)
 		core->route_counts = rc->next;
 		free(rc);
 	}
+	call_limit_core_free(core);
 	ttimer_free(core->quality_timer);
 	conf_unref(core->conf);
 	free(core);

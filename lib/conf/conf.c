@@ -454,6 +454,8 @@ static const struct conf_key limits_keys[] = {
 	{ "retry_after", CONF_INT, offsetof(struct conf, retry_after), 0, 86400 },
 	{ "max_message_size", CONF_INT, offsetof(struct conf, max_message_size), 1024, 16777216 },
 	{ "max_calls_per_source", CONF_INT, offsetof(struct conf, max_calls_per_source), 0, 1000000 },
+	{ "cps_per_source", CONF_INT, offsetof(struct conf, cps_per_source), 0, 1000000 },
+	{ "cps_per_user", CONF_INT, offsetof(struct conf, cps_per_user), 0, 1000000 },
 	{ NULL },
 };
 

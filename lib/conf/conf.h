@@ -148,6 +148,7 @@ struct conf_route {
 	int reject;			/* 0, or the code to answer */
 	char *reject_reason;
 	int max_calls;			/* 0 = no per-route limit */
+	int max_cps;			/* new calls per second on the route; 0 = no limit */
 	int no_answer_timeout;		/* seconds, ringing without an answer */
 	int connect_timeout;		/* seconds without any response from a target */
 	int session_expires;		/* RFC 4028, 0 = off */
@@ -271,6 +272,8 @@ struct conf {
 	int retry_after;
 	int max_message_size;		/* bytes, sofia's NTATAG_MAXSIZE (read at start) */
 	int max_calls_per_source;	/* concurrent calls from one address; 0 = any */
+	int cps_per_source;		/* new calls per second from one address; 0 = any */
+	int cps_per_user;		/* ... per authenticated user; 0 = any */
 
 	/* calls: defaults for routes */
 	int no_answer_timeout;

@@ -560,6 +560,7 @@ static const struct conf_key route_keys[] = {
 	{ "reject", CONF_INT, offsetof(struct conf_route, reject), 400, 699 },
 	{ "reject_reason", CONF_STR, offsetof(struct conf_route, reject_reason), 1, 0 },
 	{ "max_calls", CONF_INT, offsetof(struct conf_route, max_calls), 0, 1000000 },
+	{ "max_cps", CONF_INT, offsetof(struct conf_route, max_cps), 0, 1000000 },
 	{ "no_answer_timeout", CONF_INT, offsetof(struct conf_route, no_answer_timeout), 1, 3600 },
 	{ "connect_timeout", CONF_INT, offsetof(struct conf_route, connect_timeout), 1, 64 },
 	{ "max_duration", CONF_INT, offsetof(struct conf_route, max_duration), 0, 604800 },
