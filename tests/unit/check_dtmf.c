@@ -165,6 +165,99 @@ START_TEST(event_chars)
 }
 END_TEST
 
+/* ---- the generator ---- */
+
+/* A PCMU packet of the forwarded stream: seq, ts, SSRC, 160 bytes. */
+static size_t audio(uint8_t *p, uint16_t seq, uint32_t ts)
+{
+	memset(p, 0xff, 172);
+	p[0] = 0x80;
+	p[1] = 0;
+	p[2] = (uint8_t)(seq >> 8);
+	p[3] = (uint8_t)seq;
+	p[4] = (uint8_t)(ts >> 24);
+	p[5] = (uint8_t)(ts >> 16);
+	p[6] = (uint8_t)(ts >> 8);
+	p[7] = (uint8_t)ts;
+	p[8] = 0xaa;
+	p[11] = 0xbb;
+	return 172;
+}
+
+static uint32_t ts_of(const uint8_t *p)
+{
+	return (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7];
+}
+
+START_TEST(generated_event_replaces_packets_in_place)
+{
+	struct dtmf_gen g = { 0 };
+	uint8_t p[200];
+	size_t len;
+	int ends = 0, events = 0;
+
+	len = audio(p, 10, 1000);
+	ck_assert_int_eq(dtmf_gen_splice(&g, 101, 8000, p, &len, 0), 0);	/* nothing queued */
+	ck_assert_uint_eq(len, 172);
+	ck_assert_int_eq(dtmf_gen_queue(&g, 5, 100, 0), 0);	/* 100 ms: 800 units */
+	for (uint16_t k = 0; k < 10; k++) {
+		len = audio(p, (uint16_t)(11 + k), 1160 + 160u * k);
+		if (dtmf_gen_splice(&g, 101, 8000, p, &len, k) == 0) {
+			ck_assert_uint_eq(len, 172);	/* audio again, untouched */
+			ck_assert_int_eq(p[1], 0);
+			continue;
+		}
+		events++;
+		ck_assert_uint_eq(len, 16);
+		ck_assert_int_eq(p[1] & 0x7f, 101);
+		ck_assert_int_eq(!!(p[1] & 0x80), k == 0);	/* marker on the first */
+		ck_assert_int_eq(p[2] << 8 | p[3], 11 + k);	/* the stream's own seq */
+		ck_assert_int_eq(p[8], 0xaa);			/* and SSRC */
+		ck_assert_uint_eq(ts_of(p), 1160);		/* the event's start */
+		ck_assert_int_eq(p[12], 5);
+		if (p[13] & 0x80) {
+			ends++;
+			ck_assert_int_eq(p[14] << 8 | p[15], 800);
+		} else {
+			ck_assert_int_eq(p[14] << 8 | p[15], 160 * (k + 1));
+		}
+	}
+	/* 800 units at 160 a packet: 4 updates, the end on the 5th, twice more */
+	ck_assert_int_eq(events, 7);
+	ck_assert_int_eq(ends, 3);
+	ck_assert(!g.on);
+}
+END_TEST
+
+START_TEST(generated_events_follow_each_other_and_expire)
+{
+	struct dtmf_gen g = { 0 };
+	uint8_t p[200];
+	size_t len;
+	uint8_t seen[8];
+	unsigned n = 0;
+
+	ck_assert_int_eq(dtmf_gen_queue(&g, 1, 40, 0), 0);
+	ck_assert_int_eq(dtmf_gen_queue(&g, 2, 40, 0), 0);
+	for (uint16_t k = 0; k < 12; k++) {
+		len = audio(p, k, 160u * k);
+		if (dtmf_gen_splice(&g, 96, 8000, p, &len, 0) && (p[1] & 0x80) && n < 8)
+			seen[n++] = p[12];	/* a marker: a new event */
+	}
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(seen[0], 1);
+	ck_assert_int_eq(seen[1], 2);
+	/* nothing forwarded to splice into: dropped after the stale time */
+	for (int i = 0; i < DTMF_GEN_QUEUE; i++)
+		ck_assert_int_eq(dtmf_gen_queue(&g, 3, 100, 100), 0);
+	ck_assert_int_eq(dtmf_gen_queue(&g, 3, 100, 100), -ENOSPC);
+	ck_assert_uint_eq(dtmf_gen_expire(&g, 1000, 2000), 0);
+	ck_assert_uint_eq(dtmf_gen_expire(&g, 2100, 2000), DTMF_GEN_QUEUE);
+	len = audio(p, 50, 8000);
+	ck_assert_int_eq(dtmf_gen_splice(&g, 96, 8000, p, &len, 2200), 0);
+}
+END_TEST
+
 static Suite *dtmf_suite(void)
 {
 	Suite *s = suite_create("dtmf");
@@ -179,6 +272,10 @@ static Suite *dtmf_suite(void)
 	tcase_add_test(tc, short_payload_is_refused);
 	tcase_add_test(tc, payload_offset);
 	tcase_add_test(tc, event_chars);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("generator");
+	tcase_add_test(tc, generated_event_replaces_packets_in_place);
+	tcase_add_test(tc, generated_events_follow_each_other_and_expire);
 	suite_add_tcase(s, tc);
 	return s;
 }
