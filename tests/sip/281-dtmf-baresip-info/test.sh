@@ -5,9 +5,9 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../baresip.sh"
 
 events_start "$T/ev.txt" call.dtmf
+ua_start a ua-a.config ua-a.accounts 90	# first: it takes long to start on a busy machine
 py_start bob 60 bob.py
 wait_until 5 "bob listening on $CALLEE" bound_udp "$CALLEE"
-ua_start a ua-a.config ua-a.accounts 60
 ua_cmd a dial "sip:bob@$TANDEM"
 ua_wait_event a CALL_ESTABLISHED 10
 wait_until 5 "the call answered in tandemd" answered_is 1
