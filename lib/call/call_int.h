@@ -197,6 +197,7 @@ int dialog_copy_body(const struct call_msg *m, char **ctype, char **body, size_t
  * of what the relay is told about leg `side` of a stream. */
 bool dtmf_on_info(struct leg *l, const struct call_msg *m);
 bool dtmf_on_info_answer(struct leg *l, const struct call_msg *m);
+void dtmf_send_queued(struct leg *l);
 void dtmf_endpoint(struct call *c, struct call_stream *cs, enum leg_side side,
 		   const struct tsdp_media *m, struct relay_endpoint *ep);
 

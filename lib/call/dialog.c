@@ -195,6 +195,8 @@ void dialog_response(struct leg *l, enum leg_req req, const struct call_msg *m)
 	    p && p->in_req[req] && glare_retry(l))
 		return;
 	l->out_req[req] = false;
+	if (req == LEG_REQ_INFO && l->dtmf_qn)
+		dtmf_send_queued(l);	/* digits that waited for this INFO's answer */
 	if (req == LEG_REQ_INVITE && m->status < 300 && !l->ended) {
 		/* our re-INVITE had an offer: ACK now; a late offer waits for
 		 * the other side's ACK with the answer */

@@ -103,9 +103,13 @@ static void queue_info(struct call *c, enum leg_side to, char digit, unsigned ms
 	l->dtmf_q[l->dtmf_qn] = digit;
 	l->dtmf_qdur[l->dtmf_qn] = (uint16_t)(ms > 65535 ? 65535 : ms);
 	l->dtmf_qn++;
-	/* a relayed INFO in flight on l holds the queue until the next digit
-	 * or our own INFO's answer */
-	send_next(l);
+	send_next(l);	/* now, or at the answer to the INFO in flight on l */
+}
+
+void dtmf_send_queued(struct leg *l)
+{
+	if (l->call->state != CALL_ST_CLOSING)
+		send_next(l);
 }
 
 bool dtmf_on_info_answer(struct leg *l, const struct call_msg *m)
