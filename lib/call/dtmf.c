@@ -140,7 +140,7 @@ void media_on_dtmf(void *arg, uint64_t cookie, int side, unsigned event, unsigne
 		if (c->state == CALL_ST_CLOSING)
 			return;
 		digit_read(c, (enum leg_side)side, digit, duration_ms, "rfc4733");
-		if (converts(c, (enum leg_side)side))
+		if (c->route->dtmf[side] == CONF_DTMF_RFC4733 && converts(c, (enum leg_side)side))
 			queue_info(c, other((enum leg_side)side), digit, duration_ms);
 		return;
 	}
