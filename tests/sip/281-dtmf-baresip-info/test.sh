@@ -40,6 +40,9 @@ for v in $infod; do
 done
 [ "$(jq -r 'select(.leg == "b" and .digit == "7") | .duration' "$T/ev.txt")" = 200 ] ||
 	fail "the event of bob's Signal=7 has not his Duration=200"
+# the relay read four events and lost none (tandemctl status)
+[ "$(status_get .media.dtmf_events)" = 4 ] || fail "media.dtmf_events is $(status_get .media.dtmf_events)"
+[ "$(status_get .media.dtmf_lost)" = 0 ] || fail "media.dtmf_lost is $(status_get .media.dtmf_lost)"
 ua_cmd a hangup
 ua_wait_event a CALL_CLOSED 10
 expect_py bob
