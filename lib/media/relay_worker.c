@@ -459,9 +459,11 @@ static void handle(struct wstate *ws, struct pkt *p, uint64_t t_us)
 		ST_ADD(w->rx_rtcp, 1);
 	}
 	/* telephone-events (RFC 4733): read once each; not relayed to a leg
-	 * that gets its digits as SIP INFO */
-	if (kind == RELAY_RTP && in->te_on && (p->buf[1] & 0x7f) == in->te_pt &&
-	    (in->dtmf_read || out->dtmf_block)) {
+	 * that gets its digits as SIP INFO. A sender numbers them as its
+	 * receiver's SDP says (RFC 3264), else as its own does. */
+	if (kind == RELAY_RTP && (in->dtmf_read || out->dtmf_block) &&
+	    ((out->te_on && (p->buf[1] & 0x7f) == out->te_pt) ||
+	     (in->te_on && (p->buf[1] & 0x7f) == in->te_pt))) {
 		if (in->dtmf_read)
 			relay_dtmf_read(w, p->slot, p->side, p->buf, p->len, t_us / 1000);
 		if (out->dtmf_block)
