@@ -95,7 +95,7 @@ static json_t *media_json(struct tandemd *d)
 		d->pps_at = now;
 		d->pps_packets = u.packets;
 	}
-	return json_pack("{s:I,s:I,s:I,s:I,s:f,s:I,s:s,s:{s:I,s:I,s:I,s:I,s:I,s:I},s:I,s:I}",
+	return json_pack("{s:I,s:I,s:I,s:I,s:f,s:I,s:s,s:{s:I,s:I,s:I,s:I,s:I,s:I},s:I,s:I,s:I,s:I}",
 			 "streams", (json_int_t)u.pairs,
 			 "ports_in_use", (json_int_t)u.ports_used,
 			 "ports_total", (json_int_t)u.ports_total,
@@ -112,7 +112,9 @@ static json_t *media_json(struct tandemd *d)
 			 "srtp_replay", (json_int_t)u.dropped[RELAY_DROP_REPLAY],
 			 "send_failed", (json_int_t)u.dropped[RELAY_DROP_SEND],
 			 "handoffs_queued", (json_int_t)u.handoffs_queued,
-			 "handoffs_lost", (json_int_t)u.handoffs_lost);
+			 "handoffs_lost", (json_int_t)u.handoffs_lost,
+			 "dtmf_events", (json_int_t)u.dtmf_events,
+			 "dtmf_lost", (json_int_t)u.dtmf_lost);
 }
 
 static json_t *cmd_status(struct tandemd *d, json_t *req)

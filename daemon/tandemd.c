@@ -104,6 +104,15 @@ static void on_media_timeout(void *arg, uint64_t cookie)
 		media_on_timeout(tsip_core(d->sip), cookie);
 }
 
+static void on_media_dtmf(void *arg, uint64_t cookie, int side, unsigned event,
+			  unsigned duration_ms)
+{
+	struct tandemd *d = arg;
+
+	if (d->sip)
+		media_on_dtmf(tsip_core(d->sip), cookie, side, event, duration_ms);
+}
+
 static int start_relay(struct tandemd *d)
 {
 	struct relay_opts o = {
@@ -117,6 +126,8 @@ static int start_relay(struct tandemd *d)
 	int r = relay_new(&o, d->root, on_media_timeout, d, &d->relay);
 	const char *a6 = o.bind_addr6 ? o.bind_addr6 : "";
 
+	if (r == 0)
+		relay_set_dtmf_handler(d->relay, on_media_dtmf);
 	if (r < 0)
 		log_error("cannot start the media relay on %s%s%s: %s", o.bind_addr, *a6 ? " and " : "",
 			  a6, strerror(-r));

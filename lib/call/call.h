@@ -161,6 +161,12 @@ struct leg {
 	char *glare_ctype, *glare_body;	/* the re-INVITE to send again after a 491 */
 	size_t glare_len;
 	void *glare_timer;
+	/* digits waiting to go as SIP INFO on this leg, one INFO at a time
+	 * (dtmf.c); dtmf_info_out: ours is waiting for its answer */
+	char dtmf_q[16];
+	uint16_t dtmf_qdur[16];
+	unsigned dtmf_qn;
+	bool dtmf_info_out;
 };
 
 struct call_stats {
@@ -196,6 +202,8 @@ int call_core_new(const struct leg_ops *ops, void *root, struct relay *relay,
 		  struct call_core **ret);
 /* The timeout callback to give relay_new() (arg: the core). */
 void media_on_timeout(void *arg, uint64_t cookie);
+/* The DTMF callback to give relay_set_dtmf_handler() (arg: the core). */
+void media_on_dtmf(void *arg, uint64_t cookie, int side, unsigned event, unsigned duration_ms);
 struct call_core *call_core_free(struct call_core *core);
 
 /* The current config snapshot; the core takes a reference. */

@@ -65,6 +65,10 @@ struct call_stream {
 	bool has_spare;
 	enum leg_side spare_side;
 	struct relay_spare spare;
+	/* telephone-event (RFC 4733) in each leg's last SDP: payload type, rate */
+	bool te_on[_LEG_SIDE_MAX];
+	uint8_t te_pt[_LEG_SIDE_MAX];
+	unsigned te_rate[_LEG_SIDE_MAX];
 };
 
 struct call {
@@ -117,6 +121,7 @@ struct call {
 	struct leg *gone[4];		/* legs let go by a transfer, ending */
 	unsigned n_gone;
 	json_t *transfers;		/* for the record */
+	unsigned dtmf_n[_LEG_SIDE_MAX];	/* digits read from each leg (dtmf.c) */
 	struct call_stream streams[TSDP_MAX_MEDIA];
 	unsigned n_streams;
 
@@ -197,8 +202,20 @@ void dialog_answer_pending(struct leg *l, int code, const char *phrase);
 int dialog_own_invite(struct leg *l, const struct call_msg *m);
 int dialog_copy_body(const struct call_msg *m, char **ctype, char **body, size_t *len);
 
+/* dtmf.c: DTMF between an rfc4733 leg and an info leg (route dtmf).
+ * dtmf_on_info: an INFO from l that tandemd takes itself (answered here):
+ * true; false: it crosses as any INFO. dtmf_on_info_answer: the answer to
+ * an INFO of tandemd's own on l: true (taken). dtmf_endpoint: the DTMF part
+ * of what the relay is told about leg `side` of a stream. */
+bool dtmf_on_info(struct leg *l, const struct call_msg *m);
+bool dtmf_on_info_answer(struct leg *l, const struct call_msg *m);
+void dtmf_send_queued(struct leg *l);
+void dtmf_endpoint(struct call *c, struct call_stream *cs, enum leg_side side,
+		   const struct tsdp_media *m, struct relay_endpoint *ep);
+
 /* media.c */
 #define SDP_MAX 16384
+#define COOKIE_SHIFT 4	/* a relay pair's cookie = call id << 4 | m= line index */
 int media_cross(struct call *c, enum leg_side from, bool offer, const struct call_msg *in,
 		struct call_msg *out, char *buf, size_t len);
 /* The same rewrite toward the other side only: the relay and the keys of

@@ -126,6 +126,8 @@ void dialog_request(struct leg *l, enum leg_req req, const struct call_msg *m)
 		return;
 	}
 	l->in_req[req] = true;
+	if (req == LEG_REQ_INFO && c->state != CALL_ST_CLOSING && dtmf_on_info(l, m))
+		return;
 	if (c->state == CALL_ST_CLOSING || !dialog_ready(p, req)) {
 		leg_respond(l, req, req == LEG_REQ_INVITE && !l->answered ? 491 : 481,
 			    NULL);
@@ -187,10 +189,14 @@ void dialog_response(struct leg *l, enum leg_req req, const struct call_msg *m)
 		return;
 	if (m->status < 200)
 		return;	/* NUA sent 100 on the other side; nothing more to say */
+	if (req == LEG_REQ_INFO && dtmf_on_info_answer(l, m))
+		return;
 	if (req == LEG_REQ_INVITE && m->status == 491 && c->state != CALL_ST_CLOSING &&
 	    p && p->in_req[req] && glare_retry(l))
 		return;
 	l->out_req[req] = false;
+	if (req == LEG_REQ_INFO && l->dtmf_qn)
+		dtmf_send_queued(l);	/* digits that waited for this INFO's answer */
 	if (req == LEG_REQ_INVITE && m->status < 300 && !l->ended) {
 		/* our re-INVITE had an offer: ACK now; a late offer waits for
 		 * the other side's ACK with the answer */

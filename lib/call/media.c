@@ -17,8 +17,6 @@
 #include "call_int.h"
 #include "ops/log.h"
 
-#define COOKIE_SHIFT 4	/* cookie = call id << 4 | m= line index */
-
 static bool is_sdp(const struct call_msg *m)
 {
 	return m->body && m->body_len > 0 &&
@@ -260,6 +258,7 @@ static int set_side(struct call *c, struct call_stream *cs, enum leg_side side,
 	}
 	ep.new_party = cs->fresh[side];
 	cs->fresh[side] = false;
+	dtmf_endpoint(c, cs, side, m, &ep);
 	r = relay_pair_set(c->core->relay, cs->id, side, &ep, timeout);
 	tsrtp_key_wipe(&ep.rx);
 	tsrtp_key_wipe(&ep.tx);

@@ -106,5 +106,8 @@ void call_publish_record(struct call *c)
 			"ended_by", ended_by(c->end),
 			"media", media_record(c),
 			"transfers", c->transfers ? json_incref(c->transfers) : json_array());
+	if (rec)
+		json_object_set_new(rec, "dtmf", json_pack("{s:i,s:i}", "a", c->dtmf_n[LEG_A],
+							   "b", c->dtmf_n[LEG_B]));
 	bus_record(rec);
 }

@@ -69,6 +69,14 @@ enum conf_sec {
 	CONF_SEC_PASSTHROUGH,	/* a=crypto crosses untouched, packets too */
 };
 
+/* How a leg signals DTMF digits (route dtmf). Between an rfc4733 leg and an
+ * info leg tandemd converts; otherwise digits cross as they came. */
+enum conf_dtmf {
+	CONF_DTMF_PASSTHROUGH,	/* nothing read: RTP events and INFO cross as sent */
+	CONF_DTMF_RFC4733,	/* telephone-event packets in the leg's RTP */
+	CONF_DTMF_INFO,		/* SIP INFO, application/dtmf-relay or application/dtmf */
+};
+
 #define CONF_MAX_SUITES 8
 
 enum conf_refer {
@@ -156,6 +164,7 @@ struct conf_route {
 	char *file;			/* the @include'd file it is in; NULL: the main file */
 	bool media_passthrough;		/* SDP crosses untouched, no relay */
 	enum conf_sec sec_caller, sec_callee;	/* leg A, leg B */
+	enum conf_dtmf dtmf[2];		/* leg A (caller), leg B (callee) */
 	int suites[CONF_MAX_SUITES];	/* tsrtp suites to offer, in order; 0 ends */
 	bool suites_set;		/* else the media section's list */
 	bool sdes_tls_only;		/* SDES keys only on TLS legs (security.sdes_tls_only) */

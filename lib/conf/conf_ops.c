@@ -13,7 +13,7 @@
 /* The event types a webhook may ask for (lib/ops/bus.h), and "*" for all. */
 static const char *const event_names[] = {
 	"call.created", "call.state", "call.answered", "call.ended",
-	"media.started", "media.stopped", "media.quality", "transfer", "*", NULL,
+	"media.started", "media.stopped", "media.quality", "transfer", "call.dtmf", "*", NULL,
 };
 
 static const struct conf_key records_keys[] = {
@@ -112,7 +112,7 @@ static int fn_hook_events(struct conf_load_ctx *ctx, const config_setting_t *s, 
 			conf_set_error(ctx->err, e, ctx->path,
 				       "unknown event \"%s\" (call.created, call.state, call.answered, "
 				       "call.ended, media.started, media.stopped, media.quality, "
-				       "transfer, or \"*\")", w->events[i]);
+				       "transfer, call.dtmf, or \"*\")", w->events[i]);
 			return -EINVAL;
 		}
 	}

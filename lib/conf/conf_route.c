@@ -492,6 +492,61 @@ static int fn_security(struct conf_load_ctx *ctx, const config_setting_t *s, voi
 	return ret;
 }
 
+static int parse_dtmf(struct conf_load_ctx *ctx, const config_setting_t *s, enum conf_dtmf *out)
+{
+	static const char *const names[] = {
+		[CONF_DTMF_PASSTHROUGH] = "passthrough", [CONF_DTMF_RFC4733] = "rfc4733",
+		[CONF_DTMF_INFO] = "info",
+	};
+	const char *v;
+
+	if (conf_want_type(ctx, s, CONFIG_TYPE_STRING) < 0)
+		return -EINVAL;
+	v = config_setting_get_string(s);
+	for (int i = 0; i < 3; i++)
+		if (strcmp(v, names[i]) == 0) {
+			*out = (enum conf_dtmf)i;
+			return 0;
+		}
+	conf_set_error(ctx->err, s, ctx->path,
+		       "'%s' must be \"rfc4733\", \"info\" or \"passthrough\", not \"%s\"",
+		       config_setting_name(s), v);
+	return -EINVAL;
+}
+
+static int fn_dtmf_caller(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	return parse_dtmf(ctx, s, &((struct conf_route *)obj)->dtmf[0]);
+}
+
+static int fn_dtmf_callee(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	return parse_dtmf(ctx, s, &((struct conf_route *)obj)->dtmf[1]);
+}
+
+/* dtmf = "mode" (both legs) or dtmf = { caller = "mode"; callee = "mode"; } */
+static int fn_dtmf(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	static const struct conf_key keys[] = {
+		{ "caller", CONF_FUNC, 0, 0, 0, fn_dtmf_caller },
+		{ "callee", CONF_FUNC, 0, 0, 0, fn_dtmf_callee },
+		{ NULL },
+	};
+	struct conf_route *r = obj;
+
+	if (config_setting_type(s) == CONFIG_TYPE_STRING) {
+		int ret = parse_dtmf(ctx, s, &r->dtmf[0]);
+		r->dtmf[1] = r->dtmf[0];
+		return ret;
+	}
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
+		conf_set_error(ctx->err, s, ctx->path, "'dtmf' must be a string (both legs) or "
+			       "a group { caller = \"...\"; callee = \"...\"; }");
+		return -EINVAL;
+	}
+	return conf_apply_keys(ctx, s, keys, r, "'dtmf'");
+}
+
 static int fn_refer(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
 {
 	static const char *const names[] = {
@@ -550,6 +605,7 @@ static const struct conf_key route_keys[] = {
 	{ "refer_outside", CONF_FUNC, 0, 0, 0, fn_refer_outside },
 	{ "security", CONF_FUNC, 0, 0, 0, fn_security },
 	{ "media", CONF_FUNC, 0, 0, 0, fn_route_media },
+	{ "dtmf", CONF_FUNC, 0, 0, 0, fn_dtmf },
 	{ "name", CONF_STR, offsetof(struct conf_route, name), 1, 0 },
 	{ "match", CONF_FUNC, 0, 0, 0, fn_match },
 	{ "targets", CONF_FUNC, 0, 0, 0, fn_targets },
@@ -614,6 +670,14 @@ static int parse_route(struct conf_load_ctx *ctx, const config_setting_t *s, str
 	if (r->n_targets == 0 && r->reject == 0) {
 		conf_set_error(ctx->err, s, ctx->path, "route \"%s\" needs 'targets' or 'reject'",
 			       r->name);
+		return -EINVAL;
+	}
+	if (r->media_passthrough &&
+	    (r->dtmf[0] != CONF_DTMF_PASSTHROUGH || r->dtmf[1] != CONF_DTMF_PASSTHROUGH)) {
+		const config_setting_t *d = config_setting_get_member(s, "dtmf");
+		conf_set_error(ctx->err, d ? d : s, ctx->path,
+			       "route \"%s\": 'dtmf' needs the relay to read the RTP: not with "
+			       "media = \"passthrough\"", r->name);
 		return -EINVAL;
 	}
 	if (r->n_targets > 0 && r->reject != 0) {

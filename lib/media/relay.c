@@ -279,6 +279,10 @@ static int on_events(void *magic, su_wait_t *sw, void *arg)
 			if (w->slot_gen[e.slot] == e.gen && r->on_timeout)
 				r->on_timeout(r->arg, e.cookie);
 			break;
+		case RELAY_EVT_DTMF:
+			if (w->slot_gen[e.slot] == e.gen && r->on_dtmf)
+				r->on_dtmf(r->arg, e.cookie, e.side, e.event, e.duration_ms);
+			break;
 		}
 	}
 	/* the ring is empty: a worker holding events back may send them */
@@ -396,6 +400,11 @@ int relay_new(const struct relay_opts *o, void *root, relay_timeout_fn on_timeou
 fail:
 	relay_free(r);
 	return e;
+}
+
+void relay_set_dtmf_handler(struct relay *r, relay_dtmf_fn fn)
+{
+	r->on_dtmf = fn;
 }
 
 struct relay *relay_free(struct relay *r)
@@ -574,6 +583,19 @@ int relay_pair_timeout(struct relay *r, struct relay_pair_id id, unsigned timeou
 	return w ? push_cmd(w, &c) : -ENOENT;
 }
 
+int relay_pair_dtmf(struct relay *r, struct relay_pair_id id, int side, uint8_t event,
+		    unsigned duration_ms)
+{
+	struct worker *w = worker_of(r, id);
+	struct relay_cmd c = { .type = RELAY_CMD_DTMF, .slot = id.slot, .gen = id.gen,
+			       .side = side, .dtmf_event = event,
+			       .dtmf_ms = (uint16_t)(duration_ms > 65535 ? 65535 : duration_ms) };
+
+	if (side < 0 || side > 1)
+		return -EINVAL;
+	return w ? push_cmd(w, &c) : -ENOENT;
+}
+
 void relay_pair_free(struct relay *r, struct relay_pair_id id)
 {
 	struct worker *w = worker_of(r, id);
@@ -652,6 +674,8 @@ void relay_get_usage(struct relay *r, struct relay_usage *ret)
 			ret->dropped[d] += LD(w->dropped[d]);
 		ret->handoffs_queued += w->q_len + w->n_del_pending + LD(w->bl_len);
 		ret->handoffs_lost += LD(w->evt_lost);
+		ret->dtmf_events += LD(w->dtmf_events);
+		ret->dtmf_lost += LD(w->dtmf_lost);
 	}
 	ret->handoffs_lost += r->cmd_lost;
 	note_lost(r, ret->handoffs_lost);

@@ -50,6 +50,14 @@ struct relay_endpoint {
 	struct tsrtp_key tx;			/* our key toward it: protect what we send */
 	bool new_party;				/* another endpoint takes this side (transfer):
 						 * the old one's packets never latch again */
+	/* DTMF (RFC 4733): the leg's telephone-event payload type and clock
+	 * rate (te_on: its SDP has one); dtmf_read: report the events it
+	 * sends (relay_dtmf_fn); dtmf_block: relay no telephone-event packet
+	 * to it (it gets its digits another way, SIP INFO) */
+	bool te_on;
+	uint8_t te_pt;
+	unsigned te_rate;
+	bool dtmf_read, dtmf_block;
 };
 
 /* What arrived from one leg, and what was sent to it. */
@@ -65,10 +73,17 @@ struct relay_side_stats {
 };
 
 typedef void (*relay_timeout_fn)(void *arg, uint64_t cookie);
+/* A DTMF event read from side `side` of the pair with this cookie, once per
+ * event: its code (RFC 4733: 0-9, 10 '*', 11 '#', 12-15 A-D, 16 flash) and
+ * duration in ms. */
+typedef void (*relay_dtmf_fn)(void *arg, uint64_t cookie, int side, unsigned event,
+			      unsigned duration_ms);
 
 int relay_new(const struct relay_opts *o, void *root, relay_timeout_fn on_timeout, void *arg,
 	      struct relay **ret);
 struct relay *relay_free(struct relay *r);
+/* Where DTMF events go (arg: the same as relay_new's); NULL: nowhere. */
+void relay_set_dtmf_handler(struct relay *r, relay_dtmf_fn fn);
 
 /* The address family of the relay's sockets for a peer of `family`:
  * AF_INET6 when the relay has IPv6 sockets (bind_addr or bind_addr6) and the
@@ -104,6 +119,11 @@ int relay_pair_set(struct relay *r, struct relay_pair_id id, int side,
 		   const struct relay_endpoint *ep, unsigned timeout_s);
 /* Change only the media timeout of a pair (0 = none); restarts its clock. */
 int relay_pair_timeout(struct relay *r, struct relay_pair_id id, unsigned timeout_s);
+/* Send a DTMF digit (RFC 4733 event code) of duration_ms to the leg of
+ * side `side`, spliced into the stream forwarded to it (dtmf.h); the side
+ * must have a telephone-event payload type (relay_endpoint.te_on). */
+int relay_pair_dtmf(struct relay *r, struct relay_pair_id id, int side, uint8_t event,
+		    unsigned duration_ms);
 void relay_pair_free(struct relay *r, struct relay_pair_id id);
 int relay_pair_stats(struct relay *r, struct relay_pair_id id, struct relay_side_stats ret[2]);
 
@@ -134,5 +154,8 @@ struct relay_usage {
 	 * rules out). Lost ones are logged once. */
 	unsigned handoffs_queued;
 	uint64_t handoffs_lost;
+	/* DTMF events read from the legs, and those dropped because the
+	 * event ring was full (a worker never waits for a digit) */
+	uint64_t dtmf_events, dtmf_lost;
 };
 void relay_get_usage(struct relay *r, struct relay_usage *ret);

@@ -15,13 +15,15 @@
 #include <pthread.h>
 
 #include "relay.h"
+#include "dtmf.h"
 #include "rtpstat.h"
 #include "util/ring.h"
 
 enum relay_cmd_type {
-	RELAY_CMD_ADD, RELAY_CMD_SET, RELAY_CMD_TIMEOUT, RELAY_CMD_DEL, RELAY_CMD_SWAP
+	RELAY_CMD_ADD, RELAY_CMD_SET, RELAY_CMD_TIMEOUT, RELAY_CMD_DEL, RELAY_CMD_SWAP,
+	RELAY_CMD_DTMF
 };
-enum relay_evt_type { RELAY_EVT_FREED, RELAY_EVT_TIMEOUT, RELAY_EVT_PORT_FREED };
+enum relay_evt_type { RELAY_EVT_FREED, RELAY_EVT_TIMEOUT, RELAY_EVT_PORT_FREED, RELAY_EVT_DTMF };
 
 struct relay_cmd {
 	enum relay_cmd_type type;
@@ -34,6 +36,8 @@ struct relay_cmd {
 	struct relay_endpoint ep;	/* SET */
 	unsigned timeout_s;		/* SET */
 	uint64_t issued_us;		/* SET: CLOCK_MONOTONIC when the sofia thread sent it */
+	uint8_t dtmf_event;		/* DTMF: the digit to send to `side` */
+	uint16_t dtmf_ms;		/* DTMF: its duration */
 };
 
 struct relay_evt {
@@ -41,6 +45,8 @@ struct relay_evt {
 	uint32_t slot, gen;
 	uint64_t cookie;
 	uint16_t base;			/* PORT_FREED */
+	uint8_t side, event;		/* DTMF: where from, which */
+	uint16_t duration_ms;		/* DTMF */
 };
 
 /* Counters a worker writes and the sofia thread reads (relaxed atomics:
@@ -72,6 +78,11 @@ struct stream_side {
 	struct tsrtp *rx, *tx;			/* NULL: plain RTP on this leg */
 	struct rtpstat rs;
 	struct side_counters c;
+	bool te_on, dtmf_read, dtmf_block;	/* see struct relay_endpoint */
+	uint8_t te_pt;
+	unsigned te_rate;
+	struct dtmf_det det;			/* the events this leg sends */
+	struct dtmf_gen gen;			/* digits we send to this leg */
 };
 
 struct stream {
@@ -119,6 +130,10 @@ struct worker {
 	struct relay_evt *backlog;
 	uint32_t bl_cap, bl_head, bl_len;
 	uint64_t evt_lost;
+	/* DTMF events go only into the ring (never the backlog: it is sized
+	 * for the events that must not be lost); one that finds no room is
+	 * counted here (relaxed atomics) */
+	uint64_t dtmf_events, dtmf_lost;
 	/* sofia-thread: commands the ring had no room for, in order; and
 	 * DELs that could not even be queued (out of memory), one flag per
 	 * slot, sent once the queue is empty (no other command for their
@@ -150,6 +165,7 @@ struct relay {
 	unsigned n_workers, next_worker;
 	unsigned pairs;
 	relay_timeout_fn on_timeout;
+	relay_dtmf_fn on_dtmf;
 	void *arg;
 	uint64_t cmd_lost;		/* commands refused: out of memory (the caller got -ENOMEM) */
 	bool lost_logged;
@@ -161,3 +177,10 @@ int portpool_get(struct portpool *p, uint16_t *ret_base);
 void portpool_put(struct portpool *p, uint16_t base);
 
 void *relay_worker_main(void *arg);
+/* relay_dtmf.c (worker thread) */
+void relay_dtmf_read(struct worker *w, uint32_t slot, int side, const uint8_t *pkt, size_t len,
+		     uint64_t now_ms);
+void relay_dtmf_tick(struct worker *w, uint32_t slot, uint64_t now_ms);
+void relay_dtmf_queue(struct worker *w, const struct relay_cmd *c, uint64_t now_ms);
+bool relay_dtmf_splice(struct worker *w, struct stream_side *out, uint8_t *pkt, size_t *len,
+		       uint64_t now_ms);

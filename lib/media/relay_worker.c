@@ -258,6 +258,11 @@ static void do_set(struct worker *w, const struct relay_cmd *c)
 	sd->sdp_addr = c->ep.addr[RELAY_RTP];
 	sd->mux = c->ep.mux;
 	sd->clock_rate = c->ep.clock_rate ? c->ep.clock_rate : 8000;
+	sd->te_on = c->ep.te_on;
+	sd->te_pt = c->ep.te_pt;
+	sd->te_rate = c->ep.te_rate;
+	sd->dtmf_read = c->ep.dtmf_read;
+	sd->dtmf_block = c->ep.dtmf_block;
 	s->timeout_s = c->timeout_s;
 	s->timed_out = false;
 	s->last_rx_ms = now_ms();
@@ -322,6 +327,9 @@ static void run_commands(struct worker *w)
 		case RELAY_CMD_SWAP:
 			do_swap(w, &c);
 			break;
+		case RELAY_CMD_DTMF:
+			relay_dtmf_queue(w, &c, now_ms());
+			break;
 		case RELAY_CMD_DEL:
 			if (w->slots[c.slot].used && w->slots[c.slot].gen == c.gen)
 				close_stream(w, c.slot);
@@ -341,6 +349,8 @@ static void check_timeouts(struct worker *w, uint64_t now)
 {
 	for (uint32_t i = 0; i < w->n_slots; i++) {
 		struct stream *s = &w->slots[i];
+		if (s->used)
+			relay_dtmf_tick(w, i, now);
 		if (!s->used || s->timeout_s == 0 || s->timed_out)
 			continue;
 		/* a command after this pass's clock reading may have set
@@ -448,6 +458,17 @@ static void handle(struct wstate *ws, struct pkt *p, uint64_t t_us)
 		ST_ADD(in->c.rtcp_packets, 1);
 		ST_ADD(w->rx_rtcp, 1);
 	}
+	/* telephone-events (RFC 4733): read once each; not relayed to a leg
+	 * that gets its digits as SIP INFO. A sender numbers them as its
+	 * receiver's SDP says (RFC 3264), else as its own does. */
+	if (kind == RELAY_RTP && (in->dtmf_read || out->dtmf_block) &&
+	    ((out->te_on && (p->buf[1] & 0x7f) == out->te_pt) ||
+	     (in->te_on && (p->buf[1] & 0x7f) == in->te_pt))) {
+		if (in->dtmf_read)
+			relay_dtmf_read(w, p->slot, p->side, p->buf, p->len, t_us / 1000);
+		if (out->dtmf_block)
+			return;
+	}
 	okind = out->mux ? RELAY_RTP : kind;
 	if (!out->have_dst[okind]) {
 		DROP(w, in, no_dest, RELAY_DROP_NO_DEST);
@@ -457,6 +478,11 @@ static void handle(struct wstate *ws, struct pkt *p, uint64_t t_us)
 		/* never send plain RTP to a leg that expects SRTP */
 		DROP(w, in, no_dest, RELAY_DROP_NO_DEST);
 		return;
+	}
+	if (kind == RELAY_RTP && (out->gen.on || out->gen.qn)) {
+		size_t n = p->len;
+		if (relay_dtmf_splice(w, out, p->buf, &n, t_us / 1000))
+			p->len = (uint16_t)n;	/* a digit of ours in its place */
 	}
 	if (out->tx) {
 		size_t n = p->len;

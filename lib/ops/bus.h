@@ -17,6 +17,7 @@
 #define BUS_EV_MEDIA_STOPPED	"media.stopped"
 #define BUS_EV_MEDIA_QUALITY	"media.quality"
 #define BUS_EV_TRANSFER		"transfer"
+#define BUS_EV_CALL_DTMF	"call.dtmf"
 #define BUS_EV_CALL_ENDED	"call.ended"
 #define BUS_EV_TARGET_DOWN	"target.down"	/* lib/sip/tsip_probe.c */
 #define BUS_EV_TARGET_UP	"target.up"

@@ -246,6 +246,11 @@ static void render_relay(FILE *f, const struct metrics *m, const struct metrics_
 	one(f, "tandem_relay_handoffs_lost_total", "counter",
 	    "Relay commands and events that could not be handed off (out of memory).",
 	    (double)x->relay_handoffs_lost);
+	one(f, "tandem_dtmf_events_total", "counter",
+	    "DTMF events the relay read from rfc4733 legs.", (double)x->relay_dtmf_events);
+	one(f, "tandem_dtmf_lost_total", "counter",
+	    "DTMF digits dropped: the event ring full, or nothing forwarded to carry them.",
+	    (double)x->relay_dtmf_lost);
 }
 
 static void render_ops(FILE *f, const struct metrics_extra *x)

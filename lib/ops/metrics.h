@@ -24,6 +24,7 @@ struct metrics_extra {
 	uint64_t relay_dropped[6];	/* live, by enum relay_drop */
 	unsigned relay_handoffs_queued;	/* commands/events waiting for ring room */
 	uint64_t relay_handoffs_lost;	/* never handed off (relay_usage) */
+	uint64_t relay_dtmf_events, relay_dtmf_lost;	/* DTMF read; dropped (relay_usage) */
 	uint64_t reloads_ok, reloads_failed;
 	uint64_t hooks_delivered, hooks_failed, hooks_dropped;	/* failed: retries spent */
 	uint64_t records_written, records_failed, records_dropped;

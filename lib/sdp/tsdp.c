@@ -159,6 +159,12 @@ static void parse_a(const char *a, struct tsdp_media *m)
 		if (sp)
 			parse_conn(sp + 1, m->rtcp_addr, &fam);
 	} else if (strncasecmp(a, "rtpmap:", 7) == 0 &&
+		   sscanf(a + 7, "%d %31[^/]/%u", &pt, enc, &rate) == 3 &&
+		   strcasecmp(enc, "telephone-event") == 0 && pt >= 0 && pt < 128 &&
+		   (m->te_pt < 0 || (m->te_rate != 8000 && rate == 8000))) {
+		m->te_pt = pt;
+		m->te_rate = rate;
+	} else if (strncasecmp(a, "rtpmap:", 7) == 0 &&
 		   sscanf(a + 7, "%d %31[^/]", &pt, enc) == 2 && pt == m->first_pt) {
 		snprintf(m->codec, sizeof(m->codec), "%s", enc);
 		if (sscanf(a + 7, "%*d %*[^/]/%u", &rate) == 1 && rate > 0 && rate <= 1000000)
@@ -201,6 +207,7 @@ int tsdp_parse(const char *body, size_t len, struct tsdp *ret)
 				return -EINVAL;
 			m = &s.m[s.n_media++];
 			m->first_pt = -1;
+			m->te_pt = -1;
 			dirs[m - s.m] = -1;
 			if (parse_m(buf, m) < 0)
 				return -EINVAL;

@@ -41,6 +41,9 @@ struct tsdp_media {
 	char codec[32];			/* encoding name of first_pt ("PCMU"), "" unknown */
 	unsigned clock_rate;		/* its RTP clock rate (rtpmap), 8000 when unknown */
 	bool savp;			/* proto is RTP/SAVP or RTP/SAVPF */
+	int te_pt;			/* telephone-event payload type (RFC 4733), -1 none;
+					 * the 8000 Hz one when there are several */
+	unsigned te_rate;		/* its clock rate */
 	unsigned n_crypto;
 	struct tsdp_crypto crypto[TSDP_MAX_CRYPTO];
 };

@@ -39,7 +39,10 @@ static const char *const conf_text =
 	"    failover_codes = ( 486, 408, \"5xx\" );\n"
 	"    connect_timeout = 1; no_answer_timeout = 3; },\n"
 	"  { name = \"short\"; match = { ruri_user = \"^3\"; };\n"
-	"    targets = ( \"sip:127.0.0.1:5083\" ); max_duration = 1; }\n"
+	"    targets = ( \"sip:127.0.0.1:5083\" ); max_duration = 1; },\n"
+	"  { name = \"dtmf\"; match = { ruri_user = \"^7\"; };\n"
+	"    targets = ( \"sip:127.0.0.1:5084\" );\n"
+	"    dtmf = { caller = \"rfc4733\"; callee = \"info\"; }; }\n"
 	");\n";
 
 static const char sdp_offer[] =
@@ -454,6 +457,51 @@ static void teardown(void)
 	root = NULL;
 	su_deinit();
 }
+
+/* ---- DTMF (dtmf.c) ---- */
+
+/* Digits the relay read from an rfc4733 leg go as INFO to the info leg,
+ * one INFO at a time, in order; none after the call ends; a digit on a
+ * route without conversion is only counted. */
+START_TEST(dtmf_digits_become_info_one_at_a_time)
+{
+	struct fleg *b, *a = answered_call("700", "A", &b);
+	uint64_t cookie = (uint64_t)1 << COOKIE_SHIFT;	/* call 1, stream 0 */
+
+	media_on_dtmf(core, cookie, LEG_A, 5, 160);
+	media_on_dtmf(core, cookie, LEG_A, 11, 200);
+	media_on_dtmf(core, cookie, LEG_A, 99, 200);	/* no digit: ignored */
+	media_on_dtmf(core, cookie + (2 << COOKIE_SHIFT), LEG_A, 1, 200);	/* no such call */
+	EXPECT(1, OP_SEND, b, LEG_REQ_INFO, ANY);	/* the second waits */
+	EXPECT(0, OP_SEND, a, LEG_REQ_INFO, ANY);
+	ev_resp(b, LEG_REQ_INFO, 200, NULL);
+	EXPECT(2, OP_SEND, b, LEG_REQ_INFO, ANY);
+	ev_resp(b, LEG_REQ_INFO, 200, NULL);
+	EXPECT(0, OP_RESPOND, a, LEG_REQ_INFO, ANY);	/* nobody waited for them */
+	ck_assert_uint_eq(b->l->call->dtmf_n[LEG_A], 2);
+	ck_assert_uint_eq(b->l->call->dtmf_n[LEG_B], 0);
+	/* a digit of the info leg from the RTP (not its mode): counted, nothing sent */
+	media_on_dtmf(core, cookie, LEG_B, 1, 200);
+	EXPECT(0, OP_SEND, a, LEG_REQ_INFO, ANY);
+	ev_req(a, LEG_REQ_BYE, NULL);
+	media_on_dtmf(core, cookie, LEG_A, 7, 200);	/* closing: nothing */
+	EXPECT(2, OP_SEND, b, LEG_REQ_INFO, ANY);
+	settle();
+	all_gone();
+}
+END_TEST
+
+START_TEST(dtmf_not_converted_on_a_passthrough_route)
+{
+	struct fleg *b, *a = answered_call("100", "A", &b);
+
+	media_on_dtmf(core, (uint64_t)1 << COOKIE_SHIFT, LEG_A, 5, 160);
+	EXPECT(0, OP_SEND, b, LEG_REQ_INFO, ANY);
+	ev_req(a, LEG_REQ_BYE, NULL);
+	settle();
+	all_gone();
+}
+END_TEST
 
 /* ---- answer and hang up ---- */
 
@@ -1269,6 +1317,8 @@ static Suite *call_suite(void)
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, state_table);
 	tcase_add_test(tc, event_table);
+	tcase_add_test(tc, dtmf_digits_become_info_one_at_a_time);
+	tcase_add_test(tc, dtmf_not_converted_on_a_passthrough_route);
 	tcase_add_test(tc, answer_then_bye_from_caller);
 	tcase_add_test(tc, answer_then_bye_from_callee);
 	tcase_add_test(tc, bye_when_the_peer_bye_fails);

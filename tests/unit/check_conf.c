@@ -265,6 +265,15 @@ static const struct bad_case bad[] = {
 	{ "sdes_tls_only not a bool",
 	  ROUTE(NT "    security = {\n      sdes_tls_only = 0; #!\n    };\n"), "#!",
 	  "'sdes_tls_only' must be true or false" },
+	{ "dtmf unknown mode", ROUTE(NT "    dtmf = {\n      callee = \"inband\"; #!\n    };\n"), "#!",
+	  "'callee' must be \"rfc4733\", \"info\" or \"passthrough\", not \"inband\"" },
+	{ "dtmf not a string or group", ROUTE(NT "    dtmf = 5; #!\n"), "#!",
+	  "'dtmf' must be a string (both legs) or a group" },
+	{ "dtmf unknown key", ROUTE(NT "    dtmf = {\n      carrier = \"info\"; #!\n    };\n"), "#!",
+	  "carrier" },
+	{ "dtmf with media passthrough",
+	  ROUTE(NT "    media = \"passthrough\";\n    dtmf = { caller = \"info\"; }; #!\n"), "#!",
+	  "route \"r\": 'dtmf' needs the relay to read the RTP: not with media = \"passthrough\"" },
 	{ "target empty host", ROUTE(NAME "    targets = ( \"sip:\" ); #!\n"), "#!", "bad target \"sip:\"" },
 	{ "target empty host after user", ROUTE(NAME "    targets = ( \"sip:bob@\" ); #!\n"), "#!",
 	  "bad target \"sip:bob@\"" },
@@ -677,6 +686,27 @@ START_TEST(refer_outside_defaults_to_reject)
 	ck_assert_int_eq(c->routes[0].refer_outside, CONF_REFER_OUT_REJECT);
 	ck_assert_int_eq(c->routes[1].refer_outside, CONF_REFER_OUT_FORWARD);
 	ck_assert_int_eq(c->routes[2].refer_outside, CONF_REFER_OUT_REJECT);
+	conf_unref(c);
+}
+END_TEST
+
+START_TEST(dtmf_defaults_to_passthrough_per_leg)
+{
+	struct conf *c = tu_load_ok(
+		"routes = ( { name = \"a\"; targets = \"sip:h\"; },\n"
+		"  { name = \"b\"; targets = \"sip:h\"; dtmf = \"info\"; },\n"
+		"  { name = \"c\"; targets = \"sip:h\"; dtmf = { caller = \"rfc4733\"; }; },\n"
+		"  { name = \"d\"; targets = \"sip:h\";\n"
+		"    dtmf = { caller = \"rfc4733\"; callee = \"info\"; }; } );\n");
+
+	ck_assert_int_eq(c->routes[0].dtmf[0], CONF_DTMF_PASSTHROUGH);
+	ck_assert_int_eq(c->routes[0].dtmf[1], CONF_DTMF_PASSTHROUGH);
+	ck_assert_int_eq(c->routes[1].dtmf[0], CONF_DTMF_INFO);
+	ck_assert_int_eq(c->routes[1].dtmf[1], CONF_DTMF_INFO);
+	ck_assert_int_eq(c->routes[2].dtmf[0], CONF_DTMF_RFC4733);
+	ck_assert_int_eq(c->routes[2].dtmf[1], CONF_DTMF_PASSTHROUGH);
+	ck_assert_int_eq(c->routes[3].dtmf[0], CONF_DTMF_RFC4733);
+	ck_assert_int_eq(c->routes[3].dtmf[1], CONF_DTMF_INFO);
 	conf_unref(c);
 }
 END_TEST
@@ -1258,6 +1288,7 @@ static Suite *conf_suite(void)
 	tcase_add_test(tc, failover_default_is_408_and_5xx);
 	tcase_add_test(tc, failover_empty_list_means_none);
 	tcase_add_test(tc, refer_outside_defaults_to_reject);
+	tcase_add_test(tc, dtmf_defaults_to_passthrough_per_leg);
 	tcase_add_test(tc, single_string_target_and_targets_without_user);
 	tcase_add_test(tc, listeners_udp_and_tcp_share_address);
 	tcase_add_test(tc, listener_port_defaults_to_5060);

@@ -112,6 +112,26 @@ START_TEST(parse_typical_offer)
 	ck_assert_int_eq(m->first_pt, 0);
 	ck_assert_str_eq(m->codec, "PCMU");
 	ck_assert_uint_eq(m->clock_rate, 8000);
+	ck_assert_int_eq(m->te_pt, 101);
+	ck_assert_uint_eq(m->te_rate, 8000);
+}
+END_TEST
+
+/* telephone-event: none, or the 8000 Hz one of several (RFC 4733 events
+ * for DTMF interworking) */
+START_TEST(parse_telephone_event)
+{
+	struct tsdp s = parse_ok("v=0\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+				 "m=audio 4000 RTP/AVP 0\r\n"
+				 "m=audio 4002 RTP/AVP 111 110 101\r\n"
+				 "a=rtpmap:111 opus/48000/2\r\n"
+				 "a=rtpmap:110 telephone-event/48000\r\n"
+				 "a=rtpmap:101 Telephone-Event/8000\r\n");
+
+	ck_assert_int_eq(s.m[0].te_pt, -1);
+	ck_assert_int_eq(s.m[1].te_pt, 101);
+	ck_assert_uint_eq(s.m[1].te_rate, 8000);
+	ck_assert_str_eq(s.m[1].codec, "opus");
 }
 END_TEST
 
@@ -1013,6 +1033,7 @@ static Suite *tsdp_suite(void)
 
 	tc = tcase_create("parse");
 	tcase_add_test(tc, parse_typical_offer);
+	tcase_add_test(tc, parse_telephone_event);
 	tcase_add_test(tc, parse_not_nul_terminated);
 	tcase_add_test(tc, parse_media_c_overrides_session);
 	tcase_add_test(tc, parse_media_c_without_session_c);
