@@ -150,7 +150,7 @@ static void call_free(struct call *c)
 static bool legs_ended(const struct call *c)
 {
 	for (int s = 0; s < _LEG_SIDE_MAX; s++)
-		if (c->leg[s] && !c->leg[s]->ended)
+		if (c->leg[s] && !leg_is_ended(c->leg[s]))
 			return false;
 	return xfer_legs_ended(c);
 }
@@ -189,10 +189,13 @@ static void leg_ended(struct call *c, struct leg *l)
 /* A leg of a call still going ended without a BYE (session timer, transport). */
 void call_act_leg_lost(struct call *c, struct leg *l, const struct call_msg *m)
 {
+	struct leg *a = c->leg[LEG_A];
+	bool unanswered = l->side == LEG_B && !leg_is_answered(l) && a && !leg_is_answered(a);
+
 	leg_end(l);
 	if (l == c->xfer.transferor && c->xfer.leg)
 		return;	/* the transferor left before the target answered: go on */
-	if (l->side == LEG_B && !l->answered && c->leg[LEG_A] && !c->leg[LEG_A]->answered) {
+	if (unanswered) {
 		/* the target ended before answering without a final response
 		 * we saw: like a transport failure */
 		call_close(c, CALL_END_REJECTED, 503, "Service Unavailable");
@@ -230,7 +233,6 @@ static void on_end_timeout(void *arg)
  * end timer ends the legs that never report their end. */
 void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 {
-	const struct leg_ops *ops = c->core->ops;
 
 	if (c->state == CALL_ST_CLOSING)
 		return;
@@ -252,22 +254,20 @@ void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 	xfer_close(c);	/* first: the transferor hears the end before its BYE */
 	for (int s = 0; s < _LEG_SIDE_MAX; s++) {
 		struct leg *l = c->leg[s];
-		if (l == NULL || l->ended)
+		if (l == NULL || leg_is_ended(l))
 			continue;
 		dialog_answer_pending(l, 487, "Request Terminated");
-		if (l->side == LEG_A && !l->answered) {
+		if (leg_needs_answer(l)) {
 			struct call_msg m = { .status = code, .phrase = phrase,
 					      .retry_after = why == CALL_END_REJECTED ?
 							     c->fail_retry_after : -1 };
 			if (m.retry_after < 0 && code == 503 && c->conf->retry_after > 0)
 				m.retry_after = c->conf->retry_after;
 			l->in_req[LEG_REQ_INVITE] = false;
-			ops->respond(l, LEG_REQ_INVITE, &m);
-		} else if (l->side == LEG_B && !l->answered) {
-			if (ops->send(l, LEG_REQ_CANCEL, NULL) < 0)
-				leg_end(l);
-		} else if (ops->send(l, LEG_REQ_BYE, NULL) < 0) {
-			leg_end(l);
+			c->core->ops->respond(l, LEG_REQ_INVITE, &m);
+			leg_set_state(l, LEG_ST_CANCELLING);
+		} else {
+			leg_hangup(l);	/* CANCEL or BYE; nothing when on its way out */
 		}
 	}
 	if (legs_ended(c))
@@ -460,7 +460,7 @@ void call_act_answer(struct call *c, struct leg *b, const struct call_msg *m)
 	if (cross_b_sdp(c, m, &fwd) < 0)
 		return;
 	ttimer_stop(c->answer_timer);
-	b->answered = true;
+	leg_set_state(b, LEG_ST_CONFIRMED);
 	c->answered_at = time(NULL);
 	c->t_answer = call_now();
 	if (c->n_attempts)
@@ -474,7 +474,7 @@ void call_act_answer(struct call *c, struct leg *b, const struct call_msg *m)
 	c->core->answered++;
 	a->in_req[LEG_REQ_INVITE] = false;
 	ops->respond(a, LEG_REQ_INVITE, &fwd);
-	a->answered = true;
+	leg_set_state(a, LEG_ST_CONFIRMED);
 	/* with an offer in our INVITE the ACK carries nothing: send it
 	 * now; with a late offer it carries the caller's answer */
 	if (c->offer_len > 0)
@@ -498,12 +498,13 @@ void call_act_failover(struct call *c, struct leg *b, const struct call_msg *m)
 	try_next_target(c, code);
 }
 
-/* Answered while we were hanging up: confirm, then end it. */
+/* Answered while we were hanging up (the 2xx crossed our CANCEL): confirm,
+ * then end it. */
 void call_act_ack_bye(struct call *c, struct leg *b, const struct call_msg *m)
 {
-	b->answered = true;
+	leg_set_state(b, LEG_ST_CONFIRMED);
 	c->core->ops->send(b, LEG_REQ_ACK, NULL);
-	c->core->ops->send(b, LEG_REQ_BYE, NULL);
+	leg_hangup(b);
 }
 
 void call_on_response(struct leg *l, enum leg_req req, const struct call_msg *m)
@@ -513,7 +514,7 @@ void call_on_response(struct leg *l, enum leg_req req, const struct call_msg *m)
 	if (l->xfer) {
 		if (req == LEG_REQ_INVITE)
 			xfer_on_response(c, l, m);
-	} else if (l->side == LEG_B && req == LEG_REQ_INVITE && !l->answered) {
+	} else if (l->side == LEG_B && req == LEG_REQ_INVITE && !leg_is_answered(l)) {
 		call_fsm_event(c, response_event(m->status), l, m);
 	} else if (req != LEG_REQ_BYE && req != LEG_REQ_CANCEL && req != LEG_REQ_ACK) {
 		dialog_response(l, req, m);
@@ -533,7 +534,7 @@ static void on_request(struct call *c, struct leg *l, enum leg_req req, const st
 	}
 	if (req == LEG_REQ_BYE)
 		call_fsm_event(c, CALL_EV_BYE, l, m);
-	else if (req == LEG_REQ_CANCEL && l->side == LEG_A && !l->answered)
+	else if (req == LEG_REQ_CANCEL && l->side == LEG_A && !leg_is_answered(l))
 		call_fsm_event(c, CALL_EV_CANCEL, l, m);
 	else
 		dialog_request(l, req, m);
@@ -555,7 +556,10 @@ void call_act_bye(struct call *c, struct leg *l, const struct call_msg *m)
 void call_act_cancel(struct call *c, struct leg *a, const struct call_msg *m)
 {
 	a->in_req[LEG_REQ_INVITE] = false;
-	a->answered = true;	/* nothing more to answer */
+	/* nothing more to answer (closing, it already is: the CANCEL crossed
+	 * our final answer) */
+	if (leg_is_inviting(a))
+		leg_set_state(a, LEG_ST_CANCELLING);
 	call_close(c, CALL_END_CANCEL, 487, "Request Terminated");
 }
 

@@ -138,6 +138,19 @@ enum call_end {
 	_CALL_END_MAX,
 };
 
+/* A leg's own state (the table of allowed changes is in call_fsm.c beside
+ * the call's; leg_set_state() is the one function that changes it). */
+enum leg_state {
+	LEG_ST_INVITING,	/* its initial INVITE awaits a final answer (a new leg) */
+	LEG_ST_CONFIRMED,	/* the initial INVITE has its 2xx: a dialog */
+	LEG_ST_CANCELLING,	/* the initial INVITE ends unanswered: we sent CANCEL (a leg we
+				 * placed) or a final failure (one that came in), or the caller
+				 * CANCELled; waiting for the end */
+	LEG_ST_ENDING,		/* BYE sent on its dialog; waiting for the end */
+	LEG_ST_ENDED,		/* its SIP side is over and released (leg_end); final */
+	_LEG_ST_MAX,
+};
+
 struct leg {
 	struct call_core *core;
 	struct call *call;
@@ -145,8 +158,7 @@ struct leg {
 	struct leg *peer;
 	void *sip;			/* lib/sip's handle for this leg */
 	char *call_id;			/* this leg's SIP Call-ID */
-	bool answered;			/* the initial INVITE has its 2xx */
-	bool ended;			/* the SIP dialog is over */
+	enum leg_state state;		/* read through the leg_is_*() helpers */
 	bool in_req[_LEG_REQ_MAX];	/* a request from this leg awaits our answer */
 	bool out_req[_LEG_REQ_MAX];	/* we relayed a request onto this leg */
 	bool out_offer[_LEG_REQ_MAX];	/* ... and it carried an SDP offer */
@@ -246,6 +258,12 @@ void referfwd_on_notified(struct leg *in, int status);
 
 /* Legs: lib/sip makes leg A on a new INVITE; the core makes leg B. */
 struct leg *leg_new(struct call_core *core, enum leg_side side);
+struct leg *leg_free(struct leg *l);
+/* What a leg's state says (call_fsm.c). */
+bool leg_is_inviting(const struct leg *l);	/* its initial INVITE awaits an answer */
+bool leg_is_answered(const struct leg *l);	/* ... got a 2xx, and is not ended */
+bool leg_is_confirmed(const struct leg *l);	/* a dialog not being hung up */
+bool leg_is_ended(const struct leg *l);
 void leg_set_call_id(struct leg *l, const char *call_id);
 /* For lib/sip's logging: "call=N a=... b=..." prefix of the leg's call. */
 const char *leg_log_prefix(const struct leg *l);
@@ -253,3 +271,4 @@ const char *leg_log_prefix(const struct leg *l);
 const char *call_state_name(enum call_state st);
 const char *call_end_name(enum call_end why);
 const char *leg_req_name(enum leg_req req);
+const char *leg_state_name(enum leg_state st);

@@ -158,6 +158,13 @@ void call_format_source(const struct sockaddr *sa, char *buf, size_t len);
 /* core.c */
 void core_count_call(struct call_core *core, time_t now);
 struct route_count *core_route_count(struct call_core *core, const char *name);
+/* The leg's state machine (same file): leg_set_state() is the one function
+ * that changes a leg's state; a change the table does not allow is refused
+ * (-EINVAL), counted (core->refused) and logged. */
+int leg_set_state(struct leg *l, enum leg_state st);
+bool leg_state_allowed(enum leg_state from, enum leg_state to);
+/* The caller's INVITE (leg A) awaits our final answer: call_close gives it. */
+bool leg_needs_answer(const struct leg *l);
 /* The release rule (call.c): call_close() ends a call and never frees it;
  * call_free_if_done() is the one place a call is freed, when it is closing
  * and every leg it holds has ended. Each entry point (call_on_*(), timer
@@ -236,6 +243,10 @@ bool xfer_legs_ended(const struct call *c);
 void referfwd_free_all(struct call_core *core);	/* from call_core_free */
 
 /* leg.c */
-struct leg *leg_free(struct leg *l);
 void leg_end(struct leg *l);	/* ended, released; idempotent */
+/* Hang up a leg we placed or answered: CANCEL while its INVITE is
+ * unanswered, BYE on its dialog; nothing for a leg already on its way out.
+ * A request that cannot be sent ends the leg at once. A leg whose INVITE
+ * came in unanswered (leg_needs_answer) is answered by its caller instead. */
+void leg_hangup(struct leg *l);
 int leg_respond(struct leg *l, enum leg_req req, int status, const char *phrase);

@@ -45,13 +45,35 @@ struct leg *leg_free(struct leg *l)
 
 /* The leg's SIP dialog is over for us: lib/sip forgets its handle (hanging
  * up what is still live) and no event comes for the leg again. Idempotent;
- * the one place that sets `ended`. The leg's memory stays with its owner. */
+ * the one way into LEG_ST_ENDED. The leg's memory stays with its owner. */
 void leg_end(struct leg *l)
 {
-	if (l && !l->ended) {
-		l->ended = true;
+	if (l && !leg_is_ended(l)) {
+		leg_set_state(l, LEG_ST_ENDED);
 		l->core->ops->release(l);
 	}
+}
+
+void leg_hangup(struct leg *l)
+{
+	enum leg_state next;
+	enum leg_req req;
+
+	if (l == NULL)
+		return;
+	if (leg_is_inviting(l) && !leg_needs_answer(l)) {
+		req = LEG_REQ_CANCEL;
+		next = LEG_ST_CANCELLING;
+	} else if (leg_is_confirmed(l)) {
+		req = LEG_REQ_BYE;
+		next = LEG_ST_ENDING;
+	} else {
+		return;
+	}
+	if (l->core->ops->send(l, req, NULL) < 0)
+		leg_end(l);
+	else
+		leg_set_state(l, next);
 }
 
 void leg_set_call_id(struct leg *l, const char *call_id)

@@ -55,10 +55,10 @@ bool xfer_owns(struct call *c, struct leg *l)
 
 bool xfer_legs_ended(const struct call *c)
 {
-	if (c->xfer.leg && !c->xfer.leg->ended)
+	if (c->xfer.leg && !leg_is_ended(c->xfer.leg))
 		return false;
 	for (unsigned i = 0; i < c->n_gone; i++)
-		if (!c->gone[i]->ended)
+		if (!leg_is_ended(c->gone[i]))
 			return false;
 	return true;
 }
@@ -106,18 +106,29 @@ static void tell(struct call *c, const char *frag, bool final)
 {
 	struct leg *x = c->xfer.transferor;
 
-	if (x && !x->ended)
+	if (x && !leg_is_ended(x))
 		c->core->ops->notify(x, frag, final);
 }
 
+static void failed(struct call *c, int code, const char *phrase);
+
+/* The target rings too long: CANCEL; its 487 ends the transfer (or the next
+ * target is tried). A CANCEL that cannot be sent ends it here. */
 static void on_no_answer(void *arg)
 {
 	struct call *c = arg;
+	struct leg *n = c->xfer.leg;
 
-	if (c->xfer.leg && !c->xfer.leg->answered) {
+	if (n && leg_is_inviting(n)) {
 		call_log(c, LOG_LVL_NOTICE, "transfer target %s did not answer", c->xfer.target);
-		c->core->ops->send(c->xfer.leg, LEG_REQ_CANCEL, NULL);
+		leg_hangup(n);
+		if (leg_is_ended(n)) {
+			leg_free(n);
+			c->xfer.leg = NULL;
+			failed(c, 408, "Request Timeout");
+		}
 	}
+	call_free_if_done(c);	/* an entry point: call.c's release rule */
 }
 
 static const char *identity_of(const struct call *c, const struct leg *l)
@@ -219,7 +230,7 @@ static void failed(struct call *c, int code, const char *phrase)
 	xfer_record(c, x->transferor ? who(x->transferor) : "?", "blind", x->target, code, "failed");
 	y = c->leg[x->transferor && x->transferor->side == LEG_A ? LEG_B : LEG_A];
 	/* the transferor may have hung up meanwhile: then nobody is left */
-	if (x->transferor == NULL || x->transferor->ended || x->transferor->peer == NULL) {
+	if (x->transferor == NULL || leg_is_ended(x->transferor) || x->transferor->peer == NULL) {
 		xfer_clear(c);
 		if (y)
 			y->peer = NULL;
@@ -294,9 +305,9 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 		if (m->status < 200)
 			return;
 		if (m->status < 300) {
-			n->answered = true;
+			leg_set_state(n, LEG_ST_CONFIRMED);	/* it crossed our CANCEL */
 			ops->send(n, LEG_REQ_ACK, NULL);
-			ops->send(n, LEG_REQ_BYE, NULL);
+			leg_hangup(n);
 			return;	/* it ends, and is freed, as a transfer leg */
 		}
 		leg_end(n);
@@ -324,8 +335,9 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 		failed(c, code, m->phrase);
 		return;
 	}
-	/* answered: the new leg takes the transferor's place */
-	n->answered = true;
+	/* answered (perhaps across the CANCEL of its timer): the new leg takes
+	 * the transferor's place */
+	leg_set_state(n, LEG_ST_CONFIRMED);
 	ops->send(n, LEG_REQ_ACK, NULL);
 	snprintf(codec, sizeof(codec), "%s", c->n_streams ? c->streams[0].codec : "");
 	/* media passthrough: what the transferee has now, from the transferor */
@@ -352,10 +364,9 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 	xfer_clear(c);
 	if (old) {
 		let_go(c, old);
-		if (!old->ended)
-			ops->send(old, LEG_REQ_BYE, NULL);
+		leg_hangup(old);
 	}
-	if (reoffer && y && !y->ended) {
+	if (reoffer && y && !leg_is_ended(y)) {
 		/* the target answered another codec: offer the transferee the
 		 * target's media (its answer updates its relay side) */
 		call_log(c, LOG_LVL_INFO, "transfer: codec now %s, re-INVITE to leg %c",
@@ -364,9 +375,9 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 		    dialog_own_invite(y, &fwd) < 0)
 			call_log(c, LOG_LVL_WARNING, "transfer: cannot re-INVITE leg %c", side_char(y));
 	}
-	else if (held && y && !y->ended && m->body_len)
+	else if (held && y && !leg_is_ended(y) && m->body_len)
 		unhold(c, y, n->side, held, m->body, m->body_len, false);	/* the target's answer */
-	if (had && y && !y->ended)
+	if (had && y && !leg_is_ended(y))
 		passthrough_reoffer(c, y, had, m);
 	free(had);
 	free(held);
@@ -406,7 +417,7 @@ static void attended(struct call *c, struct leg *x, struct leg *r2)
 	struct call_msg offer = { .retry_after = -1 }, fwd;
 	char *held = NULL;
 
-	if (c2 == NULL || c2 == c || t == NULL || t->ended || !t->answered ||
+	if (c2 == NULL || c2 == c || t == NULL || !leg_is_confirmed(t) ||
 	    c2->state != CALL_ST_CONFIRMED || c2->xfer.leg || busy(t) || busy(r2)) {
 		leg_respond(x, LEG_REQ_REFER, 481, "Call/Transaction Does Not Exist");
 		return;
@@ -446,7 +457,7 @@ static void attended(struct call *c, struct leg *x, struct leg *r2)
 	ops->notify(x, "SIP/2.0 200 OK", true);
 	xfer_record(c, who(x), "attended", t->call_id, 200, "connected");
 	let_go(c, x);
-	ops->send(x, LEG_REQ_BYE, NULL);
+	leg_hangup(x);
 	call_close(c2, CALL_END_TRANSFERRED, 200, NULL);
 	call_free_if_done(c2);	/* its last use here (call.c's release rule) */
 }
@@ -459,7 +470,7 @@ void call_on_replaces(struct leg *n, struct leg *old, const struct call_invite *
 	struct leg *y = old->peer;
 
 	n->in_req[LEG_REQ_INVITE] = true;
-	if (c == NULL || c->state != CALL_ST_CONFIRMED || old->ended || xfer_owns(c, old) ||
+	if (c == NULL || c->state != CALL_ST_CONFIRMED || leg_is_ended(old) || xfer_owns(c, old) ||
 	    c->xfer.leg || y == NULL || busy(old) || busy(y) || inv->msg.body_len == 0 ||
 	    c->last_sdp[y->side] == NULL) {
 		leg_respond(n, LEG_REQ_INVITE, 481, "Call/Transaction Does Not Exist");
@@ -496,12 +507,12 @@ void call_on_replaces(struct leg *n, struct leg *old, const struct call_invite *
 	ans.phrase = "OK";
 	n->in_req[LEG_REQ_INVITE] = false;
 	ops->respond(n, LEG_REQ_INVITE, &ans);
-	n->answered = true;
+	leg_set_state(n, LEG_ST_CONFIRMED);
 	call_update_log_prefix(c);
 	call_log(c, LOG_LVL_INFO, "INVITE with Replaces: leg %c replaced", side_char(n));
 	xfer_record(c, who(n), "replaces", inv->from_user, 200, "connected");
 	let_go(c, old);
-	ops->send(old, LEG_REQ_BYE, NULL);
+	leg_hangup(old);
 }
 
 static void on_refer(struct call *c, struct leg *l, const struct call_refer *r)
@@ -524,7 +535,7 @@ static void on_refer(struct call *c, struct leg *l, const struct call_refer *r)
 		xfer_record(c, who(l), "refused", r->refer_to, 403, "rejected");
 		return;
 	}
-	if (c->state != CALL_ST_CONFIRMED || y == NULL || y->ended || c->xfer.leg ||
+	if (c->state != CALL_ST_CONFIRMED || y == NULL || leg_is_ended(y) || c->xfer.leg ||
 	    l->in_req[LEG_REQ_INVITE] || l->out_req[LEG_REQ_INVITE] ||
 	    y->in_req[LEG_REQ_INVITE] || y->out_req[LEG_REQ_INVITE] || y->out_req[LEG_REQ_REFER]) {
 		/* a re-INVITE, or another transfer, is under way */
@@ -597,7 +608,7 @@ void call_on_notify(struct leg *l, const char *sipfrag, bool final)
 {
 	struct leg *x = l->peer;
 
-	if (x == NULL || x->ended)
+	if (x == NULL || leg_is_ended(x))
 		return;
 	l->core->ops->notify(x, sipfrag, final);
 	if (final)
@@ -606,17 +617,10 @@ void call_on_notify(struct leg *l, const char *sipfrag, bool final)
 
 void xfer_close(struct call *c)
 {
-	const struct leg_ops *ops = c->core->ops;
-
 	if (c->xfer.leg)
 		tell(c, "SIP/2.0 487 Request Terminated", true);
 
-	if (c->xfer.leg && !c->xfer.leg->ended) {
-		if (c->xfer.leg->answered)
-			ops->send(c->xfer.leg, LEG_REQ_BYE, NULL);
-		else if (ops->send(c->xfer.leg, LEG_REQ_CANCEL, NULL) < 0)
-			leg_end(c->xfer.leg);
-	}
+	leg_hangup(c->xfer.leg);	/* CANCEL while it rings */
 	ttimer_stop(c->xfer.timer);
 }
 
