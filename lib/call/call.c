@@ -6,8 +6,8 @@
  *
  * The release rule. call_close() ends a call: it hangs up every live leg
  * and records why; it never frees. A call is freed only by
- * call_free_if_done(), when it is closing and every leg it holds (c->leg[],
- * the transfer leg, the legs a transfer let go) has ended. Every way into
+ * call_free_if_done(), when it is closing and every leg it holds (c->legs:
+ * its parties, a transfer's target, the legs a transfer let go) has ended. Every way into
  * the coordinator (the call_on_*() events, the timer callbacks, the core's
  * hangups) calls call_free_if_done(c) last, after its last use of c, and
  * touches c no more. So nothing below an entry point can lose the call
@@ -120,10 +120,9 @@ static void call_free(struct call *c)
 	core->active--;
 	if (c->route_count)
 		c->route_count->n--;
-	for (int s = 0; s < _LEG_SIDE_MAX; s++) {
-		leg_free(c->leg[s]);
+	call_free_legs(c);	/* leg.c: each has ended */
+	for (int s = 0; s < _LEG_SIDE_MAX; s++)
 		free(c->last_sdp[s]);
-	}
 	xfer_free(c);
 	ttimer_free(c->connect_timer);
 	ttimer_free(c->answer_timer);
@@ -147,32 +146,13 @@ static void call_free(struct call *c)
 	free(c);
 }
 
-static bool legs_ended(const struct call *c)
-{
-	for (int s = 0; s < _LEG_SIDE_MAX; s++)
-		if (c->leg[s] && !leg_is_ended(c->leg[s]))
-			return false;
-	return xfer_legs_ended(c);
-}
-
 /* The release rule (top of this file): the one place a call is freed. */
 bool call_free_if_done(struct call *c)
 {
-	if (c->state != CALL_ST_CLOSING || !legs_ended(c))
+	if (c->state != CALL_ST_CLOSING || !call_legs_ended(c))
 		return false;
 	call_free(c);
 	return true;
-}
-
-/* End every leg the call holds without a word on the wire (lib/sip forgets
- * them): c->leg[], the transfer leg, and the legs a transfer let go. */
-void call_end_legs(struct call *c)
-{
-	for (int s = 0; s < _LEG_SIDE_MAX; s++)
-		leg_end(c->leg[s]);
-	leg_end(c->xfer.leg);
-	for (unsigned i = 0; i < c->n_gone; i++)
-		leg_end(c->gone[i]);
 }
 
 /* Leg l has ended: what that means for its call (closed, or a transfer goes
@@ -193,7 +173,7 @@ void call_act_leg_lost(struct call *c, struct leg *l, const struct call_msg *m)
 	bool unanswered = l->side == LEG_B && !leg_is_answered(l) && a && !leg_is_answered(a);
 
 	leg_end(l);
-	if (l == c->xfer.transferor && c->xfer.leg)
+	if (l == c->xfer.transferor && xfer_leg(c))
 		return;	/* the transferor left before the target answered: go on */
 	if (unanswered) {
 		/* the target ended before answering without a final response
@@ -270,7 +250,7 @@ void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 			leg_hangup(l);	/* CANCEL or BYE; nothing when on its way out */
 		}
 	}
-	if (legs_ended(c))
+	if (call_legs_ended(c))
 		return;	/* the caller's call_free_if_done() frees it */
 	c->end_timer = ttimer_new(c->core->root, on_end_timeout, c);
 	if (c->end_timer)
@@ -321,11 +301,8 @@ static void place_target(struct call *c)
 		call_close(c, CALL_END_ERROR, 500, "Server Internal Error");
 		return;
 	}
-	b->call = c;
 	b->session_expires = c->session_expires;
-	b->peer = c->leg[LEG_A];
-	c->leg[LEG_A]->peer = b;
-	c->leg[LEG_B] = b;
+	call_set_leg(c, b, LEG_ROLE_PARTY, LEG_B);
 
 	t = (struct leg_target){
 		.ruri = c->target,
@@ -357,13 +334,8 @@ static void try_next_target(struct call *c, int last_status)
 	struct leg *b = c->leg[LEG_B];
 
 	stop_setup_timers(c);
-	if (b) {
-		leg_end(b);
-		c->leg[LEG_B] = NULL;
-		c->leg[LEG_A]->peer = NULL;
-		leg_free(b);
-		call_update_log_prefix(c);
-	}
+	if (b)
+		call_free_leg(c, b);
 	if (route_failover_on(c->route, last_status) && c->target_idx + 1 < c->route->n_targets &&
 	    !c->core->draining) {
 		c->target_idx++;
@@ -511,7 +483,7 @@ void call_on_response(struct leg *l, enum leg_req req, const struct call_msg *m)
 {
 	struct call *c = l->call;
 
-	if (l->xfer) {
+	if (l->role == LEG_ROLE_TARGET) {
 		if (req == LEG_REQ_INVITE)
 			xfer_on_response(c, l, m);
 	} else if (l->side == LEG_B && req == LEG_REQ_INVITE && !leg_is_answered(l)) {
@@ -545,7 +517,7 @@ static void on_request(struct call *c, struct leg *l, enum leg_req req, const st
 void call_act_bye(struct call *c, struct leg *l, const struct call_msg *m)
 {
 	leg_end(l);
-	if (l == c->xfer.transferor && c->xfer.leg) {
+	if (l == c->xfer.transferor && xfer_leg(c)) {
 		call_log(c, LOG_LVL_INFO, "transferor left; the transfer goes on");
 		return;
 	}
@@ -712,8 +684,7 @@ void call_on_invite(struct call_core *core, struct leg *a, const struct call_inv
 	c->t_start = call_now();
 	call_format_source(inv->source, c->source, sizeof(c->source));
 	c->fam_hint[LEG_A] = inv->source ? inv->source->sa_family : 0;
-	c->leg[LEG_A] = a;
-	a->call = c;
+	call_set_leg(c, a, LEG_ROLE_PARTY, LEG_A);
 	a->in_req[LEG_REQ_INVITE] = true;
 	c->next = core->calls;
 	if (core->calls)

@@ -151,11 +151,22 @@ enum leg_state {
 	_LEG_ST_MAX,
 };
 
+/* What a leg is to its call (lib/call/leg.c keeps the container). */
+enum leg_role {
+	LEG_ROLE_NONE,		/* in no call: lib/sip's new leg, a REFER outside a dialog's */
+	LEG_ROLE_PARTY,		/* one of the call's two parties: c->leg[l->side] */
+	LEG_ROLE_TARGET,	/* a transfer's new leg, until its target answers */
+	LEG_ROLE_GONE,		/* let go by a transfer or a Replaces; ending */
+	_LEG_ROLE_MAX,
+};
+
 struct leg {
 	struct call_core *core;
 	struct call *call;
 	enum leg_side side;
+	enum leg_role role;
 	struct leg *peer;
+	struct leg *call_next;		/* the next leg of the call (c->legs) */
 	void *sip;			/* lib/sip's handle for this leg */
 	char *call_id;			/* this leg's SIP Call-ID */
 	enum leg_state state;		/* read through the leg_is_*() helpers */
@@ -165,7 +176,6 @@ struct leg {
 	bool ack_owed;			/* a 2xx we got on this leg waits for the peer's ACK */
 	int session_expires;		/* RFC 4028 interval this leg runs, 0 = off */
 	bool tls;			/* signalling runs over TLS (set by lib/sip) */
-	bool xfer;			/* the new leg of a transfer in progress */
 	struct referfwd *referfwd;		/* a leg of a REFER outside a dialog (referfwd.c), no call */
 	int glare_tries;
 	char *glare_ctype, *glare_body;	/* the re-INVITE to send again after a 491 */
