@@ -186,7 +186,7 @@ struct leg {
 struct call_stats {
 	unsigned active;
 	uint64_t total, answered, failed;
-	uint64_t refused;		/* state changes refused by the coordinator's table */
+	uint64_t refused;		/* events, call and leg state changes refused (call_fsm.c) */
 	double cps;			/* calls per second, last 10 s */
 };
 
