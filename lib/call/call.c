@@ -302,6 +302,7 @@ static void place_target(struct call *c)
 		return;
 	}
 	b->session_expires = c->session_expires;
+	b->outbound = true;
 	call_set_leg(c, b, LEG_ROLE_PARTY, LEG_B);
 
 	t = (struct leg_target){
@@ -506,7 +507,7 @@ static void on_request(struct call *c, struct leg *l, enum leg_req req, const st
 	}
 	if (req == LEG_REQ_BYE)
 		call_fsm_event(c, CALL_EV_BYE, l, m);
-	else if (req == LEG_REQ_CANCEL && l->side == LEG_A && !leg_is_answered(l))
+	else if (req == LEG_REQ_CANCEL && !l->outbound && !leg_is_answered(l))
 		call_fsm_event(c, CALL_EV_CANCEL, l, m);
 	else
 		dialog_request(l, req, m);

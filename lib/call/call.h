@@ -170,6 +170,7 @@ struct leg {
 	void *sip;			/* lib/sip's handle for this leg */
 	char *call_id;			/* this leg's SIP Call-ID */
 	enum leg_state state;		/* read through the leg_is_*() helpers */
+	bool outbound;			/* we sent its INVITE (leg B, a transfer's target) */
 	bool in_req[_LEG_REQ_MAX];	/* a request from this leg awaits our answer */
 	bool out_req[_LEG_REQ_MAX];	/* we relayed a request onto this leg */
 	bool out_offer[_LEG_REQ_MAX];	/* ... and it carried an SDP offer */

@@ -144,11 +144,11 @@ bool leg_is_ended(const struct leg *l)
 	return l->state == LEG_ST_ENDED;
 }
 
-/* Leg A is the one whose INVITE came in (lib/sip makes it): until it is
+/* A leg whose INVITE came in (leg A, an INVITE with Replaces): until it is
  * answered, given up or CANCELled, it waits for our final answer. */
 bool leg_needs_answer(const struct leg *l)
 {
-	return l->side == LEG_A && l->state == LEG_ST_INVITING;
+	return !l->outbound && l->state == LEG_ST_INVITING;
 }
 
 /* ---- what each event does in each state ---- */

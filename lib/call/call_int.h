@@ -161,7 +161,8 @@ struct route_count *core_route_count(struct call_core *core, const char *name);
  * (-EINVAL), counted (core->refused) and logged. */
 int leg_set_state(struct leg *l, enum leg_state st);
 bool leg_state_allowed(enum leg_state from, enum leg_state to);
-/* The caller's INVITE (leg A) awaits our final answer: call_close gives it. */
+/* An INVITE that came in on the leg (not l->outbound) awaits our final
+ * answer: call_close gives it. */
 bool leg_needs_answer(const struct leg *l);
 /* The release rule (call.c): call_close() ends a call and never frees it;
  * call_free_if_done() is the one place a call is freed, when it is closing

@@ -64,7 +64,7 @@ void leg_hangup(struct leg *l)
 
 	if (l == NULL)
 		return;
-	if (leg_is_inviting(l) && !leg_needs_answer(l)) {
+	if (leg_is_inviting(l) && l->outbound) {
 		req = LEG_REQ_CANCEL;
 		next = LEG_ST_CANCELLING;
 	} else if (leg_is_confirmed(l)) {

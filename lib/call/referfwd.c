@@ -172,6 +172,7 @@ static int place(struct referfwd *x)
 	if (o == NULL)
 		return -ENOMEM;
 	o->referfwd = x;
+	o->outbound = true;
 	leg_pair(o, x->in);	/* lib/sip places o through the sender's stack */
 	x->out = o;
 	t = (struct leg_target){

@@ -114,6 +114,7 @@ static int place(struct call *c)
 	n = leg_new(c->core, x->transferor->side);
 	if (n == NULL)
 		return -ENOMEM;
+	n->outbound = true;
 	call_set_leg(c, n, LEG_ROLE_TARGET, n->side);	/* its peer: y */
 	n->session_expires = x->route->session_expires;
 	/* offer the target what the transferee already uses, with keys of

@@ -942,6 +942,24 @@ START_TEST(blind_transfer_second_refer_refused)
 END_TEST
 
 /* The target does not answer: the transfer's own timer cancels it. */
+/* The caller transfers: the target's leg is on side A, and still ours to
+ * CANCEL when it rings too long (it is no caller waiting for an answer). */
+START_TEST(blind_transfer_from_the_caller_no_answer)
+{
+	struct fleg *b, *a = answered_call("100", "A", &b), *t = refer_from(a);
+
+	ck_assert_int_eq(t->l->side, LEG_A);
+	ck_assert(!leg_needs_answer(t->l));
+	ev_resp(t, LEG_REQ_INVITE, 180, NULL);
+	RUN_UNTIL(count(OP_SEND, t, LEG_REQ_CANCEL, ANY) == 1, 2000);
+	settle();
+	EXPECT(1, OP_NOTIFY, a, ANY, 487);
+	ev_req(b, LEG_REQ_BYE, NULL);
+	settle();
+	all_gone();
+}
+END_TEST
+
 START_TEST(blind_transfer_no_answer)
 {
 	struct fleg *b, *a = answered_call("100", "A", &b), *t = refer_from(b);
@@ -1544,6 +1562,7 @@ static Suite *call_suite(void)
 	tcase_add_test(tc, blind_transfer_target_lost_when_the_bye_fails);
 	tcase_add_test(tc, blind_transfer_second_refer_refused);
 	tcase_add_test(tc, blind_transfer_no_answer);
+	tcase_add_test(tc, blind_transfer_from_the_caller_no_answer);
 	tcase_add_test(tc, attended_transfer);
 	tcase_add_test(tc, attended_transfer_when_the_bye_fails);
 	tcase_add_test(tc, invite_with_replaces);
