@@ -6,8 +6,8 @@
  *
  * The release rule. call_close() ends a call: it hangs up every live leg
  * and records why; it never frees. A call is freed only by
- * call_free_if_done(), when it is closing and every leg it holds (c->leg[],
- * the transfer leg, the legs a transfer let go) has ended. Every way into
+ * call_free_if_done(), when it is closing and every leg it holds (c->legs:
+ * its parties, a transfer's target, the legs a transfer let go) has ended. Every way into
  * the coordinator (the call_on_*() events, the timer callbacks, the core's
  * hangups) calls call_free_if_done(c) last, after its last use of c, and
  * touches c no more. So nothing below an entry point can lose the call
@@ -120,10 +120,9 @@ static void call_free(struct call *c)
 	core->active--;
 	if (c->route_count)
 		c->route_count->n--;
-	for (int s = 0; s < _LEG_SIDE_MAX; s++) {
-		leg_free(c->leg[s]);
+	call_free_legs(c);	/* leg.c: each has ended */
+	for (int s = 0; s < _LEG_SIDE_MAX; s++)
 		free(c->last_sdp[s]);
-	}
 	xfer_free(c);
 	ttimer_free(c->connect_timer);
 	ttimer_free(c->answer_timer);
@@ -148,32 +147,13 @@ static void call_free(struct call *c)
 	free(c);
 }
 
-static bool legs_ended(const struct call *c)
-{
-	for (int s = 0; s < _LEG_SIDE_MAX; s++)
-		if (c->leg[s] && !c->leg[s]->ended)
-			return false;
-	return xfer_legs_ended(c);
-}
-
 /* The release rule (top of this file): the one place a call is freed. */
 bool call_free_if_done(struct call *c)
 {
-	if (c->state != CALL_ST_CLOSING || !legs_ended(c))
+	if (c->state != CALL_ST_CLOSING || !call_legs_ended(c))
 		return false;
 	call_free(c);
 	return true;
-}
-
-/* End every leg the call holds without a word on the wire (lib/sip forgets
- * them): c->leg[], the transfer leg, and the legs a transfer let go. */
-void call_end_legs(struct call *c)
-{
-	for (int s = 0; s < _LEG_SIDE_MAX; s++)
-		leg_end(c->leg[s]);
-	leg_end(c->xfer.leg);
-	for (unsigned i = 0; i < c->n_gone; i++)
-		leg_end(c->gone[i]);
 }
 
 /* Leg l has ended: what that means for its call (closed, or a transfer goes
@@ -190,10 +170,13 @@ static void leg_ended(struct call *c, struct leg *l)
 /* A leg of a call still going ended without a BYE (session timer, transport). */
 void call_act_leg_lost(struct call *c, struct leg *l, const struct call_msg *m)
 {
+	struct leg *a = c->leg[LEG_A];
+	bool unanswered = l->side == LEG_B && !leg_is_answered(l) && a && !leg_is_answered(a);
+
 	leg_end(l);
-	if (l == c->xfer.transferor && c->xfer.leg)
+	if (l == c->xfer.transferor && xfer_leg(c))
 		return;	/* the transferor left before the target answered: go on */
-	if (l->side == LEG_B && !l->answered && c->leg[LEG_A] && !c->leg[LEG_A]->answered) {
+	if (unanswered) {
 		/* the target ended before answering without a final response
 		 * we saw: like a transport failure */
 		call_close(c, CALL_END_REJECTED, 503, "Service Unavailable");
@@ -231,7 +214,6 @@ static void on_end_timeout(void *arg)
  * end timer ends the legs that never report their end. */
 void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 {
-	const struct leg_ops *ops = c->core->ops;
 
 	if (c->state == CALL_ST_CLOSING)
 		return;
@@ -253,25 +235,23 @@ void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 	xfer_close(c);	/* first: the transferor hears the end before its BYE */
 	for (int s = 0; s < _LEG_SIDE_MAX; s++) {
 		struct leg *l = c->leg[s];
-		if (l == NULL || l->ended)
+		if (l == NULL || leg_is_ended(l))
 			continue;
 		dialog_answer_pending(l, 487, "Request Terminated");
-		if (l->side == LEG_A && !l->answered) {
+		if (leg_needs_answer(l)) {
 			struct call_msg m = { .status = code, .phrase = phrase,
 					      .retry_after = why == CALL_END_REJECTED ?
 							     c->fail_retry_after : -1 };
 			if (m.retry_after < 0 && code == 503 && c->conf->retry_after > 0)
 				m.retry_after = c->conf->retry_after;
 			l->in_req[LEG_REQ_INVITE] = false;
-			ops->respond(l, LEG_REQ_INVITE, &m);
-		} else if (l->side == LEG_B && !l->answered) {
-			if (ops->send(l, LEG_REQ_CANCEL, NULL) < 0)
-				leg_end(l);
-		} else if (ops->send(l, LEG_REQ_BYE, NULL) < 0) {
-			leg_end(l);
+			c->core->ops->respond(l, LEG_REQ_INVITE, &m);
+			leg_set_state(l, LEG_ST_CANCELLING);
+		} else {
+			leg_hangup(l);	/* CANCEL or BYE; nothing when on its way out */
 		}
 	}
-	if (legs_ended(c))
+	if (call_legs_ended(c))
 		return;	/* the caller's call_free_if_done() frees it */
 	c->end_timer = ttimer_new(c->core->root, on_end_timeout, c);
 	if (c->end_timer)
@@ -337,11 +317,9 @@ static void place_target(struct call *c)
 		call_close(c, CALL_END_ERROR, 500, "Server Internal Error");
 		return;
 	}
-	b->call = c;
 	b->session_expires = c->session_expires;
-	b->peer = c->leg[LEG_A];
-	c->leg[LEG_A]->peer = b;
-	c->leg[LEG_B] = b;
+	b->outbound = true;
+	call_set_leg(c, b, LEG_ROLE_PARTY, LEG_B);
 
 	t = (struct leg_target){
 		.ruri = c->target,
@@ -375,13 +353,8 @@ static void try_next_target(struct call *c, int last_status)
 	size_t next;
 
 	stop_setup_timers(c);
-	if (b) {
-		leg_end(b);
-		c->leg[LEG_B] = NULL;
-		c->leg[LEG_A]->peer = NULL;
-		leg_free(b);
-		call_update_log_prefix(c);
-	}
+	if (b)
+		call_free_leg(c, b);
 	if (route_failover_on(c->route, last_status) && !c->core->draining &&
 	    (next = live_target(c, c->target_idx + 1)) < c->route->n_targets) {
 		c->target_idx = next;
@@ -478,7 +451,7 @@ void call_act_answer(struct call *c, struct leg *b, const struct call_msg *m)
 	if (cross_b_sdp(c, m, &fwd) < 0)
 		return;
 	ttimer_stop(c->answer_timer);
-	b->answered = true;
+	leg_set_state(b, LEG_ST_CONFIRMED);
 	c->answered_at = time(NULL);
 	c->t_answer = call_now();
 	if (c->n_attempts)
@@ -492,7 +465,7 @@ void call_act_answer(struct call *c, struct leg *b, const struct call_msg *m)
 	c->core->answered++;
 	a->in_req[LEG_REQ_INVITE] = false;
 	ops->respond(a, LEG_REQ_INVITE, &fwd);
-	a->answered = true;
+	leg_set_state(a, LEG_ST_CONFIRMED);
 	/* with an offer in our INVITE the ACK carries nothing: send it
 	 * now; with a late offer it carries the caller's answer */
 	if (c->offer_len > 0)
@@ -516,22 +489,23 @@ void call_act_failover(struct call *c, struct leg *b, const struct call_msg *m)
 	try_next_target(c, code);
 }
 
-/* Answered while we were hanging up: confirm, then end it. */
+/* Answered while we were hanging up (the 2xx crossed our CANCEL): confirm,
+ * then end it. */
 void call_act_ack_bye(struct call *c, struct leg *b, const struct call_msg *m)
 {
-	b->answered = true;
+	leg_set_state(b, LEG_ST_CONFIRMED);
 	c->core->ops->send(b, LEG_REQ_ACK, NULL);
-	c->core->ops->send(b, LEG_REQ_BYE, NULL);
+	leg_hangup(b);
 }
 
 void call_on_response(struct leg *l, enum leg_req req, const struct call_msg *m)
 {
 	struct call *c = l->call;
 
-	if (l->xfer) {
+	if (l->role == LEG_ROLE_TARGET) {
 		if (req == LEG_REQ_INVITE)
 			xfer_on_response(c, l, m);
-	} else if (l->side == LEG_B && req == LEG_REQ_INVITE && !l->answered) {
+	} else if (l->side == LEG_B && req == LEG_REQ_INVITE && !leg_is_answered(l)) {
 		call_fsm_event(c, response_event(m->status), l, m);
 	} else if (req != LEG_REQ_BYE && req != LEG_REQ_CANCEL && req != LEG_REQ_ACK) {
 		dialog_response(l, req, m);
@@ -551,7 +525,7 @@ static void on_request(struct call *c, struct leg *l, enum leg_req req, const st
 	}
 	if (req == LEG_REQ_BYE)
 		call_fsm_event(c, CALL_EV_BYE, l, m);
-	else if (req == LEG_REQ_CANCEL && l->side == LEG_A && !l->answered)
+	else if (req == LEG_REQ_CANCEL && !l->outbound && !leg_is_answered(l))
 		call_fsm_event(c, CALL_EV_CANCEL, l, m);
 	else
 		dialog_request(l, req, m);
@@ -562,7 +536,7 @@ static void on_request(struct call *c, struct leg *l, enum leg_req req, const st
 void call_act_bye(struct call *c, struct leg *l, const struct call_msg *m)
 {
 	leg_end(l);
-	if (l == c->xfer.transferor && c->xfer.leg) {
+	if (l == c->xfer.transferor && xfer_leg(c)) {
 		call_log(c, LOG_LVL_INFO, "transferor left; the transfer goes on");
 		return;
 	}
@@ -573,7 +547,10 @@ void call_act_bye(struct call *c, struct leg *l, const struct call_msg *m)
 void call_act_cancel(struct call *c, struct leg *a, const struct call_msg *m)
 {
 	a->in_req[LEG_REQ_INVITE] = false;
-	a->answered = true;	/* nothing more to answer */
+	/* nothing more to answer (closing, it already is: the CANCEL crossed
+	 * our final answer) */
+	if (leg_is_inviting(a))
+		leg_set_state(a, LEG_ST_CANCELLING);
 	call_close(c, CALL_END_CANCEL, 487, "Request Terminated");
 }
 
@@ -707,8 +684,7 @@ void call_on_invite(struct call_core *core, struct leg *a, const struct call_inv
 	c->t_start = call_now();
 	call_format_source(inv->source, c->source, sizeof(c->source));
 	c->fam_hint[LEG_A] = inv->source ? inv->source->sa_family : 0;
-	c->leg[LEG_A] = a;
-	a->call = c;
+	call_set_leg(c, a, LEG_ROLE_PARTY, LEG_A);
 	a->in_req[LEG_REQ_INVITE] = true;
 	c->next = core->calls;
 	if (core->calls)

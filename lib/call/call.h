@@ -140,22 +140,45 @@ enum call_end {
 	_CALL_END_MAX,
 };
 
+/* A leg's own state (the table of allowed changes is in call_fsm.c beside
+ * the call's; leg_set_state() is the one function that changes it). */
+enum leg_state {
+	LEG_ST_INVITING,	/* its initial INVITE awaits a final answer (a new leg) */
+	LEG_ST_CONFIRMED,	/* the initial INVITE has its 2xx: a dialog */
+	LEG_ST_CANCELLING,	/* the initial INVITE ends unanswered: we sent CANCEL (a leg we
+				 * placed) or a final failure (one that came in), or the caller
+				 * CANCELled; waiting for the end */
+	LEG_ST_ENDING,		/* BYE sent on its dialog; waiting for the end */
+	LEG_ST_ENDED,		/* its SIP side is over and released (leg_end); final */
+	_LEG_ST_MAX,
+};
+
+/* What a leg is to its call (lib/call/leg.c keeps the container). */
+enum leg_role {
+	LEG_ROLE_NONE,		/* in no call: lib/sip's new leg, a REFER outside a dialog's */
+	LEG_ROLE_PARTY,		/* one of the call's two parties: c->leg[l->side] */
+	LEG_ROLE_TARGET,	/* a transfer's new leg, until its target answers */
+	LEG_ROLE_GONE,		/* let go by a transfer or a Replaces; ending */
+	_LEG_ROLE_MAX,
+};
+
 struct leg {
 	struct call_core *core;
 	struct call *call;
 	enum leg_side side;
+	enum leg_role role;
 	struct leg *peer;
+	struct leg *call_next;		/* the next leg of the call (c->legs) */
 	void *sip;			/* lib/sip's handle for this leg */
 	char *call_id;			/* this leg's SIP Call-ID */
-	bool answered;			/* the initial INVITE has its 2xx */
-	bool ended;			/* the SIP dialog is over */
+	enum leg_state state;		/* read through the leg_is_*() helpers */
+	bool outbound;			/* we sent its INVITE (leg B, a transfer's target) */
 	bool in_req[_LEG_REQ_MAX];	/* a request from this leg awaits our answer */
 	bool out_req[_LEG_REQ_MAX];	/* we relayed a request onto this leg */
 	bool out_offer[_LEG_REQ_MAX];	/* ... and it carried an SDP offer */
 	bool ack_owed;			/* a 2xx we got on this leg waits for the peer's ACK */
 	int session_expires;		/* RFC 4028 interval this leg runs, 0 = off */
 	bool tls;			/* signalling runs over TLS (set by lib/sip) */
-	bool xfer;			/* the new leg of a transfer in progress */
 	struct referfwd *referfwd;		/* a leg of a REFER outside a dialog (referfwd.c), no call */
 	int glare_tries;
 	char *glare_ctype, *glare_body;	/* the re-INVITE to send again after a 491 */
@@ -172,7 +195,7 @@ struct leg {
 struct call_stats {
 	unsigned active;
 	uint64_t total, answered, failed;
-	uint64_t refused;		/* state changes refused by the coordinator's table */
+	uint64_t refused;		/* events, call and leg state changes refused (call_fsm.c) */
 	double cps;			/* calls per second, last 10 s */
 };
 
@@ -260,6 +283,12 @@ void referfwd_on_notified(struct leg *in, int status);
 
 /* Legs: lib/sip makes leg A on a new INVITE; the core makes leg B. */
 struct leg *leg_new(struct call_core *core, enum leg_side side);
+struct leg *leg_free(struct leg *l);
+/* What a leg's state says (call_fsm.c). */
+bool leg_is_inviting(const struct leg *l);	/* its initial INVITE awaits an answer */
+bool leg_is_answered(const struct leg *l);	/* ... got a 2xx, and is not ended */
+bool leg_is_confirmed(const struct leg *l);	/* a dialog not being hung up */
+bool leg_is_ended(const struct leg *l);
 void leg_set_call_id(struct leg *l, const char *call_id);
 /* For lib/sip's logging: "call=N a=... b=..." prefix of the leg's call. */
 const char *leg_log_prefix(const struct leg *l);
@@ -267,3 +296,4 @@ const char *leg_log_prefix(const struct leg *l);
 const char *call_state_name(enum call_state st);
 const char *call_end_name(enum call_end why);
 const char *leg_req_name(enum leg_req req);
+const char *leg_state_name(enum leg_state st);

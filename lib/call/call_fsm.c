@@ -1,4 +1,5 @@
-/* lib/call/call_fsm.c: the call's state machine, in one place. Two tables:
+/* lib/call/call_fsm.c: the call's state machine and the leg's, in one
+ * place. Three tables; the call's two first:
  *
  * - what each event does in each state (state x event -> action): every
  *   event of a call's setup and end goes through call_fsm_event(), which
@@ -18,7 +19,22 @@
  * CLOSING is final: the call is freed once all its legs have ended (the
  * release rule, call.c). The actions are call.c's; in-dialog requests
  * (dialog.c) and transfers (xfer.c) keep their own logic and reach this
- * table through call_close(). Sofia thread only. */
+ * table through call_close().
+ *
+ * And each leg's, which state may follow which (leg_set_state()):
+ *
+ *   INVITING --2xx--> CONFIRMED --BYE sent--> ENDING
+ *      |  ^--2xx crossed--.   |                  |
+ *      '-CANCEL/failure-> CANCELLING --2xx, BYE--^
+ *   every state --BYE, CANCEL answered, end reported, released--> ENDED
+ *
+ * A leg is INVITING from leg_new() until its initial INVITE has a final
+ * answer: a 2xx makes it CONFIRMED; when it is given up unanswered (our
+ * CANCEL on a leg we placed, our failure answer or the caller's CANCEL on
+ * one that came in) it is CANCELLING until its end is reported; a 2xx
+ * that crosses our CANCEL confirms it after all (kept by a transfer, or
+ * ACKed and hung up: ENDING). BYE sent: ENDING. leg_end() makes any leg
+ * ENDED, the final state. Sofia thread only. */
 #include <errno.h>
 
 #include "call_int.h"
@@ -54,6 +70,85 @@ int call_set_state(struct call *c, enum call_state st)
 	c->state = st;
 	call_publish(c, BUS_EV_CALL_STATE, json_pack("{s:s}", "state", call_state_name(st)));
 	return 0;
+}
+
+/* ---- the leg's: which state may follow which ---- */
+
+static const bool leg_allowed[_LEG_ST_MAX][_LEG_ST_MAX] = {
+	[LEG_ST_INVITING] = { [LEG_ST_CONFIRMED] = true, [LEG_ST_CANCELLING] = true,
+			      [LEG_ST_ENDED] = true },
+	[LEG_ST_CONFIRMED] = { [LEG_ST_ENDING] = true, [LEG_ST_ENDED] = true },
+	[LEG_ST_CANCELLING] = { [LEG_ST_CONFIRMED] = true,	/* a 2xx crossed our CANCEL */
+				[LEG_ST_ENDED] = true },
+	[LEG_ST_ENDING] = { [LEG_ST_ENDED] = true },
+	[LEG_ST_ENDED] = { 0 },
+};
+
+static const char *const leg_state_names[_LEG_ST_MAX] = {
+	[LEG_ST_INVITING] = "inviting", [LEG_ST_CONFIRMED] = "confirmed",
+	[LEG_ST_CANCELLING] = "cancelling", [LEG_ST_ENDING] = "ending", [LEG_ST_ENDED] = "ended",
+};
+
+const char *leg_state_name(enum leg_state st)
+{
+	return st < _LEG_ST_MAX ? leg_state_names[st] : "?";
+}
+
+bool leg_state_allowed(enum leg_state from, enum leg_state to)
+{
+	return from < _LEG_ST_MAX && to < _LEG_ST_MAX && leg_allowed[from][to];
+}
+
+static char leg_char(const struct leg *l)
+{
+	return l->side == LEG_A ? 'A' : 'B';
+}
+
+/* "state x -> y refused": the words tests/sip/run looks for in the log. */
+int leg_set_state(struct leg *l, enum leg_state st)
+{
+	bool ok = leg_state_allowed(l->state, st);
+	int level = ok ? LOG_LVL_DEBUG : LOG_LVL_WARNING;
+
+	if (!ok)
+		l->core->refused++;
+	if (l->call)
+		call_log(l->call, level, "leg %c state %s -> %s%s", leg_char(l),
+			 leg_state_name(l->state), leg_state_name(st), ok ? "" : " refused");
+	else if (level <= log_max_level)
+		log_msg(level, "%s leg %c state %s -> %s%s", leg_log_prefix(l), leg_char(l),
+			leg_state_name(l->state), leg_state_name(st), ok ? "" : " refused");
+	if (!ok)
+		return -EINVAL;
+	l->state = st;
+	return 0;
+}
+
+bool leg_is_inviting(const struct leg *l)
+{
+	return l->state == LEG_ST_INVITING;
+}
+
+bool leg_is_answered(const struct leg *l)
+{
+	return l->state == LEG_ST_CONFIRMED || l->state == LEG_ST_ENDING;
+}
+
+bool leg_is_confirmed(const struct leg *l)
+{
+	return l->state == LEG_ST_CONFIRMED;
+}
+
+bool leg_is_ended(const struct leg *l)
+{
+	return l->state == LEG_ST_ENDED;
+}
+
+/* A leg whose INVITE came in (leg A, an INVITE with Replaces): until it is
+ * answered, given up or CANCELled, it waits for our final answer. */
+bool leg_needs_answer(const struct leg *l)
+{
+	return !l->outbound && l->state == LEG_ST_INVITING;
 }
 
 /* ---- what each event does in each state ---- */

@@ -78,7 +78,8 @@ struct call {
 	struct conf *conf;		/* the snapshot the call started with */
 	const struct conf_route *route;	/* inside conf */
 	struct route_count *route_count;
-	struct leg *leg[_LEG_SIDE_MAX];
+	struct leg *legs;		/* every leg it holds, by l->call_next (leg.c) */
+	struct leg *leg[_LEG_SIDE_MAX];	/* its two parties; only call_set_leg() writes */
 	enum call_state state;
 	enum call_end end;
 	int end_code;
@@ -111,15 +112,12 @@ struct call {
 
 	/* a transfer in progress (xfer.c) */
 	struct call_xfer {
-		struct leg *leg;		/* the new leg toward the target */
 		struct leg *transferor;		/* the leg whose REFER this is */
 		const struct conf_route *route;	/* how the target was routed */
 		size_t target_idx;
 		char *user, *target, *referred_by, *replaces;
 		struct ttimer *timer;		/* no answer from the target */
 	} xfer;
-	struct leg *gone[4];		/* legs let go by a transfer, ending */
-	unsigned n_gone;
 	json_t *transfers;		/* for the record */
 	unsigned dtmf_n[_LEG_SIDE_MAX];	/* digits read from each leg (dtmf.c) */
 	struct call_stream streams[TSDP_MAX_MEDIA];
@@ -175,6 +173,14 @@ void call_format_source(const struct sockaddr *sa, char *buf, size_t len);
 /* core.c */
 void core_count_call(struct call_core *core, time_t now);
 struct route_count *core_route_count(struct call_core *core, const char *name);
+/* The leg's state machine (same file): leg_set_state() is the one function
+ * that changes a leg's state; a change the table does not allow is refused
+ * (-EINVAL), counted (core->refused) and logged. */
+int leg_set_state(struct leg *l, enum leg_state st);
+bool leg_state_allowed(enum leg_state from, enum leg_state to);
+/* An INVITE that came in on the leg (not l->outbound) awaits our final
+ * answer: call_close gives it. */
+bool leg_needs_answer(const struct leg *l);
 /* The release rule (call.c): call_close() ends a call and never frees it;
  * call_free_if_done() is the one place a call is freed, when it is closing
  * and every leg it holds has ended. Each entry point (call_on_*(), timer
@@ -184,10 +190,6 @@ struct route_count *core_route_count(struct call_core *core, const char *name);
  * transfer ends the call it took a leg from) calls it on that call after
  * its last use. Returns whether c was freed. */
 bool call_free_if_done(struct call *c);
-/* End (release) every leg the call holds, without signalling: c->leg[], the
- * transfer leg, the legs a transfer let go. Then call_free_if_done() frees
- * a closing call. */
-void call_end_legs(struct call *c);
 double call_now(void);
 void call_publish_record(struct call *c);
 void call_publish(struct call *c, const char *type, json_t *fields);
@@ -256,17 +258,49 @@ void call_limit_answered(struct call *c);
 void call_limit_free(struct call *c);
 
 /* xfer.c */
-bool xfer_owns(struct call *c, struct leg *l);	/* transfer leg or a gone leg */
+bool xfer_owns(struct call *c, struct leg *l);	/* the transfer's target or a gone leg */
 void xfer_on_response(struct call *c, struct leg *l, const struct call_msg *m);
 void xfer_on_leg_event(struct call *c, struct leg *l, enum leg_req req);
 void xfer_close(struct call *c);			/* from call_close */
 void xfer_free(struct call *c);				/* from call_free */
-bool xfer_legs_ended(const struct call *c);
 
 /* referfwd.c */
 void referfwd_free_all(struct call_core *core);	/* from call_core_free */
 
-/* leg.c */
-struct leg *leg_free(struct leg *l);
+/* leg.c: the container of a call's legs. Every leg a call holds is on
+ * c->legs, with l->call == c and one role (enum leg_role); c->leg[s] is its
+ * party on side s. Only these functions change l->call, l->role, l->side,
+ * c->leg[] and the peer links of a call's legs, and they keep:
+ * - the two parties are each other's peer (both ways);
+ * - a transfer's target has the party it will join as peer, one way (lib/sip
+ *   places it through that party's stack; the party's peer stays the
+ *   transferor until the target answers);
+ * - any other leg has none, and no leg keeps a peer that left its role;
+ * - the call is freed (call_free_if_done) only when every leg on c->legs
+ *   has ended, and then frees them all.
+ * call_set_leg() puts l (from no call, or from another call: an attended
+ * transfer) in c in that role and side; a new party lets the old one of its
+ * side go (LEG_ROLE_GONE). */
+void call_set_leg(struct call *c, struct leg *l, enum leg_role role, enum leg_side side);
+void call_drop_leg(struct call *c, struct leg *l);	/* out of c, role none; caller frees */
+void call_free_leg(struct call *c, struct leg *l);	/* ended, dropped and freed */
+struct leg *call_leg_in(const struct call *c, enum leg_role role);	/* the first, or NULL */
+bool call_legs_ended(const struct call *c);
+/* End (release) every leg the call holds, without signalling. Then
+ * call_free_if_done() frees a closing call. */
+void call_end_legs(struct call *c);
+void call_free_legs(struct call *c);	/* call_free: every leg, ended */
+/* Legs outside a call (referfwd.c) pair up by hand: both ways, or not. */
+void leg_pair(struct leg *a, struct leg *b);
+void leg_unpair(struct leg *l);	/* l and its peer, if it points back */
+static inline struct leg *xfer_leg(const struct call *c)	/* the transfer's target */
+{
+	return call_leg_in(c, LEG_ROLE_TARGET);
+}
 void leg_end(struct leg *l);	/* ended, released; idempotent */
+/* Hang up a leg we placed or answered: CANCEL while its INVITE is
+ * unanswered, BYE on its dialog; nothing for a leg already on its way out.
+ * A request that cannot be sent ends the leg at once. A leg whose INVITE
+ * came in unanswered (leg_needs_answer) is answered by its caller instead. */
+void leg_hangup(struct leg *l);
 int leg_respond(struct leg *l, enum leg_req req, int status, const char *phrase);

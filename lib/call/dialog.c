@@ -43,17 +43,17 @@ void dialog_answer_pending(struct leg *l, int code, const char *phrase)
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (l->in_req[kinds[i]])
 			leg_respond(l, kinds[i], code, phrase);
-	if (l->answered && l->in_req[LEG_REQ_INVITE])
+	if (leg_is_answered(l) && l->in_req[LEG_REQ_INVITE])
 		leg_respond(l, LEG_REQ_INVITE, code, phrase);
 }
 
 static bool dialog_ready(const struct leg *p, enum leg_req req)
 {
-	if (p == NULL || p->ended)
+	if (p == NULL || leg_is_ended(p))
 		return false;
 	/* re-INVITE only on a confirmed dialog; UPDATE and INFO also early */
 	if (req == LEG_REQ_INVITE)
-		return p->answered;
+		return leg_is_answered(p);
 	return true;
 }
 
@@ -108,7 +108,7 @@ void dialog_request(struct leg *l, enum leg_req req, const struct call_msg *m)
 	int r;
 
 	if (req == LEG_REQ_ACK) {
-		if (p && p->ack_owed && !p->ended) {
+		if (p && p->ack_owed && !leg_is_ended(p)) {
 			p->ack_owed = false;
 			/* the answer to the late offer of the 2xx we relayed */
 			if (media_cross(c, l->side, false, m, &fwd, sdp_buf, sizeof(sdp_buf)) < 0)
@@ -129,7 +129,7 @@ void dialog_request(struct leg *l, enum leg_req req, const struct call_msg *m)
 	if (req == LEG_REQ_INFO && c->state != CALL_ST_CLOSING && dtmf_on_info(l, m))
 		return;
 	if (c->state == CALL_ST_CLOSING || !dialog_ready(p, req)) {
-		leg_respond(l, req, req == LEG_REQ_INVITE && !l->answered ? 491 : 481,
+		leg_respond(l, req, req == LEG_REQ_INVITE && !leg_is_answered(l) ? 491 : 481,
 			    NULL);
 		return;
 	}
@@ -164,7 +164,7 @@ int dialog_own_invite(struct leg *l, const struct call_msg *m)
 {
 	int r;
 
-	if (l->ended || l->out_req[LEG_REQ_INVITE] || l->in_req[LEG_REQ_INVITE])
+	if (leg_is_ended(l) || l->out_req[LEG_REQ_INVITE] || l->in_req[LEG_REQ_INVITE])
 		return -EBUSY;
 	r = dialog_copy_body(m, &l->glare_ctype, &l->glare_body, &l->glare_len);
 	if (r < 0)
@@ -197,7 +197,7 @@ void dialog_response(struct leg *l, enum leg_req req, const struct call_msg *m)
 	l->out_req[req] = false;
 	if (req == LEG_REQ_INFO && l->dtmf_qn)
 		dtmf_send_queued(l);	/* digits that waited for this INFO's answer */
-	if (req == LEG_REQ_INVITE && m->status < 300 && !l->ended) {
+	if (req == LEG_REQ_INVITE && m->status < 300 && !leg_is_ended(l)) {
 		/* our re-INVITE had an offer: ACK now; a late offer waits for
 		 * the other side's ACK with the answer */
 		if (l->glare_len > 0)
@@ -212,7 +212,7 @@ void dialog_response(struct leg *l, enum leg_req req, const struct call_msg *m)
 		fwd = (struct call_msg){ .status = 500, .phrase = "Server Internal Error",
 					 .retry_after = -1 };
 	}
-	if (p == NULL || p->ended || !p->in_req[req])
+	if (p == NULL || leg_is_ended(p) || !p->in_req[req])
 		return;
 	p->in_req[req] = false;
 	if (fwd.status >= 700) {

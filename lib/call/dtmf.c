@@ -71,7 +71,7 @@ static void send_next(struct leg *l)
 	struct call_msg m = { .ctype = "application/dtmf-relay", .body = body, .retry_after = -1 };
 	int n;
 
-	if (l->dtmf_qn == 0 || l->dtmf_info_out || l->out_req[LEG_REQ_INFO] || l->ended)
+	if (l->dtmf_qn == 0 || l->dtmf_info_out || l->out_req[LEG_REQ_INFO] || leg_is_ended(l))
 		return;
 	n = snprintf(body, sizeof(body), "Signal=%c\r\nDuration=%u\r\n", l->dtmf_q[0],
 		     (unsigned)l->dtmf_qdur[0]);
@@ -93,7 +93,7 @@ static void queue_info(struct call *c, enum leg_side to, char digit, unsigned ms
 {
 	struct leg *l = c->leg[to];
 
-	if (l == NULL || l->ended || c->state != CALL_ST_CONFIRMED)
+	if (l == NULL || leg_is_ended(l) || c->state != CALL_ST_CONFIRMED)
 		return;
 	if (l->dtmf_qn == sizeof(l->dtmf_q)) {
 		call_log(c, LOG_LVL_NOTICE, "dtmf: %zu digits wait for INFO on leg %c: one dropped",

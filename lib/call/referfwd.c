@@ -100,6 +100,7 @@ static void drop_leg(struct referfwd *x, struct leg **lp)
 	if (l == NULL)
 		return;
 	leg_end(l);
+	leg_unpair(l);	/* the other leg keeps no peer that is gone */
 	l->referfwd = NULL;
 	leg_free(l);
 	*lp = NULL;
@@ -145,8 +146,6 @@ static void fail_with(struct referfwd *x, int code, const char *phrase, const ch
 	x->outcome = outcome;
 	x->done = true;
 	drop_leg(x, &x->out);
-	if (x->in)
-		x->in->peer = NULL;
 	if (x->in && x->in->in_req[LEG_REQ_REFER])
 		leg_respond(x->in, LEG_REQ_REFER, code, phrase);
 	if (x->timer == NULL || ttimer_start(x->timer, LINGER_MS) < 0)
@@ -173,8 +172,8 @@ static int place(struct referfwd *x)
 	if (o == NULL)
 		return -ENOMEM;
 	o->referfwd = x;
-	o->peer = x->in;
-	x->in->peer = o;
+	o->outbound = true;
+	leg_pair(o, x->in);	/* lib/sip places o through the sender's stack */
 	x->out = o;
 	t = (struct leg_target){
 		.ruri = x->target, .from_user = x->from_user, .from_display = x->from_display,
@@ -183,7 +182,6 @@ static int place(struct referfwd *x)
 	r = x->core->ops->refer_out(o, &t, x->refer_to, x->referred_by);
 	if (r < 0) {
 		drop_leg(x, &x->out);
-		x->in->peer = NULL;
 		return r;
 	}
 	xlog(x, LOG_LVL_INFO, "REFER outside a dialog from %s (Refer-To %s) forwarded to %s",
@@ -361,7 +359,6 @@ void referfwd_on_answer(struct leg *out, const struct call_msg *m)
 	}
 	xlog(x, LOG_LVL_NOTICE, "the target answered the REFER %d", m->status);
 	drop_leg(x, &x->out);
-	x->in->peer = NULL;
 	if (route_failover_on(x->route, code) && x->target_idx + 1 < x->route->n_targets) {
 		x->target_idx++;
 		if (place(x) == 0)

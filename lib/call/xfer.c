@@ -45,46 +45,7 @@ static const char *who(const struct leg *l)
 
 bool xfer_owns(struct call *c, struct leg *l)
 {
-	if (l == c->xfer.leg)
-		return true;
-	for (unsigned i = 0; i < c->n_gone; i++)
-		if (c->gone[i] == l)
-			return true;
-	return false;
-}
-
-bool xfer_legs_ended(const struct call *c)
-{
-	if (c->xfer.leg && !c->xfer.leg->ended)
-		return false;
-	for (unsigned i = 0; i < c->n_gone; i++)
-		if (!c->gone[i]->ended)
-			return false;
-	return true;
-}
-
-/* Let a leg go: it is no longer part of the call; it ends on its own. */
-static void let_go(struct call *c, struct leg *l)
-{
-	l->peer = NULL;
-	if (c->n_gone < sizeof(c->gone) / sizeof(c->gone[0])) {
-		c->gone[c->n_gone++] = l;
-		return;
-	}
-	/* no room to watch it end: release it now */
-	leg_end(l);
-	leg_free(l);
-}
-
-static void drop_gone(struct call *c, struct leg *l)
-{
-	for (unsigned i = 0; i < c->n_gone; i++)
-		if (c->gone[i] == l) {
-			c->gone[i] = c->gone[--c->n_gone];
-			break;
-		}
-	leg_end(l);
-	leg_free(l);
+	return l->call == c && (l->role == LEG_ROLE_TARGET || l->role == LEG_ROLE_GONE);
 }
 
 static void xfer_clear(struct call *c)
@@ -96,7 +57,6 @@ static void xfer_clear(struct call *c)
 	free(c->xfer.referred_by);
 	free(c->xfer.replaces);
 	c->xfer.user = c->xfer.target = c->xfer.referred_by = c->xfer.replaces = NULL;
-	c->xfer.leg = NULL;
 	c->xfer.transferor = NULL;
 	c->xfer.route = NULL;
 }
@@ -106,18 +66,28 @@ static void tell(struct call *c, const char *frag, bool final)
 {
 	struct leg *x = c->xfer.transferor;
 
-	if (x && !x->ended)
+	if (x && !leg_is_ended(x))
 		c->core->ops->notify(x, frag, final);
 }
 
+static void failed(struct call *c, int code, const char *phrase);
+
+/* The target rings too long: CANCEL; its 487 ends the transfer (or the next
+ * target is tried). A CANCEL that cannot be sent ends it here. */
 static void on_no_answer(void *arg)
 {
 	struct call *c = arg;
+	struct leg *n = xfer_leg(c);
 
-	if (c->xfer.leg && !c->xfer.leg->answered) {
+	if (n && leg_is_inviting(n)) {
 		call_log(c, LOG_LVL_NOTICE, "transfer target %s did not answer", c->xfer.target);
-		c->core->ops->send(c->xfer.leg, LEG_REQ_CANCEL, NULL);
+		leg_hangup(n);
+		if (leg_is_ended(n)) {
+			call_free_leg(c, n);
+			failed(c, 408, "Request Timeout");
+		}
 	}
+	call_free_if_done(c);	/* an entry point: call.c's release rule */
 }
 
 static const char *identity_of(const struct call *c, const struct leg *l)
@@ -144,9 +114,8 @@ static int place(struct call *c)
 	n = leg_new(c->core, x->transferor->side);
 	if (n == NULL)
 		return -ENOMEM;
-	n->call = c;
-	n->peer = y;
-	n->xfer = true;
+	n->outbound = true;
+	call_set_leg(c, n, LEG_ROLE_TARGET, n->side);	/* its peer: y */
 	n->session_expires = x->route->session_expires;
 	/* offer the target what the transferee already uses, with keys of
 	 * its own (the transferor's side keeps working until the answer) */
@@ -174,7 +143,7 @@ static int place(struct call *c)
 	}
 	if (r < 0) {
 		media_drop_spares(c);
-		leg_free(n);
+		call_free_leg(c, n);
 		return r;
 	}
 	if (x->referred_by && asprintf(&headers[nh], "Referred-By: %s", x->referred_by) >= 0)
@@ -187,14 +156,12 @@ static int place(struct call *c)
 		.max_forwards = 70, .session_expires = x->route->session_expires,
 		.headers = (const char *const *)headers,
 	};
-	x->leg = n;
 	call_log(c, LOG_LVL_INFO, "transfer: placing the new leg to %s", x->target);
 	r = c->core->ops->place(n, &t, &fwd);
 	for (unsigned i = 0; i < nh; i++)
 		free(headers[i]);
 	if (r < 0) {
-		x->leg = NULL;
-		leg_free(n);
+		call_free_leg(c, n);
 		return r;
 	}
 	if (x->timer == NULL)
@@ -207,7 +174,6 @@ static void failed(struct call *c, int code, const char *phrase)
 {
 	struct call_xfer *x = &c->xfer;
 	char frag[128];
-	struct leg *y;
 
 	snprintf(frag, sizeof(frag), "SIP/2.0 %d %s", code, phrase ? phrase : "Failed");
 	/* the side stays the transferor's: its next SDP is no new party */
@@ -217,12 +183,9 @@ static void failed(struct call *c, int code, const char *phrase)
 		 code);
 	tell(c, frag, true);
 	xfer_record(c, x->transferor ? who(x->transferor) : "?", "blind", x->target, code, "failed");
-	y = c->leg[x->transferor && x->transferor->side == LEG_A ? LEG_B : LEG_A];
 	/* the transferor may have hung up meanwhile: then nobody is left */
-	if (x->transferor == NULL || x->transferor->ended || x->transferor->peer == NULL) {
+	if (x->transferor == NULL || leg_is_ended(x->transferor) || x->transferor->peer == NULL) {
 		xfer_clear(c);
-		if (y)
-			y->peer = NULL;
 		call_close(c, CALL_END_TRANSFER_FAILED, code, phrase);
 		return;
 	}
@@ -287,21 +250,19 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 	char codec[32], *had, *held = NULL;
 	bool reoffer = false;
 
-	if (n != x->leg)
+	if (n != xfer_leg(c))
 		return;
 	if (c->state == CALL_ST_CLOSING) {
 		/* the call ended meanwhile: end the new leg too, nothing more */
 		if (m->status < 200)
 			return;
 		if (m->status < 300) {
-			n->answered = true;
+			leg_set_state(n, LEG_ST_CONFIRMED);	/* it crossed our CANCEL */
 			ops->send(n, LEG_REQ_ACK, NULL);
-			ops->send(n, LEG_REQ_BYE, NULL);
+			leg_hangup(n);
 			return;	/* it ends, and is freed, as a transfer leg */
 		}
-		leg_end(n);
-		leg_free(n);
-		x->leg = NULL;
+		call_free_leg(c, n);
 		return;	/* call_on_response frees the call if that was its last leg */
 	}
 	if (m->status < 200) {
@@ -313,9 +274,7 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 	ttimer_stop(x->timer);
 	if (m->status >= 300) {
 		int code = m->status >= 700 ? 500 : m->status;
-		leg_end(n);
-		leg_free(n);
-		x->leg = NULL;
+		call_free_leg(c, n);
 		if (route_failover_on(x->route, code) && x->target_idx + 1 < x->route->n_targets) {
 			x->target_idx++;
 			if (place(c) == 0)
@@ -324,8 +283,9 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 		failed(c, code, m->phrase);
 		return;
 	}
-	/* answered: the new leg takes the transferor's place */
-	n->answered = true;
+	/* answered (perhaps across the CANCEL of its timer): the new leg takes
+	 * the transferor's place */
+	leg_set_state(n, LEG_ST_CONFIRMED);
 	ops->send(n, LEG_REQ_ACK, NULL);
 	snprintf(codec, sizeof(codec), "%s", c->n_streams ? c->streams[0].codec : "");
 	/* media passthrough: what the transferee has now, from the transferor */
@@ -341,21 +301,13 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 		reoffer = true;	/* the transferee must hear about the new codec */
 	old = c->leg[n->side];
 	y = n->peer;
-	c->leg[n->side] = n;
-	n->xfer = false;
-	if (y)
-		y->peer = n;
-	call_update_log_prefix(c);
+	call_set_leg(c, n, LEG_ROLE_PARTY, n->side);	/* old is let go */
 	call_log(c, LOG_LVL_INFO, "transfer: %s answered, leg %c replaced", x->target, side_char(n));
 	tell(c, "SIP/2.0 200 OK", true);
 	xfer_record(c, who(n), "blind", x->target, m->status, "connected");
 	xfer_clear(c);
-	if (old) {
-		let_go(c, old);
-		if (!old->ended)
-			ops->send(old, LEG_REQ_BYE, NULL);
-	}
-	if (reoffer && y && !y->ended) {
+	leg_hangup(old);
+	if (reoffer && y && !leg_is_ended(y)) {
 		/* the target answered another codec: offer the transferee the
 		 * target's media (its answer updates its relay side) */
 		call_log(c, LOG_LVL_INFO, "transfer: codec now %s, re-INVITE to leg %c",
@@ -364,9 +316,9 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 		    dialog_own_invite(y, &fwd) < 0)
 			call_log(c, LOG_LVL_WARNING, "transfer: cannot re-INVITE leg %c", side_char(y));
 	}
-	else if (held && y && !y->ended && m->body_len)
+	else if (held && y && !leg_is_ended(y) && m->body_len)
 		unhold(c, y, n->side, held, m->body, m->body_len, false);	/* the target's answer */
-	if (had && y && !y->ended)
+	if (had && y && !leg_is_ended(y))
 		passthrough_reoffer(c, y, had, m);
 	free(had);
 	free(held);
@@ -376,16 +328,14 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 void xfer_on_leg_event(struct call *c, struct leg *l, enum leg_req req)
 {
 	(void)req;
-	if (l == c->xfer.leg) {
+	if (l->role == LEG_ROLE_TARGET) {
 		/* the new leg died before answering */
 		ttimer_stop(c->xfer.timer);
-		leg_end(l);
-		leg_free(l);
-		c->xfer.leg = NULL;
+		call_free_leg(c, l);
 		failed(c, 503, "Service Unavailable");
 		return;
 	}
-	drop_gone(c, l);
+	call_free_leg(c, l);	/* a leg let go has ended */
 }
 
 static bool busy(const struct leg *l)
@@ -406,8 +356,8 @@ static void attended(struct call *c, struct leg *x, struct leg *r2)
 	struct call_msg offer = { .retry_after = -1 }, fwd;
 	char *held = NULL;
 
-	if (c2 == NULL || c2 == c || t == NULL || t->ended || !t->answered ||
-	    c2->state != CALL_ST_CONFIRMED || c2->xfer.leg || busy(t) || busy(r2)) {
+	if (c2 == NULL || c2 == c || t == NULL || !leg_is_confirmed(t) ||
+	    c2->state != CALL_ST_CONFIRMED || xfer_leg(c2) || busy(t) || busy(r2)) {
 		leg_respond(x, LEG_REQ_REFER, 481, "Call/Transaction Does Not Exist");
 		return;
 	}
@@ -416,19 +366,10 @@ static void attended(struct call *c, struct leg *x, struct leg *r2)
 	/* y on x's hold: x's hold offer, to take it off once t is joined */
 	if (media_held_by(c, x->side) && c->last_sdp[x->side])
 		held = strdup(c->last_sdp[x->side]);
-	/* t leaves c2 ... */
-	c2->leg[t->side] = NULL;
-	r2->peer = NULL;
-	call_update_log_prefix(c2);
-	/* ... and takes x's place here */
-	c->leg[x->side] = t;
-	t->call = c;
-	t->side = x->side;
-	t->peer = y;
-	y->peer = t;
+	/* t leaves c2 and takes x's place here; x is let go */
+	call_set_leg(c, t, LEG_ROLE_PARTY, x->side);
 	media_vacate_side(c, t->side);	/* t may send before its answer is in */
 	media_new_leg(c, t->side);
-	call_update_log_prefix(c);
 	offer.ctype = "application/sdp";
 	offer.body = c->last_sdp[y->side];
 	offer.body_len = c->last_sdp_len[y->side];
@@ -445,8 +386,7 @@ static void attended(struct call *c, struct leg *x, struct leg *r2)
 	free(held);
 	ops->notify(x, "SIP/2.0 200 OK", true);
 	xfer_record(c, who(x), "attended", t->call_id, 200, "connected");
-	let_go(c, x);
-	ops->send(x, LEG_REQ_BYE, NULL);
+	leg_hangup(x);
 	call_close(c2, CALL_END_TRANSFERRED, 200, NULL);
 	call_free_if_done(c2);	/* its last use here (call.c's release rule) */
 }
@@ -459,19 +399,15 @@ void call_on_replaces(struct leg *n, struct leg *old, const struct call_invite *
 	struct leg *y = old->peer;
 
 	n->in_req[LEG_REQ_INVITE] = true;
-	if (c == NULL || c->state != CALL_ST_CONFIRMED || old->ended || xfer_owns(c, old) ||
-	    c->xfer.leg || y == NULL || busy(old) || busy(y) || inv->msg.body_len == 0 ||
+	if (c == NULL || c->state != CALL_ST_CONFIRMED || leg_is_ended(old) || xfer_owns(c, old) ||
+	    xfer_leg(c) || y == NULL || busy(old) || busy(y) || inv->msg.body_len == 0 ||
 	    c->last_sdp[y->side] == NULL) {
 		leg_respond(n, LEG_REQ_INVITE, 481, "Call/Transaction Does Not Exist");
 		ops->release(n);
 		leg_free(n);
 		return;
 	}
-	n->call = c;
-	n->side = old->side;
-	n->peer = y;
-	c->leg[old->side] = n;
-	y->peer = n;
+	call_set_leg(c, n, LEG_ROLE_PARTY, old->side);	/* old is let go */
 	media_new_leg(c, n->side);
 	leg_set_call_id(n, inv->call_id);
 	/* the newcomer's offer sets its side of the relay; the answer is what
@@ -484,11 +420,10 @@ void call_on_replaces(struct leg *n, struct leg *old, const struct call_invite *
 		ans = (struct call_msg){ .status = 488, .phrase = "Not Acceptable Here",
 					 .retry_after = -1 };
 		/* undo: the old leg stays */
-		c->leg[old->side] = old;
-		y->peer = old;
-		n->call = NULL;
+		call_set_leg(c, old, LEG_ROLE_PARTY, old->side);
+		call_drop_leg(c, n);
 		leg_respond(n, LEG_REQ_INVITE, 488, "Not Acceptable Here");
-		ops->release(n);
+		leg_end(n);
 		leg_free(n);
 		return;
 	}
@@ -496,12 +431,10 @@ void call_on_replaces(struct leg *n, struct leg *old, const struct call_invite *
 	ans.phrase = "OK";
 	n->in_req[LEG_REQ_INVITE] = false;
 	ops->respond(n, LEG_REQ_INVITE, &ans);
-	n->answered = true;
-	call_update_log_prefix(c);
+	leg_set_state(n, LEG_ST_CONFIRMED);
 	call_log(c, LOG_LVL_INFO, "INVITE with Replaces: leg %c replaced", side_char(n));
 	xfer_record(c, who(n), "replaces", inv->from_user, 200, "connected");
-	let_go(c, old);
-	ops->send(old, LEG_REQ_BYE, NULL);
+	leg_hangup(old);	/* let go */
 }
 
 static void on_refer(struct call *c, struct leg *l, const struct call_refer *r)
@@ -524,7 +457,7 @@ static void on_refer(struct call *c, struct leg *l, const struct call_refer *r)
 		xfer_record(c, who(l), "refused", r->refer_to, 403, "rejected");
 		return;
 	}
-	if (c->state != CALL_ST_CONFIRMED || y == NULL || y->ended || c->xfer.leg ||
+	if (c->state != CALL_ST_CONFIRMED || y == NULL || leg_is_ended(y) || xfer_leg(c) ||
 	    l->in_req[LEG_REQ_INVITE] || l->out_req[LEG_REQ_INVITE] ||
 	    y->in_req[LEG_REQ_INVITE] || y->out_req[LEG_REQ_INVITE] || y->out_req[LEG_REQ_REFER]) {
 		/* a re-INVITE, or another transfer, is under way */
@@ -597,7 +530,7 @@ void call_on_notify(struct leg *l, const char *sipfrag, bool final)
 {
 	struct leg *x = l->peer;
 
-	if (x == NULL || x->ended)
+	if (x == NULL || leg_is_ended(x))
 		return;
 	l->core->ops->notify(x, sipfrag, final);
 	if (final)
@@ -606,26 +539,15 @@ void call_on_notify(struct leg *l, const char *sipfrag, bool final)
 
 void xfer_close(struct call *c)
 {
-	const struct leg_ops *ops = c->core->ops;
-
-	if (c->xfer.leg)
+	if (xfer_leg(c))
 		tell(c, "SIP/2.0 487 Request Terminated", true);
-
-	if (c->xfer.leg && !c->xfer.leg->ended) {
-		if (c->xfer.leg->answered)
-			ops->send(c->xfer.leg, LEG_REQ_BYE, NULL);
-		else if (ops->send(c->xfer.leg, LEG_REQ_CANCEL, NULL) < 0)
-			leg_end(c->xfer.leg);
-	}
+	leg_hangup(xfer_leg(c));	/* CANCEL while it rings */
 	ttimer_stop(c->xfer.timer);
 }
 
+/* The call's legs, this transfer's included, are freed by call_free_legs. */
 void xfer_free(struct call *c)
 {
-	leg_free(c->xfer.leg);
-	c->xfer.leg = NULL;
-	while (c->n_gone)
-		leg_free(c->gone[--c->n_gone]);
 	c->xfer.timer = ttimer_free(c->xfer.timer);
 	xfer_clear(c);
 	json_decref(c->transfers);

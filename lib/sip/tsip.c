@@ -437,10 +437,7 @@ static void new_invite(struct tsip *t, nua_handle_t *nh, const sip_t *sip)
 			nua_handle_unref(old_nh);
 		if (old == NULL || old->call == NULL) {
 			nua_respond(nh, SIP_481_NO_TRANSACTION, TAG_END());
-			a->ended = true;
-			tsip_leg_ops.release(a);
-			free(a->call_id);
-			free(a);
+			leg_free(a);	/* releases it */
 		} else {
 			call_on_replaces(a, old, &inv);
 		}

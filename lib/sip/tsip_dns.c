@@ -674,8 +674,10 @@ bool tsip_dns_retry(struct leg *l, int status)
 
 	if (j == NULL)
 		return false;
-	if (l->answered || (status >= 200 && status < 300)) {
-		job_free(j);	/* the target is reached: re-INVITEs are no retries */
+	if (!leg_is_inviting(l) || (status >= 200 && status < 300)) {
+		/* the target is reached (re-INVITEs are no retries), or the
+		 * leg is being given up (a 503 across our CANCEL) */
+		job_free(j);
 		x->dns = NULL;
 		return false;
 	}

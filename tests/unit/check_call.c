@@ -990,6 +990,24 @@ START_TEST(blind_transfer_second_refer_refused)
 END_TEST
 
 /* The target does not answer: the transfer's own timer cancels it. */
+/* The caller transfers: the target's leg is on side A, and still ours to
+ * CANCEL when it rings too long (it is no caller waiting for an answer). */
+START_TEST(blind_transfer_from_the_caller_no_answer)
+{
+	struct fleg *b, *a = answered_call("100", "A", &b), *t = refer_from(a);
+
+	ck_assert_int_eq(t->l->side, LEG_A);
+	ck_assert(!leg_needs_answer(t->l));
+	ev_resp(t, LEG_REQ_INVITE, 180, NULL);
+	RUN_UNTIL(count(OP_SEND, t, LEG_REQ_CANCEL, ANY) == 1, 2000);
+	settle();
+	EXPECT(1, OP_NOTIFY, a, ANY, 487);
+	ev_req(b, LEG_REQ_BYE, NULL);
+	settle();
+	all_gone();
+}
+END_TEST
+
 START_TEST(blind_transfer_no_answer)
 {
 	struct fleg *b, *a = answered_call("100", "A", &b), *t = refer_from(b);
@@ -1307,6 +1325,242 @@ START_TEST(event_table)
 }
 END_TEST
 
+/* ---- the leg's state machine and the container of a call's legs ---- */
+
+/* Which leg state may follow which (call_fsm.c), pair by pair: an allowed
+ * change is made, a refused one leaves the state as it was and is counted. */
+START_TEST(leg_state_table)
+{
+	static const bool want[_LEG_ST_MAX][_LEG_ST_MAX] = {
+		[LEG_ST_INVITING] = { [LEG_ST_CONFIRMED] = true, [LEG_ST_CANCELLING] = true,
+				      [LEG_ST_ENDED] = true },
+		[LEG_ST_CONFIRMED] = { [LEG_ST_ENDING] = true, [LEG_ST_ENDED] = true },
+		[LEG_ST_CANCELLING] = { [LEG_ST_CONFIRMED] = true, [LEG_ST_ENDED] = true },
+		[LEG_ST_ENDING] = { [LEG_ST_ENDED] = true },
+	};
+	struct call_stats st;
+	uint64_t refused = 0;
+
+	for (int from = 0; from < _LEG_ST_MAX; from++)
+		for (int to = 0; to < _LEG_ST_MAX; to++) {
+			struct leg *l = leg_new(core, LEG_B);
+
+			ck_assert_ptr_nonnull(l);
+			l->state = from;	/* put there by hand: the test, not a path */
+			ck_assert_msg(leg_state_allowed(from, to) == want[from][to], "%s -> %s",
+				      leg_state_name(from), leg_state_name(to));
+			ck_assert_int_eq(leg_set_state(l, to), want[from][to] ? 0 : -EINVAL);
+			ck_assert_int_eq(l->state, want[from][to] ? to : from);
+			refused += !want[from][to];
+			call_core_stats(core, &st);
+			ck_assert_uint_eq(st.refused, refused);
+			leg_free(l);
+		}
+	ck_assert(!leg_state_allowed(_LEG_ST_MAX, LEG_ST_ENDED));
+	ck_assert(!leg_state_allowed(LEG_ST_INVITING, _LEG_ST_MAX));
+	ck_assert_str_eq(leg_state_name(LEG_ST_CANCELLING), "cancelling");
+}
+END_TEST
+
+/* Answer, BYE from A: both legs inviting, then confirmed; A ended at its
+ * BYE, B ending until its BYE is over. */
+START_TEST(leg_states_of_a_call)
+{
+	struct fleg *a = call_in("100", "A"), *b = last_placed();
+	struct leg *la = a->l, *lb = b->l;
+
+	ck_assert_int_eq(la->state, LEG_ST_INVITING);
+	ck_assert_int_eq(lb->state, LEG_ST_INVITING);
+	ck_assert(leg_needs_answer(la));
+	ck_assert(!leg_needs_answer(lb));
+	ev_resp(b, LEG_REQ_INVITE, 180, NULL);
+	ck_assert_int_eq(lb->state, LEG_ST_INVITING);
+	ev_resp(b, LEG_REQ_INVITE, 200, sdp_answer);
+	ck_assert_int_eq(la->state, LEG_ST_CONFIRMED);
+	ck_assert_int_eq(lb->state, LEG_ST_CONFIRMED);
+	ck_assert(!leg_needs_answer(la));
+	ev_req(a, LEG_REQ_ACK, NULL);
+	ev_req(a, LEG_REQ_BYE, NULL);
+	ck_assert(leg_is_ended(la));
+	ck_assert_int_eq(lb->state, LEG_ST_ENDING);
+	ck_assert(leg_is_answered(lb));
+	ck_assert(!leg_is_confirmed(lb));
+	EXPECT(1, OP_SEND, b, LEG_REQ_BYE, ANY);
+	ev_resp(b, LEG_REQ_BYE, 200, NULL);
+	ck_assert_int_eq(lb->state, LEG_ST_ENDING);	/* until its end is reported */
+	ev_ended(b);	/* the call is freed: la and lb with it */
+	all_gone();
+}
+END_TEST
+
+/* The caller CANCELs: A is cancelling (NUA answered 487: no BYE, no answer
+ * of ours), B cancelling; B's 200 crosses our CANCEL: confirmed after all,
+ * ACKed and hung up (ending). */
+START_TEST(leg_states_of_a_cancel)
+{
+	struct fleg *a = call_in("100", "A"), *b = last_placed();
+	struct leg *la = a->l, *lb = b->l;
+
+	ev_resp(b, LEG_REQ_INVITE, 180, NULL);
+	ev_req(a, LEG_REQ_CANCEL, NULL);
+	ck_assert_int_eq(la->state, LEG_ST_CANCELLING);
+	ck_assert_int_eq(lb->state, LEG_ST_CANCELLING);
+	ck_assert(!leg_needs_answer(la));
+	EXPECT(1, OP_SEND, b, LEG_REQ_CANCEL, ANY);
+	EXPECT(0, OP_SEND, a, LEG_REQ_BYE, ANY);
+	EXPECT(1, OP_RESPOND, a, LEG_REQ_INVITE, ANY);	/* the 180 only */
+	ev_ended(a);
+	ck_assert(leg_is_ended(la));
+	consume();
+	ev_resp(b, LEG_REQ_CANCEL, 481, NULL);
+	ev_resp(b, LEG_REQ_INVITE, 200, sdp_answer);
+	ck_assert_int_eq(lb->state, LEG_ST_ENDING);
+	EXPECT(1, OP_SEND, b, LEG_REQ_ACK, ANY);
+	EXPECT(1, OP_SEND, b, LEG_REQ_BYE, ANY);
+	settle();
+	all_gone();
+}
+END_TEST
+
+static unsigned n_legs(const struct call *c, int role)
+{
+	unsigned n = 0;
+
+	for (const struct leg *l = c->legs; l; l = l->call_next)
+		n += role == ANY || (int)l->role == role;
+	return n;
+}
+
+/* The container's invariants (call_int.h, leg.c) on every leg of c. */
+static void check_legs(const struct call *c)
+{
+	unsigned n = 0;
+
+	for (const struct leg *l = c->legs; l; l = l->call_next) {
+		const struct leg *other = c->leg[l->side == LEG_A ? LEG_B : LEG_A];
+
+		ck_assert_uint_lt(++n, MAX_LEGS);	/* no loop */
+		ck_assert_ptr_eq(l->call, c);
+		switch (l->role) {
+		case LEG_ROLE_PARTY:	/* the other party's peer, both ways */
+			ck_assert_ptr_eq(c->leg[l->side], l);
+			ck_assert_ptr_eq(l->peer, other);
+			if (other)
+				ck_assert_ptr_eq(other->peer, l);
+			break;
+		case LEG_ROLE_TARGET:	/* one way, to the party it will join */
+			ck_assert_ptr_eq(l->peer, other);
+			break;
+		case LEG_ROLE_GONE:
+			ck_assert_ptr_null(l->peer);
+			break;
+		default:
+			ck_abort_msg("a leg of a call with no role");
+		}
+	}
+	for (int s = 0; s < _LEG_SIDE_MAX; s++) {
+		const struct leg *l = c->leg[s];
+
+		if (l == NULL)
+			continue;
+		ck_assert_int_eq(l->role, LEG_ROLE_PARTY);
+		ck_assert_int_eq(l->side, s);
+	}
+	ck_assert_uint_eq(n_legs(c, LEG_ROLE_PARTY), (c->leg[LEG_A] != NULL) + (c->leg[LEG_B] != NULL));
+	ck_assert_uint_le(n_legs(c, LEG_ROLE_TARGET), 1);
+}
+
+/* A blind transfer that completes moves legs between roles: the target is
+ * a transfer leg while it rings (A's peer is still B), then a party on B's
+ * side with A as its peer both ways; B is let go, and leaves the call when
+ * its BYE is over. */
+START_TEST(legs_move_roles_in_a_blind_transfer)
+{
+	struct fleg *b, *a = answered_call("100", "A", &b), *t;
+	struct call *c = a->l->call;
+
+	check_legs(c);
+	ck_assert_uint_eq(n_legs(c, ANY), 2);
+	t = refer_from(b);
+	check_legs(c);
+	ck_assert_int_eq(t->l->role, LEG_ROLE_TARGET);
+	ck_assert_ptr_eq(xfer_leg(c), t->l);
+	ck_assert_ptr_eq(t->l->peer, a->l);
+	ck_assert_ptr_eq(a->l->peer, b->l);
+	ev_resp(t, LEG_REQ_INVITE, 200, sdp_answer);
+	check_legs(c);
+	ck_assert_ptr_eq(c->leg[LEG_B], t->l);
+	ck_assert_int_eq(t->l->side, LEG_B);
+	ck_assert_ptr_eq(a->l->peer, t->l);
+	ck_assert_ptr_null(xfer_leg(c));
+	ck_assert_int_eq(b->l->role, LEG_ROLE_GONE);
+	ck_assert_int_eq(b->l->state, LEG_ST_ENDING);
+	ck_assert_uint_eq(n_legs(c, ANY), 3);
+	settle();	/* B's BYE is over */
+	ck_assert(b->released);
+	check_legs(c);
+	ck_assert_uint_eq(n_legs(c, ANY), 2);
+	ev_req(a, LEG_REQ_BYE, NULL);
+	settle();
+	all_gone();
+}
+END_TEST
+
+/* An attended transfer moves B2's leg from call 2 into call 1 in X1's
+ * place: call 2 keeps no party on that side and X2 no peer. */
+START_TEST(legs_move_between_calls_in_an_attended_transfer)
+{
+	struct fleg *x1, *a1 = answered_call("100", "A1", &x1);
+	struct fleg *b2, *x2 = answered_call("101", "X2", &b2);
+	struct call *c1 = a1->l->call, *c2 = x2->l->call;
+	struct call_refer r = {
+		.refer_to = "sip:101@127.0.0.1?Replaces=cid-X2", .user = "101", .host = "127.0.0.1",
+		.replaces = true, .replaces_value = "cid-X2", .replaced = x2->l,
+	};
+
+	call_on_refer(x1->l, &r);
+	check_legs(c1);
+	check_legs(c2);
+	ck_assert_ptr_eq(b2->l->call, c1);
+	ck_assert_ptr_eq(c1->leg[LEG_B], b2->l);
+	ck_assert_ptr_eq(a1->l->peer, b2->l);
+	ck_assert_int_eq(x1->l->role, LEG_ROLE_GONE);
+	ck_assert_uint_eq(n_legs(c1, ANY), 3);
+	ck_assert_ptr_null(c2->leg[LEG_B]);
+	ck_assert_ptr_null(x2->l->peer);
+	ck_assert_uint_eq(n_legs(c2, ANY), 1);
+	ev_resp(b2, LEG_REQ_INVITE, 200, sdp_answer);
+	settle();	/* call 2 is freed */
+	check_legs(c1);
+	ck_assert_uint_eq(active(), 1);
+	ev_req(a1, LEG_REQ_BYE, NULL);
+	settle();
+	all_gone();
+}
+END_TEST
+
+/* One call holding a leg in every role (two parties, one let go whose BYE
+ * is not over, a second transfer's target ringing): shutdown frees all. */
+START_TEST(core_free_with_legs_in_every_role)
+{
+	struct fleg *b, *a = answered_call("100", "A", &b), *t1, *t2;
+	struct call *c = a->l->call;
+
+	t1 = refer_from(b);
+	ev_resp(t1, LEG_REQ_INVITE, 200, sdp_answer);
+	consume();	/* B's BYE is not answered */
+	t2 = refer_from(t1);
+	ev_resp(t2, LEG_REQ_INVITE, 180, NULL);
+	check_legs(c);
+	ck_assert_uint_eq(n_legs(c, LEG_ROLE_PARTY), 2);
+	ck_assert_uint_eq(n_legs(c, LEG_ROLE_GONE), 1);
+	ck_assert_uint_eq(n_legs(c, LEG_ROLE_TARGET), 1);
+	ck_assert_ptr_eq(xfer_leg(c), t2->l);
+	core = call_core_free(core);
+	released_all();
+}
+END_TEST
+
 static Suite *call_suite(void)
 {
 	Suite *s = suite_create("call");
@@ -1358,6 +1612,7 @@ static Suite *call_suite(void)
 	tcase_add_test(tc, blind_transfer_target_lost_when_the_bye_fails);
 	tcase_add_test(tc, blind_transfer_second_refer_refused);
 	tcase_add_test(tc, blind_transfer_no_answer);
+	tcase_add_test(tc, blind_transfer_from_the_caller_no_answer);
 	tcase_add_test(tc, attended_transfer);
 	tcase_add_test(tc, attended_transfer_when_the_bye_fails);
 	tcase_add_test(tc, invite_with_replaces);
@@ -1378,6 +1633,17 @@ static Suite *call_suite(void)
 	tcase_add_test(tc, core_free_with_a_let_go_leg);
 	tcase_add_test(tc, core_free_in_every_state);
 	tcase_add_test(tc, core_free_after_hangup_all);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("legs");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 5);
+	tcase_add_test(tc, leg_state_table);
+	tcase_add_test(tc, leg_states_of_a_call);
+	tcase_add_test(tc, leg_states_of_a_cancel);
+	tcase_add_test(tc, legs_move_roles_in_a_blind_transfer);
+	tcase_add_test(tc, legs_move_between_calls_in_an_attended_transfer);
+	tcase_add_test(tc, core_free_with_legs_in_every_role);
 	suite_add_tcase(s, tc);
 	return s;
 }
