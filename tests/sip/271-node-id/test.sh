@@ -88,6 +88,17 @@ grep -q -E "^[0-9:.]+ beta info +call=1 .*uuid=$ub\$" "$T/beta.log" ||
 [ "$(grep -c -v -E '^[0-9:.]+ beta ' "$T/beta.log")" = 0 ] ||
 	fail "a line of beta's log lacks its node: $(grep -v -E '^[0-9:.]+ beta ' "$T/beta.log" | head -n 1)"
 
+# a reload cannot rename a node: it warns and keeps the running one
+sed -i 's/^node = "alpha";/node = "gamma";/' "$CONF"
+ctl reload > /dev/null || fail "tandemctl reload failed"
+log_has "node takes effect at restart; still alpha\$" || fail "no warning for a node changed by reload"
+[ "$(status_get .node)" = alpha ] || fail "a reload renamed the node to $(status_get .node)"
+sed -i 's/^node = "gamma";/node = "alpha";/' "$CONF"
+ctl reload > /dev/null || fail "tandemctl reload (back) failed"
+[ "$(log_count 'node takes effect at restart')" = 1 ] || fail "a reload to the same node warned"
+"$TANDEMD" -t -c "$T/tandemd-beta.conf" | grep -q "^configuration OK: .*(1 routes, node beta)\$" ||
+	fail "tandemd -t does not name the node: $("$TANDEMD" -t -c "$T/tandemd-beta.conf" 2>&1)"
+
 # 2. beta restarts: its counter starts again at 1, its UUIDs do not
 beta_stop
 beta_start "$T/beta-events2.txt"
