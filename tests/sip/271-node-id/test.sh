@@ -27,6 +27,8 @@ beta_stop() {	# SIGTERM; it must exit 0
 	for ((i = 0; i < 100; i++)); do kill -0 "$beta_pid" 2>/dev/null || break; sleep 0.1; done
 	kill -0 "$beta_pid" 2>/dev/null && fail "beta did not stop on SIGTERM"
 	wait "$beta_pid" || fail "beta exited $?"
+	! grep -q -E "AddressSanitizer|LeakSanitizer|runtime error:" "$T/beta.log" ||
+		fail "sanitizer report in beta's log: $(grep -m 1 -E 'Sanitizer|runtime error:' "$T/beta.log")"
 }
 records_are() {	# records_are FILE N
 	[ -f "$1" ] && [ "$(wc -l < "$1")" = "$2" ]
