@@ -104,9 +104,19 @@ void tid_uuid_new(char *buf, size_t len)
 		b[i] = (uint8_t)(ms >> (40 - 8 * i));
 	b[6] = (uint8_t)(0x70 | (b[6] & 0x0f));	/* version 7 */
 	b[8] = (uint8_t)(0x80 | (b[8] & 0x3f));	/* variant 10 (RFC 9562) */
-	snprintf(buf, len, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-		 b[13], b[14], b[15]);
+	if (len < TID_UUID_LEN + 1) {
+		if (len)
+			buf[0] = '\0';
+		return;
+	}
+	for (int i = 0, o = 0; i < 16; i++) {	/* once per call: no snprintf */
+		static const char hex[] = "0123456789abcdef";
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			buf[o++] = '-';
+		buf[o++] = hex[b[i] >> 4];
+		buf[o++] = hex[b[i] & 15];
+	}
+	buf[TID_UUID_LEN] = '\0';
 }
 
 bool tid_uuid_valid(const char *s)

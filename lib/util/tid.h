@@ -32,7 +32,8 @@ void tid_node_default(const char *host, const char *instance, char *buf, size_t 
 void tid_set_node(const char *node);
 const char *tid_node(void);
 
-/* A new call UUID into buf (at least TID_UUID_LEN + 1), lower-case hex. */
+/* A new call UUID into buf (at least TID_UUID_LEN + 1, else it gets ""),
+ * lower-case hex. */
 void tid_uuid_new(char *buf, size_t len);
 /* s has the shape of a UUID (8-4-4-4-12 hex digits, any version). */
 bool tid_uuid_valid(const char *s);

@@ -339,7 +339,7 @@ END_TEST
 
 START_TEST(uuid_is_version_7)
 {
-	char u[TID_UUID_LEN + 1];
+	char u[TID_UUID_LEN + 1], small[TID_UUID_LEN];
 	struct timespec ts;
 	unsigned long long ms, got;
 
@@ -353,6 +353,10 @@ START_TEST(uuid_is_version_7)
 	for (const char *p = u; *p; p++)
 		ck_assert_msg(*p == '-' || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'),
 			      "%s: not lower-case hex", u);
+	/* a buffer too small gets nothing rather than a cut UUID */
+	memset(small, 'x', sizeof(small));
+	tid_uuid_new(small, sizeof(small));
+	ck_assert_str_eq(small, "");
 	/* the first 48 bits are the time in milliseconds */
 	ck_assert_int_eq(sscanf(u, "%8llx", &got), 1);
 	got = got << 16 | strtoull((char[5]){ u[9], u[10], u[11], u[12], 0 }, NULL, 16);
