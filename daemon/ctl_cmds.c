@@ -12,8 +12,15 @@
 #include "tandemd.h"
 #include "ops/log.h"
 #include "sec/guard.h"
+#include "util/tid.h"
 
 static json_t *fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A call named by a control request: tandemctl hangup 7, or by its UUID. */
+struct call_ref {
+	uint64_t id;
+	char text[48];
+};
 
 static json_t *fail(const char *fmt, ...)
 {
@@ -40,30 +47,52 @@ static const char *str_arg(json_t *req, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-static int id_arg(json_t *req, uint64_t *ret)
+static int uuid_to_id(const struct call_info *ci, void *arg)
+{
+	struct call_ref *ref = arg;
+
+	if (ci->uuid == NULL || strcasecmp(ci->uuid, ref->text) != 0)
+		return 0;
+	ref->id = ci->id;
+	return -1;	/* stop */
+}
+
+/* The call a request names: its counter id (a number) or its UUID. 0;
+ * -EINVAL when "id" is neither; -ENOENT for a UUID of no call in progress
+ * (a number is looked up by the command). ref->text says it for messages. */
+static int call_arg(struct tandemd *d, json_t *req, struct call_ref *ref)
 {
 	json_t *v = json_object_get(req, "id");
 	const char *s;
 	char *end;
 
 	if (json_is_integer(v) && json_integer_value(v) > 0) {
-		*ret = (uint64_t)json_integer_value(v);
+		ref->id = (uint64_t)json_integer_value(v);
+		snprintf(ref->text, sizeof(ref->text), "%llu", (unsigned long long)ref->id);
 		return 0;
 	}
 	s = json_is_string(v) ? json_string_value(v) : str_arg(req, "id");
 	if (s == NULL || *s == '\0')
 		return -EINVAL;
+	snprintf(ref->text, sizeof(ref->text), "%.40s", s);
+	if (tid_uuid_valid(s)) {
+		ref->id = 0;
+		call_core_foreach(tsip_core(d->sip), uuid_to_id, ref);
+		return ref->id ? 0 : -ENOENT;
+	}
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
 	errno = 0;
-	*ret = strtoull(s, &end, 10);
-	return (errno || *end) ? -EINVAL : 0;
+	ref->id = strtoull(s, &end, 10);
+	return (errno || *end || ref->id == 0) ? -EINVAL : 0;
 }
 
 static json_t *call_json(const struct call_info *ci)
 {
 	time_t now = time(NULL);
 
-	return json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s,s:I,s:I,s:s?,s:b}",
-			 "id", (json_int_t)ci->id, "a_call_id", ci->a_call_id,
+	return json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s,s:I,s:I,s:s?,s:b}",
+			 "id", (json_int_t)ci->id, "uuid", ci->uuid, "a_call_id", ci->a_call_id,
 			 "b_call_id", ci->b_call_id, "from", ci->from, "to", ci->to,
 			 "route", ci->route, "target", ci->target,
 			 "state", call_state_name(ci->state),
@@ -125,9 +154,9 @@ static json_t *cmd_status(struct tandemd *d, json_t *req)
 
 	call_core_stats(tsip_core(d->sip), &st);
 	tsip_tls_stats(&ts);
-	return json_pack("{s:b,s:s,s:I,s:s,s:I,s:b,s:{s:I,s:I,s:I,s:I,s:f,s:I},s:{s:I,s:I},"
+	return json_pack("{s:b,s:s,s:s,s:I,s:s,s:I,s:b,s:{s:I,s:I,s:I,s:I,s:f,s:I},s:{s:I,s:I},"
 			 "s:{s:I,s:I},s:o,s:o}",
-			 "ok", 1, "version", TANDEM_VERSION,
+			 "ok", 1, "version", TANDEM_VERSION, "node", tid_node(),
 			 "uptime", (json_int_t)(time(NULL) - d->started),
 			 "config", d->conf_path, "config_loaded", (json_int_t)d->conf->loaded_at,
 			 "draining", call_core_draining(tsip_core(d->sip)),
@@ -189,15 +218,20 @@ static json_t *side_json(const struct call_stream_info *si, int s)
 static json_t *cmd_call(struct tandemd *d, json_t *req)
 {
 	struct find_one f = { 0 };
+	struct call_ref ref;
 	struct call_stream_info si[8];
 	json_t *streams;
-	int n;
+	int n, r;
 
-	if (id_arg(req, &f.id) < 0)
-		return fail("usage: call ID");
+	r = call_arg(d, req, &ref);
+	if (r == -EINVAL)
+		return fail("usage: call ID (the number, or the call's UUID)");
+	if (r < 0)
+		return fail("no call %s", ref.text);
+	f.id = ref.id;
 	call_core_foreach(tsip_core(d->sip), find_call, &f);
 	if (f.found == NULL)
-		return fail("no call %llu", (unsigned long long)f.id);
+		return fail("no call %s", ref.text);
 	streams = json_array();
 	n = call_core_streams(tsip_core(d->sip), f.id, si, 8);
 	for (int i = 0; i < n; i++)
@@ -212,16 +246,18 @@ static json_t *cmd_call(struct tandemd *d, json_t *req)
 
 static json_t *cmd_hangup(struct tandemd *d, json_t *req)
 {
-	uint64_t id;
+	struct call_ref ref;
 	int r;
 
-	if (id_arg(req, &id) < 0)
-		return fail("usage: hangup ID");
-	r = call_core_hangup(tsip_core(d->sip), id);
+	r = call_arg(d, req, &ref);
+	if (r == -EINVAL)
+		return fail("usage: hangup ID (the number, or the call's UUID)");
+	if (r == 0)
+		r = call_core_hangup(tsip_core(d->sip), ref.id);
 	if (r == -ENOENT)
-		return fail("no call %llu", (unsigned long long)id);
+		return fail("no call %s", ref.text);
 	if (r == -EALREADY)
-		return fail("call %llu is already ending", (unsigned long long)id);
+		return fail("call %s is already ending", ref.text);
 	return ok();
 }
 

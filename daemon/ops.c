@@ -19,6 +19,7 @@
 #include "ops/log.h"
 #include "ops/metrics.h"
 #include "sec/guard.h"
+#include "util/tid.h"
 
 struct ops {
 	struct tandemd *d;
@@ -141,7 +142,7 @@ static void fill_extra(struct ops *o, struct metrics_extra *x)
 	_Static_assert(RELAY_DROP_N == sizeof(x->relay_dropped) / sizeof(x->relay_dropped[0]),
 		       "one metrics slot per drop reason");
 	*x = (struct metrics_extra){
-		.version = TANDEM_VERSION, .start_time = (double)d->started,
+		.version = TANDEM_VERSION, .node = tid_node(), .start_time = (double)d->started,
 		.calls_active = st.active, .calls_total = st.total,
 		.calls_answered = st.answered, .calls_failed = st.failed,
 		.calls_refused_transitions = st.refused,
@@ -196,6 +197,8 @@ static char *render(void *arg, const char *path, int *ret_status, const char **r
 			return ask_ctl(o, json_pack("{s:s,s:I}", "cmd", "call", "id", (json_int_t)id),
 				       ret_status);
 	}
+	if (strncmp(path, "/calls/", 7) == 0 && tid_uuid_valid(path + 7))
+		return ask_ctl(o, json_pack("{s:s,s:s}", "cmd", "call", "id", path + 7), ret_status);
 	if (strcmp(path, "/") == 0)
 		return strdup("{\"endpoints\":[\"/status\",\"/calls\",\"/calls/ID\",\"/events\","
 			      "\"/metrics\"]}");

@@ -16,6 +16,7 @@
 #include "tandemd.h"
 #include "ops/ctl.h"
 #include "ops/log.h"
+#include "util/tid.h"
 #include "util/ttimer.h"
 
 #define DRAIN_POLL_MS 200
@@ -46,6 +47,8 @@ int svc_reload(struct tandemd *d, char *err, size_t errlen)
 		sd_notify(0, "READY=1");
 		return r;
 	}
+	if (strcmp(c->node, tid_node()) != 0)
+		log_warning("node takes effect at restart; still %s", tid_node());
 	tsip_reconfigure(d->sip, c);
 	conf_unref(d->conf);
 	d->conf = c;

@@ -46,7 +46,7 @@ static void usage(FILE *f)
 		"Commands:\n"
 		"  status                      version, uptime, calls, calls per second\n"
 		"  calls                       one line per call\n"
-		"  call ID                     everything about one call\n"
+		"  call ID                     everything about one call (ID: its number or UUID)\n"
 		"  hangup ID                   end a call (both legs)\n"
 		"  reload                      re-read the config file (as SIGHUP) and say how it went\n"
 		"  route --from U --to U [--source IP] [--header 'Name: value'] [--domain D]\n"
@@ -331,7 +331,8 @@ static void print_status(json_t *a)
 	char when[64];
 
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime(&loaded));
-	printf("tandemd %s, up %llds%s\n", s_or(a, "version", "?"), i_of(a, "uptime"),
+	printf("tandemd %s, node %s, up %llds%s\n", s_or(a, "version", "?"), s_or(a, "node", "?"),
+	       i_of(a, "uptime"),
 	       json_is_true(json_object_get(a, "draining")) ? ", DRAINING (new calls get 503)" : "");
 	printf("config    %s (loaded %s; reloads ok %lld, failed %lld)\n", s_or(a, "config", "?"),
 	       when, i_of(r, "ok"), i_of(r, "failed"));
@@ -343,8 +344,8 @@ static void print_status(json_t *a)
 
 static void print_call_row(json_t *c)
 {
-	printf("%-6lld %-10s %-16.16s %-16.16s %-12.12s %6lld %-6.6s %-4s %s / %s\n", i_of(c, "id"),
-	       s_or(c, "state", "-"), s_or(c, "from", "-"), s_or(c, "to", "-"),
+	printf("%-6lld %-36s %-10s %-16.16s %-16.16s %-12.12s %6lld %-6.6s %-4s %s / %s\n",
+	       i_of(c, "id"), s_or(c, "uuid", "-"), s_or(c, "state", "-"), s_or(c, "from", "-"), s_or(c, "to", "-"),
 	       s_or(c, "route", "-"), i_of(c, "age"), s_or(c, "codec", "-"),
 	       json_is_true(json_object_get(c, "srtp")) ? "yes" : "no",
 	       s_or(c, "a_call_id", "-"), s_or(c, "b_call_id", "-"));
@@ -355,8 +356,8 @@ static void print_calls(json_t *a)
 	json_t *arr = json_object_get(a, "calls"), *c;
 	size_t i;
 
-	printf("%-6s %-10s %-16s %-16s %-12s %6s %-6s %-4s %s\n", "ID", "STATE", "FROM", "TO",
-	       "ROUTE", "AGE", "CODEC", "SRTP", "CALL-ID A / B");
+	printf("%-6s %-36s %-10s %-16s %-16s %-12s %6s %-6s %-4s %s\n", "ID", "UUID", "STATE",
+	       "FROM", "TO", "ROUTE", "AGE", "CODEC", "SRTP", "CALL-ID A / B");
 	json_array_foreach(arr, i, c)
 		print_call_row(c);
 	printf("%zu calls\n", json_array_size(arr));

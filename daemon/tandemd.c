@@ -21,6 +21,7 @@
 #include "tandemd.h"
 #include "ops/ctl.h"
 #include "ops/log.h"
+#include "util/tid.h"
 #include "util/ttimer.h"
 
 #define DEFAULT_CONF "/etc/tandem/tandemd.conf"
@@ -160,7 +161,7 @@ static int check_only(const char *path)
 		fprintf(stderr, "%s\n", msg);
 		return 1;
 	}
-	printf("configuration OK: %s (%zu routes)\n", path, c->n_routes);
+	printf("configuration OK: %s (%zu routes, node %s)\n", path, c->n_routes, c->node);
 	conf_unref(c);
 	return 0;
 }
@@ -210,6 +211,7 @@ int main(int argc, char **argv)
 		free(d.conf->ctl_socket);
 		d.conf->ctl_socket = strdup(sock);
 	}
+	tid_set_node(d.conf->node);	/* for good: records, events, metrics, log lines */
 	log_open(d.cli_level ? d.cli_level : d.conf->log_level);
 	d.started = time(NULL);
 	raise_fd_limit();
@@ -253,8 +255,8 @@ int main(int argc, char **argv)
 		d.exit_code = 1;
 		goto out;
 	}
-	log_notice("tandemd %s ready: config %s, %zu routes, control %s", TANDEM_VERSION,
-		   d.conf_path, d.conf->n_routes, d.conf->ctl_socket);
+	log_notice("tandemd %s ready: config %s, %zu routes, control %s, node %s", TANDEM_VERSION,
+		   d.conf_path, d.conf->n_routes, d.conf->ctl_socket, tid_node());
 	sd_notify(0, "READY=1");
 	su_root_run(d.root);
 out:

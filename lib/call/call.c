@@ -79,6 +79,7 @@ void call_log(struct call *c, int level, const char *fmt, ...)
 		/* the journal's fields (lib/ops/log.h): journalctl CALL_ID=N */
 		const struct log_call_fields f = {
 			.call = (unsigned long long)c->id,
+			.uuid = c->uuid,
 			.a_call_id = c->leg[LEG_A] ? c->leg[LEG_A]->call_id : NULL,
 			.b_call_id = c->leg[LEG_B] ? c->leg[LEG_B]->call_id : NULL,
 			.route = c->route ? c->route->name : NULL,
@@ -678,6 +679,7 @@ void call_on_invite(struct call_core *core, struct leg *a, const struct call_inv
 	}
 	c->core = core;
 	c->id = ++core->next_id;
+	tid_uuid_new(c->uuid, sizeof(c->uuid));
 	c->fail_retry_after = -1;
 	c->conf = conf_ref(conf);
 	c->started = time(NULL);
@@ -694,8 +696,8 @@ void call_on_invite(struct call_core *core, struct leg *a, const struct call_inv
 	core->total++;
 	core_count_call(core, c->started);
 	call_update_log_prefix(c);
-	call_log(c, LOG_LVL_INFO, "new call from=%s to=%s", inv->from_user ? inv->from_user : "",
-		 inv->ruri_user ? inv->ruri_user : "");
+	call_log(c, LOG_LVL_INFO, "new call from=%s to=%s uuid=%s",
+		 inv->from_user ? inv->from_user : "", inv->ruri_user ? inv->ruri_user : "", c->uuid);
 	call_publish(c, BUS_EV_CALL_CREATED,
 		     json_pack("{s:s?,s:s?,s:s?,s:s}", "from", inv->from_user, "to", inv->ruri_user,
 			       "a_call_id", a->call_id, "source", c->source));

@@ -212,6 +212,7 @@ struct call_stream_info {
 
 struct call_info {
 	uint64_t id;
+	const char *uuid;		/* the call's UUID (util/tid.h) */
 	const char *a_call_id, *b_call_id;
 	const char *from, *to, *route, *target;
 	enum call_state state;

@@ -5,6 +5,7 @@
 
 #include "call.h"
 #include "util/ttimer.h"
+#include "util/tid.h"
 #include "util/trate.h"
 #include "util/turi.h"
 #include "sdp/tsdp.h"
@@ -75,6 +76,7 @@ struct call {
 	struct call *prev, *next;
 	struct call_core *core;
 	uint64_t id;
+	char uuid[TID_UUID_LEN + 1];	/* unique across nodes and restarts (util/tid.h) */
 	struct conf *conf;		/* the snapshot the call started with */
 	const struct conf_route *route;	/* inside conf */
 	struct route_count *route_count;

@@ -176,7 +176,7 @@ int call_core_foreach(struct call_core *core, int (*fn)(const struct call_info *
 {
 	for (struct call *c = core->calls; c; c = c->next) {
 		struct call_info ci = {
-			.id = c->id,
+			.id = c->id, .uuid = c->uuid,
 			.a_call_id = c->leg[LEG_A] ? c->leg[LEG_A]->call_id : NULL,
 			.b_call_id = c->leg[LEG_B] ? c->leg[LEG_B]->call_id : NULL,
 			.from = c->from_user, .to = c->ruri_user,

@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "call_int.h"
 #include "util/tvars.h"
@@ -37,7 +36,6 @@ struct ident_ctx {
 	struct call *c;
 	const struct call_invite *inv;
 	char source_ip[INET6_ADDRSTRLEN];
-	char node[256];
 };
 
 static const char *identity_var(void *arg, const char *name)
@@ -64,7 +62,7 @@ static const char *identity_var(void *arg, const char *name)
 	if (strcmp(name, "call_id") == 0)
 		return inv->call_id;
 	if (strcmp(name, "node") == 0)
-		return x->node;
+		return tid_node();
 	return NULL;
 }
 
@@ -82,8 +80,6 @@ static void ctx_init(struct ident_ctx *x, struct call *c, const struct call_invi
 		a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
 	if (a == NULL || inet_ntop(sa->sa_family, a, x->source_ip, sizeof(x->source_ip)) == NULL)
 		x->source_ip[0] = '\0';
-	if (gethostname(x->node, sizeof(x->node) - 1) < 0)
-		x->node[0] = '\0';
 }
 
 /* Whether header line h ("Name: value") is named name. */

@@ -48,6 +48,7 @@ void call_publish(struct call *c, const char *type, json_t *fields)
 		json_decref(fields);
 		return;
 	}
+	json_object_set_new(ev, "uuid", json_string(c->uuid));
 	if (c->route)
 		json_object_set_new(ev, "route", json_string(c->route->name));
 	if (c->leg[LEG_A] && c->leg[LEG_A]->call_id)
@@ -87,8 +88,8 @@ void call_publish_record(struct call *c)
 	for (unsigned i = 0; targets && i < c->n_attempts; i++)
 		json_array_append_new(targets, json_pack("{s:s,s:i}", "target", c->attempts[i].target,
 							 "status", c->attempts[i].status));
-	rec = json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s,s:o*,s:f,s:o,s:f,s:f,s:o,s:i,s:s,s:s,s:o*,s:o}",
-			"call", (json_int_t)c->id,
+	rec = json_pack("{s:I,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s,s:o*,s:f,s:o,s:f,s:f,s:o,s:i,s:s,s:s,s:o*,s:o}",
+			"call", (json_int_t)c->id, "uuid", c->uuid, "node", tid_node(),
 			"a_call_id", c->leg[LEG_A] ? c->leg[LEG_A]->call_id : NULL,
 			"b_call_id", c->leg[LEG_B] ? c->leg[LEG_B]->call_id : NULL,
 			"from", c->from_user, "to", c->to_user, "ruri_user", c->ruri_user,

@@ -27,6 +27,7 @@ struct referfwd {
 	struct referfwd *prev, *next;
 	struct call_core *core;
 	unsigned long long id;
+	char uuid[TID_UUID_LEN + 1];	/* unique across nodes and restarts, as a call's */
 	struct conf *conf;		/* the snapshot the REFER was routed with */
 	const struct conf_route *route;	/* inside conf */
 	size_t target_idx;
@@ -77,15 +78,17 @@ static void publish(const struct referfwd *x, const char *outcome)
 		return;
 	ev = bus_event_new(BUS_EV_TRANSFER, 0);
 	if (ev) {
-		json_object_update_new(ev, json_pack("{s:s,s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:i,s:s}",
+		json_object_update_new(ev, json_pack("{s:s,s:I,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:i,s:s}",
 						     "kind", "outside", "refer", (json_int_t)x->id,
+						     "uuid", x->uuid,
 						     "from", x->from_user, "target", x->refer_to,
 						     "via", x->target, "route", route, "source",
 						     x->source, "code", x->code, "outcome", outcome));
 		bus_event(ev);
 	}
-	rec = json_pack("{s:s,s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:f,s:f,s:i,s:s,s:s?}",
-			"type", "refer", "refer", (json_int_t)x->id, "from", x->from_user,
+	rec = json_pack("{s:s,s:I,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:f,s:f,s:i,s:s,s:s?}",
+			"type", "refer", "refer", (json_int_t)x->id, "uuid", x->uuid,
+			"node", tid_node(), "from", x->from_user,
 			"refer_to", x->refer_to, "via", x->target, "route", route,
 			"source", x->source, "in_call_id", x->in ? x->in->call_id : NULL,
 			"start", x->t_start, "end", call_now(), "code", x->code,
@@ -233,6 +236,7 @@ static struct referfwd *referfwd_new(struct call_core *core, struct leg *in, con
 		return NULL;
 	x->core = core;
 	x->id = ++next_id;
+	tid_uuid_new(x->uuid, sizeof(x->uuid));
 	x->conf = conf_ref(core->conf);
 	x->route = rt;
 	x->in = in;

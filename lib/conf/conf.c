@@ -17,9 +17,11 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "conf_int.h"
 #include "media/tsrtp.h"
+#include "util/tid.h"
 
 static void conf_free(struct conf *c);
 
@@ -506,7 +508,26 @@ static int fn_media(struct conf_load_ctx *ctx, const config_setting_t *s, void *
 	return parse_section(ctx, s, obj, conf_media_keys, "'media'");
 }
 
+/* node = "sbc1": this tandemd's name in records, events, metrics and logs. */
+static int parse_node(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	struct conf *c = obj;
+	const char *why;
+
+	if (conf_want_type(ctx, s, CONFIG_TYPE_STRING) < 0)
+		return -EINVAL;
+	why = tid_node_invalid(config_setting_get_string(s));
+	if (why) {
+		conf_set_error(ctx->err, s, ctx->path, "'node' %s (\"%.80s\")", why,
+			       config_setting_get_string(s));
+		return -EINVAL;
+	}
+	c->node_set = true;
+	return conf_strdup_to(ctx, s, &c->node);
+}
+
 static const struct conf_key top_keys[] = {
+	{ "node", CONF_FUNC, 0, 0, 0, parse_node },
 	{ "media", CONF_FUNC, 0, 0, 0, fn_media },
 	{ "listen", CONF_FUNC, 0, 0, 0, parse_listen },
 	{ "sip", CONF_FUNC, 0, 0, 0, fn_sip },
@@ -570,7 +591,14 @@ static int finish(struct conf_load_ctx *ctx, struct conf *c, const config_settin
 		c->ctl_socket = strdup("/run/tandem/tandemd.sock");
 	if (c->user_agent == NULL)
 		c->user_agent = strdup("tandem/" TANDEM_VERSION);
-	if (c->listen_address == NULL || c->ctl_socket == NULL || c->user_agent == NULL)
+	if (c->node == NULL) {
+		char host[256] = "", node[TID_NODE_MAX + 1];
+		gethostname(host, sizeof(host) - 1);
+		tid_node_default(host, getenv("TANDEM_INSTANCE"), node, sizeof(node));
+		c->node = strdup(node);
+	}
+	if (c->listen_address == NULL || c->ctl_socket == NULL || c->user_agent == NULL ||
+	    c->node == NULL)
 		return -ENOMEM;
 	if (c->media_port_max - c->media_port_min < 7) {
 		conf_set_error(ctx->err, config_setting_lookup((config_setting_t *)root, "media"),
@@ -692,6 +720,7 @@ static void conf_free(struct conf *c)
 		conf_route_clear(&c->routes[i]);
 	free(c->routes);
 	free(c->path);
+	free(c->node);
 	free(c->listen_address);
 	free(c->advertise);
 	free(c->ctl_socket);

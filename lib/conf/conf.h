@@ -238,6 +238,8 @@ struct conf {
 	unsigned refs;
 	char *path;
 	time_t loaded_at;
+	char *node;			/* node id (lib/util/tid.h); default: host[-instance] */
+	bool node_set;			/* given in the file */
 
 	/* listen */
 	char *listen_address;

@@ -23,7 +23,8 @@
 #define BUS_EV_TARGET_UP	"target.up"
 
 struct bus_sink {
-	/* an event: {"event": TYPE, "time": epoch seconds (real), "call": id, ...} */
+	/* an event: {"event": TYPE, "time": epoch seconds (real), "call": id,
+	 * "node": the node id, "uuid": the call's UUID, ...} */
 	void (*event)(void *arg, json_t *ev);
 	/* the record of a finished call (one JSON line of the records file) */
 	void (*record)(void *arg, json_t *rec);
@@ -41,5 +42,6 @@ void bus_event(json_t *ev);
 void bus_record(json_t *rec);
 void bus_sip(bool in, const char *method, int status);
 
-/* {"event": type, "time": now, "call": id} to add fields to. */
+/* {"event": type, "time": now, "call": id, "node": node id} to add fields to.
+ * bus_event() and bus_record() add "node" where it is missing. */
 json_t *bus_event_new(const char *type, unsigned long long call_id);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "util/tid.h"
 
 int log_max_level = LOG_LVL_INFO;
 static bool journal;
@@ -63,9 +64,12 @@ size_t log_journal_fields(int level, const struct log_call_fields *f, const char
 	snprintf(num, sizeof(num), "%d", level);
 	add_field(buf, len, &o, iov, &n, "PRIORITY", num);
 	add_field(buf, len, &o, iov, &n, "SYSLOG_IDENTIFIER", "tandemd");
+	if (*tid_node())
+		add_field(buf, len, &o, iov, &n, "NODE", tid_node());
 	if (f) {
 		snprintf(num, sizeof(num), "%llu", f->call);
 		add_field(buf, len, &o, iov, &n, "CALL_ID", num);
+		add_field(buf, len, &o, iov, &n, "CALL_UUID", f->uuid);
 		add_field(buf, len, &o, iov, &n, "SIP_CALL_ID_A", f->a_call_id);
 		add_field(buf, len, &o, iov, &n, "SIP_CALL_ID_B", f->b_call_id);
 		add_field(buf, len, &o, iov, &n, "ROUTE", f->route);
@@ -100,8 +104,8 @@ static void emit(int level, const struct log_call_fields *f, const char *msg)
 		gettimeofday(&tv, NULL);
 		localtime_r(&tv.tv_sec, &tm);
 		n = strftime(line, sizeof(line), "%H:%M:%S", &tm);
-		snprintf(line + n, sizeof(line) - n, ".%03ld %-7s %s", (long)tv.tv_usec / 1000,
-			 conf_log_level_name(level), msg);
+		snprintf(line + n, sizeof(line) - n, ".%03ld %s%s%-7s %s", (long)tv.tv_usec / 1000,
+			 tid_node(), *tid_node() ? " " : "", conf_log_level_name(level), msg);
 		fprintf(stderr, "%s\n", line);
 	}
 }

@@ -1,9 +1,10 @@
 /* lib/ops/log: one logging API for the daemon. Under systemd (stderr is the
  * journal stream named by JOURNAL_STREAM) each line goes to the journal with
- * sd_journal_send(): MESSAGE, PRIORITY, SYSLOG_IDENTIFIER, and for a line
- * about a call CALL_ID, SIP_CALL_ID_A, SIP_CALL_ID_B and ROUTE, so that
- * `journalctl CALL_ID=7` shows one call. Otherwise plain lines with a
- * timestamp on stderr. Any thread. */
+ * sd_journal_send(): MESSAGE, PRIORITY, SYSLOG_IDENTIFIER, NODE (the node id,
+ * lib/util/tid.h, once set), and for a line about a call CALL_ID, CALL_UUID,
+ * SIP_CALL_ID_A, SIP_CALL_ID_B and ROUTE, so that `journalctl CALL_ID=7`
+ * shows one call and `journalctl NODE=sbc1` one node. Otherwise plain lines
+ * on stderr: time stamp, node id, level, message. Any thread. */
 #pragma once
 
 #include <stddef.h>
@@ -19,6 +20,7 @@ void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3
 /* The structured fields of a line about one call (NULL strings are left out). */
 struct log_call_fields {
 	unsigned long long call;	/* our call id */
+	const char *uuid;		/* the call's UUID */
 	const char *a_call_id, *b_call_id, *route;
 };
 void log_call_msg(int level, const struct log_call_fields *f, const char *fmt, ...)
@@ -26,7 +28,7 @@ void log_call_msg(int level, const struct log_call_fields *f, const char *fmt, .
 
 /* For the tests: the journal fields of one line, built in buf (as
  * sd_journal_sendv() takes them); returns how many iov entries were used. */
-#define LOG_MAX_FIELDS 8
+#define LOG_MAX_FIELDS 10
 size_t log_journal_fields(int level, const struct log_call_fields *f, const char *msg,
 			  char *buf, size_t len, struct iovec iov[LOG_MAX_FIELDS]);
 /* Whether stderr is the journal stream JOURNAL_STREAM ("dev:inode") names. */

@@ -279,6 +279,10 @@ static void render_ops(FILE *f, const struct metrics_extra *x)
 	    "Event subscribers dropped for reading too slowly.", (double)x->events_clients_dropped);
 	head(f, "tandem_build_info", "gauge", "tandemd's version.");
 	fprintf(f, "tandem_build_info{version=\"%s\"} 1\n", x->version ? x->version : "unknown");
+	/* the node id is a name (lib/util/tid.h: no quote, backslash or newline) */
+	head(f, "tandem_node_info", "gauge",
+	     "The node id of this tandemd (config `node`), as in its records, events and logs.");
+	fprintf(f, "tandem_node_info{node=\"%s\"} 1\n", x->node && *x->node ? x->node : "unknown");
 	one(f, "tandem_start_time_seconds", "gauge", "When tandemd started (Unix time).",
 	    x->start_time);
 }

@@ -13,6 +13,7 @@ struct metrics;
 
 struct metrics_extra {
 	const char *version;
+	const char *node;		/* node id: tandem_node_info{node="..."} 1 */
 	double start_time;		/* Unix time the daemon started */
 	unsigned calls_active;
 	uint64_t calls_total, calls_answered, calls_failed;

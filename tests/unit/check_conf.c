@@ -371,6 +371,21 @@ static const struct bad_case bad[] = {
 	{ "address6 wildcard without advertise6", "media = {\n  address6 = \"::\"; #!\n};\n", "#!",
 	  "set media.advertise6" },
 
+	/* node: the node id */
+	{ "node not a string", "log = { level = \"info\"; };\nnode = 7; #!\n", "#!",
+	  "'node' must be a string" },
+	{ "node empty", "node = \"\"; #!\n", "#!", "'node' must not be empty" },
+	{ "node with a space", "# one node\nnode = \"sbc 1\"; #!\n", "#!",
+	  "'node' may hold only letters, digits, '.', '_' and '-' (\"sbc 1\")" },
+	{ "node with a quote", "node = \"a\\\"b\"; #!\n", "#!", "may hold only letters" },
+	{ "node starting with a dash", "node = \"-x\"; #!\n", "#!",
+	  "'node' must start with a letter or a digit" },
+	{ "node too long",
+	  "node = \"n1234567890123456789012345678901234567890123456789012345678901234\"; #!\n", "#!",
+	  "'node' is longer than 64 characters" },
+	{ "node in a section", "log = {\n  node = \"a\"; #!\n};\n", "#!",
+	  "unknown key 'node' in 'log'" },
+
 	/* cross-section */
 	{ "session_expires below min_se", "calls = {\n  session_expires = 60; #!\n};\n", "#!",
 	  "calls.session_expires (60) is below calls.min_se (90)" },
@@ -500,6 +515,47 @@ START_TEST(empty_file_gets_defaults)
 	ck_assert_msg(strncmp(c->user_agent, "tandem/", 7) == 0, "user_agent %s", c->user_agent);
 	ck_assert_uint_eq(c->n_routes, 0);
 	conf_unref(c);
+}
+END_TEST
+
+START_TEST(node_is_stored)
+{
+	struct conf *c = tu_load_ok("node = \"sbc-1.fra_2\";\n");
+
+	ck_assert_str_eq(c->node, "sbc-1.fra_2");
+	ck_assert(c->node_set);
+	conf_unref(c);
+	/* 64 characters is the most */
+	c = tu_load_ok("node = \"n123456789012345678901234567890123456789012345678901234567890123\";\n");
+	ck_assert_uint_eq(strlen(c->node), 64);
+	conf_unref(c);
+}
+END_TEST
+
+/* No node in the file: the host name, and the instance of tandemd@NAME. */
+START_TEST(node_defaults_to_host_and_instance)
+{
+	char host[256] = "", want[80];
+	struct conf *c;
+
+	ck_assert_int_eq(gethostname(host, sizeof(host) - 1), 0);
+	unsetenv("TANDEM_INSTANCE");
+	c = tu_load_ok("# nothing\n");
+	ck_assert(!c->node_set);
+	snprintf(want, sizeof(want), "%.64s", host);
+	ck_assert_str_eq(c->node, want);
+	conf_unref(c);
+	setenv("TANDEM_INSTANCE", "node2", 1);
+	c = tu_load_ok("# nothing\n");
+	snprintf(want, sizeof(want), "%.64s-node2", host);
+	want[64] = '\0';	/* cut to 64 characters */
+	ck_assert_str_eq(c->node, want);
+	conf_unref(c);
+	/* the file wins over the instance */
+	c = tu_load_ok("node = \"edge\";\n");
+	ck_assert_str_eq(c->node, "edge");
+	conf_unref(c);
+	unsetenv("TANDEM_INSTANCE");
 }
 END_TEST
 
@@ -1283,6 +1339,8 @@ static Suite *conf_suite(void)
 	tcase_add_test(tc, all_settings_are_stored);
 	tcase_add_test(tc, media_address6_and_its_advertise);
 	tcase_add_test(tc, media_io_uring_defaults_on);
+	tcase_add_test(tc, node_is_stored);
+	tcase_add_test(tc, node_defaults_to_host_and_instance);
 	tcase_add_test(tc, routes_inherit_call_defaults);
 	tcase_add_test(tc, route_defaults_without_calls_section);
 	tcase_add_test(tc, failover_default_is_408_and_5xx);

@@ -1,7 +1,8 @@
 /* tests/unit/check_ops.c: lib/ops without a daemon: the records writer
  * (lines whole, reopen after a rename, a full disk counted, a full queue
- * dropped), the metrics text, the journal fields of a log line, and the
- * webhook thread against an address where nothing listens. */
+ * dropped), the metrics text, the journal fields of a log line, the node
+ * id in events and records (bus.c), and the webhook thread against an
+ * address where nothing listens. */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -15,10 +16,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ops/bus.h"
 #include "ops/cdr.h"
 #include "ops/hook.h"
 #include "ops/log.h"
 #include "ops/metrics.h"
+#include "util/tid.h"
 
 static char dir[64];
 
@@ -188,7 +191,7 @@ END_TEST
 START_TEST(metrics_text_counts)
 {
 	struct metrics *m;
-	struct metrics_extra x = { .version = "9.9", .calls_active = 2, .calls_total = 5,
+	struct metrics_extra x = { .version = "9.9", .node = "sbc-2", .calls_active = 2, .calls_total = 5,
 				   .relay_rx_bytes = 9999, .relay_dropped = { 4, 0, 0, 2, 0 },
 				   .relay_handoffs_queued = 7, .relay_handoffs_lost = 3,
 				   .relay_dtmf_events = 11, .relay_dtmf_lost = 2 };
@@ -230,6 +233,7 @@ START_TEST(metrics_text_counts)
 	ck_assert_ptr_nonnull(strstr(s, "\ntandem_dtmf_events_total 11\n"));
 	ck_assert_ptr_nonnull(strstr(s, "\ntandem_dtmf_lost_total 2\n"));
 	ck_assert_ptr_nonnull(strstr(s, "tandem_build_info{version=\"9.9\"} 1\n"));
+	ck_assert_ptr_nonnull(strstr(s, "# TYPE tandem_node_info gauge\ntandem_node_info{node=\"sbc-2\"} 1\n"));
 	ck_assert_ptr_nonnull(strstr(s, "# TYPE tandem_call_setup_seconds histogram\n"));
 	free(s);
 	json_decref(ev);
@@ -276,6 +280,77 @@ START_TEST(journal_fields_of_a_call_line)
 	ck_assert_uint_eq(n, 3);
 	ck_assert_uint_eq(iov[2].iov_len, 64 - 37 - 1);	/* what is left after two fields */
 	ck_assert_int_eq(memcmp(iov[2].iov_base, "MESSAGE=0123", 12), 0);
+}
+END_TEST
+
+/* Every line names the node once it is set; a call line its UUID too. */
+START_TEST(journal_fields_with_node_and_uuid)
+{
+	const struct log_call_fields f = { .call = 3, .uuid = "0190a3c4-5e6f-7a8b-9c0d-e1f203040506",
+					   .a_call_id = "a@x", .b_call_id = "b@y", .route = "r" };
+	const char *want[] = { "PRIORITY=5", "SYSLOG_IDENTIFIER=tandemd", "NODE=sbc-1", "CALL_ID=3",
+			       "CALL_UUID=0190a3c4-5e6f-7a8b-9c0d-e1f203040506", "SIP_CALL_ID_A=a@x",
+			       "SIP_CALL_ID_B=b@y", "ROUTE=r", "MESSAGE=hello" };
+	struct iovec iov[LOG_MAX_FIELDS];
+	char buf[512];
+	size_t n;
+
+	tid_set_node("sbc-1");
+	n = log_journal_fields(5, &f, "hello", buf, sizeof(buf), iov);
+	ck_assert_uint_eq(n, 9);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_uint_eq(iov[i].iov_len, strlen(want[i]));
+		ck_assert_int_eq(memcmp(iov[i].iov_base, want[i], iov[i].iov_len), 0);
+	}
+	n = log_journal_fields(6, NULL, "plain", buf, sizeof(buf), iov);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_int_eq(memcmp(iov[2].iov_base, "NODE=sbc-1", 10), 0);
+	tid_set_node(NULL);
+}
+END_TEST
+
+static json_t *seen_ev, *seen_rec;
+
+static void keep_event(void *arg, json_t *ev)
+{
+	seen_ev = json_incref(ev);
+}
+
+static void keep_record(void *arg, json_t *rec)
+{
+	seen_rec = json_incref(rec);
+}
+
+START_TEST(bus_adds_the_node)
+{
+	struct bus_sink sink = { .event = keep_event, .record = keep_record };
+	json_t *ev;
+
+	tid_set_node("edge-7");
+	bus_set_sink(&sink);
+	ev = bus_event_new("call.created", 12);
+	ck_assert_str_eq(json_string_value(json_object_get(ev, "node")), "edge-7");
+	bus_event(ev);
+	ck_assert_str_eq(json_string_value(json_object_get(seen_ev, "node")), "edge-7");
+	ck_assert_int_eq(json_integer_value(json_object_get(seen_ev, "call")), 12);
+	json_decref(seen_ev);
+	seen_ev = NULL;
+	/* an event or a record built without it gets it on the way out */
+	bus_event(json_pack("{s:s}", "event", "target.down"));
+	ck_assert_str_eq(json_string_value(json_object_get(seen_ev, "node")), "edge-7");
+	json_decref(seen_ev);
+	seen_ev = NULL;
+	bus_record(json_pack("{s:i}", "call", 12));
+	ck_assert_str_eq(json_string_value(json_object_get(seen_rec, "node")), "edge-7");
+	json_decref(seen_rec);
+	seen_rec = NULL;
+	/* with no node set, nothing is added */
+	tid_set_node(NULL);
+	bus_record(json_pack("{s:i}", "call", 13));
+	ck_assert_ptr_null(json_object_get(seen_rec, "node"));
+	json_decref(seen_rec);
+	seen_rec = NULL;
+	bus_set_sink(NULL);
 }
 END_TEST
 
@@ -384,6 +459,8 @@ static Suite *ops_suite(void)
 	tc = tcase_create("log");
 	tcase_add_test(tc, journal_fields_of_a_call_line);
 	tcase_add_test(tc, journal_stream_must_be_stderr);
+	tcase_add_test(tc, journal_fields_with_node_and_uuid);
+	tcase_add_test(tc, bus_adds_the_node);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("hook");
 	tcase_set_timeout(tc, 20);

@@ -1,13 +1,18 @@
 /* tests/unit/check_util.c: the small text helpers of lib/ops: redact_sip()
  * (log.c: no SRTP key or credential reaches a log line) and
- * ctl_parse_request() (ctl.c: a control-socket line -> request object). */
+ * ctl_parse_request() (ctl.c: a control-socket line -> request object); and
+ * lib/util/tid.c: node ids and call UUIDs. */
 #include <check.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "ops/ctl.h"
 #include "ops/log.h"
+#include "util/tid.h"
 
 #define KEY1 "WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz"
 #define KEY2 "NzB4d1BINUAvLEw6UzF3WSJ+PSdFcGdUJShpX1Zj"
@@ -267,6 +272,135 @@ START_TEST(ctl_small_error_buffer)
 }
 END_TEST
 
+/* ---- tid: node ids and call UUIDs ---- */
+
+START_TEST(node_id_charset_and_length)
+{
+	char n64[66];
+
+	ck_assert_ptr_null(tid_node_invalid("sbc1"));
+	ck_assert_ptr_null(tid_node_invalid("fra-2.edge_3"));
+	ck_assert_ptr_null(tid_node_invalid("7"));
+	ck_assert_ptr_nonnull(tid_node_invalid(NULL));
+	ck_assert_ptr_nonnull(tid_node_invalid(""));
+	ck_assert_ptr_nonnull(tid_node_invalid("-x"));
+	ck_assert_ptr_nonnull(tid_node_invalid(".x"));
+	ck_assert_ptr_nonnull(tid_node_invalid("a b"));
+	ck_assert_ptr_nonnull(tid_node_invalid("a\"b"));
+	ck_assert_ptr_nonnull(tid_node_invalid("a\\b"));
+	ck_assert_ptr_nonnull(tid_node_invalid("a\nb"));
+	ck_assert_ptr_nonnull(tid_node_invalid("a=b"));
+	ck_assert_ptr_nonnull(tid_node_invalid("caf\xc3\xa9"));
+	memset(n64, 'n', 64);
+	n64[64] = '\0';
+	ck_assert_ptr_null(tid_node_invalid(n64));
+	n64[64] = 'n';
+	n64[65] = '\0';
+	ck_assert_str_eq(tid_node_invalid(n64), "is longer than 64 characters");
+}
+END_TEST
+
+START_TEST(node_id_default)
+{
+	char buf[TID_NODE_MAX + 1], host[100];
+
+	tid_node_default("sbc1", NULL, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "sbc1");
+	tid_node_default("sbc1", "", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "sbc1");
+	tid_node_default("sbc1", "node2", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "sbc1-node2");
+	/* whatever the host and instance hold, the result is a good node id */
+	tid_node_default("sbc1.example.net", "a b/c@d", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "sbc1.example.net-a-b-c-d");
+	tid_node_default(NULL, "x", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "tandem-x");
+	tid_node_default("-odd", NULL, buf, sizeof(buf));
+	ck_assert_ptr_null(tid_node_invalid(buf));
+	memset(host, 'h', sizeof(host) - 1);
+	host[sizeof(host) - 1] = '\0';
+	tid_node_default(host, "node2", buf, sizeof(buf));
+	ck_assert_uint_eq(strlen(buf), TID_NODE_MAX);
+	ck_assert_ptr_null(tid_node_invalid(buf));
+	tid_node_default("sbc1", "node2", buf, 5);	/* a small buffer is cut */
+	ck_assert_str_eq(buf, "sbc1");
+}
+END_TEST
+
+START_TEST(node_id_is_process_wide)
+{
+	ck_assert_str_eq(tid_node(), "");
+	tid_set_node("edge-1");
+	ck_assert_str_eq(tid_node(), "edge-1");
+	tid_set_node(NULL);
+	ck_assert_str_eq(tid_node(), "");
+}
+END_TEST
+
+START_TEST(uuid_is_version_7)
+{
+	char u[TID_UUID_LEN + 1], small[TID_UUID_LEN];
+	struct timespec ts;
+	unsigned long long ms, got;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ms = (unsigned long long)ts.tv_sec * 1000 + (unsigned long long)ts.tv_nsec / 1000000;
+	tid_uuid_new(u, sizeof(u));
+	ck_assert_uint_eq(strlen(u), TID_UUID_LEN);
+	ck_assert(tid_uuid_valid(u));
+	ck_assert_int_eq(u[14], '7');				/* version */
+	ck_assert_ptr_nonnull(strchr("89ab", u[19]));		/* variant 10 */
+	for (const char *p = u; *p; p++)
+		ck_assert_msg(*p == '-' || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'),
+			      "%s: not lower-case hex", u);
+	/* a buffer too small gets nothing rather than a cut UUID */
+	memset(small, 'x', sizeof(small));
+	tid_uuid_new(small, sizeof(small));
+	ck_assert_str_eq(small, "");
+	/* the first 48 bits are the time in milliseconds */
+	ck_assert_int_eq(sscanf(u, "%8llx", &got), 1);
+	got = got << 16 | strtoull((char[5]){ u[9], u[10], u[11], u[12], 0 }, NULL, 16);
+	ck_assert_msg(got >= ms && got <= ms + 5000, "time %llu, now %llu", got, ms);
+}
+END_TEST
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+START_TEST(uuids_do_not_repeat_and_sort_by_time)
+{
+	enum { N = 20000 };
+	static char u[N][TID_UUID_LEN + 1];
+	char later[TID_UUID_LEN + 1];
+
+	for (int i = 0; i < N; i++)
+		tid_uuid_new(u[i], sizeof(u[i]));
+	usleep(2000);	/* the next millisecond at least */
+	tid_uuid_new(later, sizeof(later));
+	qsort(u, N, sizeof(u[0]), cmp_str);
+	for (int i = 1; i < N; i++)
+		ck_assert_msg(strcmp(u[i - 1], u[i]) != 0, "UUID %s twice", u[i]);
+	ck_assert_msg(strcmp(u[N - 1], later) < 0, "%s made later sorts before %s", later,
+		      u[N - 1]);
+}
+END_TEST
+
+START_TEST(uuid_shape_check)
+{
+	ck_assert(tid_uuid_valid("0190a3c4-5e6f-7a8b-9c0d-e1f203040506"));
+	ck_assert(tid_uuid_valid("0190A3C4-5E6F-7A8B-9C0D-E1F203040506"));
+	ck_assert(!tid_uuid_valid(NULL));
+	ck_assert(!tid_uuid_valid(""));
+	ck_assert(!tid_uuid_valid("7"));
+	ck_assert(!tid_uuid_valid("0190a3c4-5e6f-7a8b-9c0d-e1f20304050"));
+	ck_assert(!tid_uuid_valid("0190a3c4-5e6f-7a8b-9c0d-e1f2030405067"));
+	ck_assert(!tid_uuid_valid("0190a3c4x5e6f-7a8b-9c0d-e1f203040506"));
+	ck_assert(!tid_uuid_valid("0190a3c4-5e6f-7a8b-9c0d-e1f20304050g"));
+}
+END_TEST
+
 static Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -291,6 +425,15 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, ctl_json_without_cmd);
 	tcase_add_test(tc, ctl_empty_line);
 	tcase_add_test(tc, ctl_small_error_buffer);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("tid");
+	tcase_add_test(tc, node_id_charset_and_length);
+	tcase_add_test(tc, node_id_default);
+	tcase_add_test(tc, node_id_is_process_wide);
+	tcase_add_test(tc, uuid_is_version_7);
+	tcase_add_test(tc, uuids_do_not_repeat_and_sort_by_time);
+	tcase_add_test(tc, uuid_shape_check);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,4 +1,5 @@
-# 186-journal: log lines go to the journal with CALL_ID, SIP_CALL_ID_A/B and ROUTE.
+# 186-journal: log lines go to the journal with NODE, and CALL_ID, CALL_UUID, SIP_CALL_ID_A/B
+# and ROUTE for a call.
 . "$(dirname "${BASH_SOURCE[0]}")/../ops.sh"
 JDIR=/run/systemd/journal
 JSOCK=$JDIR/socket
@@ -50,6 +51,14 @@ jq -e -s 'map(select(.MESSAGE | test("new call from=alice to=bob"))) | .[0] |
 jq -e -s 'map(select(.MESSAGE | test("answered 200"))) | .[0] |
 	.CALL_ID == "1" and .ROUTE == "to-callee" and (.SIP_CALL_ID_B | length) > 0' "$J" > /dev/null ||
 	fail "the 'answered' line lacks its fields: $(grep 'answered 200' "$J")"
+jq -e -s --arg h "$(hostname)" 'all(.NODE == ($h | .[0:64]))' "$J" > /dev/null ||
+	fail "a journal line lacks NODE (the host name, no node in its config): $(jq -c -s 'map(select(.NODE == null)) | .[0]' "$J")"
+jq -e -s 'map(select(.MESSAGE | test("new call from=alice to=bob"))) | .[0] | . as $l |
+	($l.CALL_UUID | test("^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")) and
+	($l.MESSAGE | endswith("uuid=" + $l.CALL_UUID))' "$J" > /dev/null ||
+	fail "the 'new call' line lacks its CALL_UUID: $(grep 'new call' "$J")"
+jq -e -s 'map(select(.CALL_ID == "1")) | map(.CALL_UUID) | unique | length == 1' "$J" > /dev/null ||
+	fail "the lines of call 1 do not all carry the same CALL_UUID"
 n_call=$(jq -s 'map(select(.CALL_ID == "1")) | length' "$J")
 [ "$n_call" -ge 4 ] || fail "only $n_call journal lines carry CALL_ID=1"
 jq -e -s 'map(select(.MESSAGE | test("ready: config"))) | .[0] | has("CALL_ID") | not' "$J" > /dev/null ||
