@@ -338,6 +338,7 @@ static int parse_listen(struct conf_load_ctx *ctx, const config_setting_t *s, vo
 			{ "port", CONF_INT, offsetof(struct conf_listener, port), 1, 65535 },
 			{ "auth", CONF_FUNC, 0, 0, 0, conf_auth_fn_listener_auth },	/* conf_auth.c */
 			{ "acl", CONF_FUNC, 0, 0, 0, conf_auth_fn_listener_acl },
+			{ "advertise", CONF_FUNC, 0, 0, 0, conf_edge_fn_listener_advertise },
 			{ NULL },
 		};
 		unsigned tp = 0;
@@ -402,6 +403,10 @@ static int parse_listen(struct conf_load_ctx *ctx, const config_setting_t *s, vo
 			c->listen_port = one.port;
 		}
 		conf_auth_take_listener(r == 0 ? c : NULL, tp, &one);
+		if (r == 0)
+			r = conf_edge_take_listener(ctx, c, tp, seen, &one);
+		else
+			conf_edge_take_listener(ctx, NULL, tp, seen, &one);
 		free(one.transport);
 		free(one.address);
 		if (r < 0) {
@@ -588,6 +593,8 @@ static int finish(struct conf_load_ctx *ctx, struct conf *c, const config_settin
 	}
 	if (conf_tls_finish(ctx, c, root) < 0)
 		return ctx->err->msg[0] ? -EINVAL : -ENOMEM;
+	if (conf_edge_finish(c) < 0)
+		return -ENOMEM;
 	r = conf_finish_routes(ctx, c);
 	return r < 0 ? r : conf_auth_finish(ctx, c, root);
 }
@@ -703,6 +710,7 @@ static void conf_free(struct conf *c)
 	free(c->tls_dir);
 	conf_ops_clear(c);
 	conf_auth_clear(c);
+	conf_edge_clear(c);
 	free(c->flood.trusted);
 	free(c);
 }

@@ -20,6 +20,9 @@ enum conf_transport {
 	CONF_TP_TLS = 1 << 2,	/* its own port (listen_tls_port), same address */
 };
 
+/* Listener indexes of per-listener settings (auth, advertise, nat). */
+enum { CONF_LI_UDP, CONF_LI_TCP, CONF_LI_TLS, _CONF_LI_MAX };
+
 enum log_level {
 	LOG_LVL_ERR = 3,
 	LOG_LVL_WARNING = 4,
@@ -204,7 +207,11 @@ struct conf {
 	int listen_port;
 	unsigned listen_transports;	/* CONF_TP_* */
 	int listen_tls_port;		/* with CONF_TP_TLS */
-	char *advertise;		/* host in our From/Contact; NULL = listen_address */
+	char *advertise;		/* sip.advertise: the From host of leg B; NULL = listen_address
+					 * (conf_edge_finish: the UDP/TCP listener's advertise) */
+	/* per listener (CONF_LI_*), conf_edge.c: what Via sent-by and Contact name */
+	char *listen_adv_host[3];	/* advertise host, NULL: the listen address */
+	int listen_adv_port[3];		/* advertise port, 0: the listener's port */
 
 	/* media: the RTP relay */
 	char *media_address;		/* bind; NULL = listen_address */

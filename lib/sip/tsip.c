@@ -25,35 +25,43 @@ static void on_event(nua_event_t ev, int status, char const *phrase, nua_t *nua,
 		     struct tsip *t, nua_handle_t *nh, struct leg *l, sip_t const *sip,
 		     tagi_t tags[]);
 
+/* "scheme:host:port;params" of a listener: with an advertised host, that host
+ * is the URL's host (sofia writes it in Via sent-by and its Contact) and the
+ * bind address goes in maddr (nta_agent_add_tport()). */
+static char *one_url(const struct conf *c, const char *scheme, int li, int port, const char *tp)
+{
+	const char *addr = c->listen_address, *adv = c->listen_adv_host[li];
+	bool v6 = strchr(addr, ':') != NULL;
+	char *url;
+	int n;
+
+	if (adv)
+		n = asprintf(&url, "%s:%s:%d%s;maddr=%s%s%s", scheme, adv, port, tp,
+			     v6 ? "[" : "", addr, v6 ? "]" : "");
+	else
+		n = asprintf(&url, "%s:%s%s%s:%d%s", scheme, v6 ? "[" : "", addr, v6 ? "]" : "",
+			     port, tp);
+	return n < 0 ? NULL : url;
+}
+
 static char *listen_url(const struct conf *c)
 {
 	const char *tp = "";
-	bool v6 = strchr(c->listen_address, ':') != NULL;
 	unsigned tps = c->listen_transports & (CONF_TP_UDP | CONF_TP_TCP);
-	char *url;
 
 	if (tps == CONF_TP_UDP)
 		tp = ";transport=udp";
 	else if (tps == CONF_TP_TCP)
 		tp = ";transport=tcp";
-	if (asprintf(&url, "sip:%s%s%s:%d%s", v6 ? "[" : "", c->listen_address, v6 ? "]" : "",
-		     c->listen_port, tp) < 0)
-		return NULL;
-	return url;
+	return one_url(c, "sip", tps & CONF_TP_UDP ? CONF_LI_UDP : CONF_LI_TCP, c->listen_port, tp);
 }
 
 /* The TLS listener (NUTAG_SIPS_URL), "" without one. */
 static char *listen_sips_url(const struct conf *c)
 {
-	bool v6 = strchr(c->listen_address, ':') != NULL;
-	char *url;
-
 	if (!(c->listen_transports & CONF_TP_TLS))
 		return strdup("");
-	if (asprintf(&url, "sips:%s%s%s:%d", v6 ? "[" : "", c->listen_address, v6 ? "]" : "",
-		     c->listen_tls_port) < 0)
-		return NULL;
-	return url;
+	return one_url(c, "sips", CONF_LI_TLS, c->listen_tls_port, "");
 }
 
 /* Every listener, for the log and to notice changes on reload. */

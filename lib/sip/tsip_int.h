@@ -25,8 +25,9 @@ struct tsip {
 	struct tsip_auth *auth;		/* nonces of our challenges (tsip_auth.c) */
 	struct guard *guard;		/* flood protection (tsip_guard.c) */
 	su_timer_t *guard_timer;	/* lifts bans that ran out */
-	char *contact_host;		/* tsip_contact.c; NULL: NUA picks the Contact */
-	int contact_port, contact_tls_port;	/* the listeners as bound */
+	bool contact_own;		/* tsip_contact.c: ours per leg; false: NUA's */
+	char *contact_host[_CONF_LI_MAX];	/* per listener; NULL: NUA's choice */
+	int contact_port[_CONF_LI_MAX];	/* the listeners as bound or advertised */
 	struct tsip_dns *dns;		/* targets named by DNS (tsip_dns.c) */
 };
 
