@@ -339,6 +339,7 @@ static int parse_listen(struct conf_load_ctx *ctx, const config_setting_t *s, vo
 			{ "auth", CONF_FUNC, 0, 0, 0, conf_auth_fn_listener_auth },	/* conf_auth.c */
 			{ "acl", CONF_FUNC, 0, 0, 0, conf_auth_fn_listener_acl },
 			{ "advertise", CONF_FUNC, 0, 0, 0, conf_edge_fn_listener_advertise },
+			{ "nat", CONF_FUNC, 0, 0, 0, conf_edge_fn_nat },
 			{ NULL },
 		};
 		unsigned tp = 0;
@@ -439,6 +440,7 @@ static int parse_listen(struct conf_load_ctx *ctx, const config_setting_t *s, vo
 static const struct conf_key sip_keys[] = {
 	{ "advertise", CONF_STR, offsetof(struct conf, advertise), 1, 0 },
 	{ "user_agent", CONF_STR, offsetof(struct conf, user_agent), 1, 0 },
+	{ "nat_keepalive", CONF_INT, offsetof(struct conf, nat_keepalive), 0, 3600 },
 	{ NULL },
 };
 
@@ -549,6 +551,7 @@ static void set_defaults(struct conf *c)
 	c->srtp_suites[1] = TSRTP_AES_CM_128_HMAC_SHA1_32;
 	c->media_hold_timeout = 3600;
 	c->tls_verify_peer = true;
+	c->nat_keepalive = 30;
 }
 
 static const config_setting_t *calls_se_setting(const config_setting_t *root)

@@ -20,6 +20,14 @@ enum conf_transport {
 	CONF_TP_TLS = 1 << 2,	/* its own port (listen_tls_port), same address */
 };
 
+/* NAT traversal of signalling (lib/sip/tsip_nat.c), per listener and route. */
+enum conf_nat {
+	CONF_NAT_UNSET,		/* route: the listener's; listener: auto */
+	CONF_NAT_AUTO,		/* a Contact or Via other than the source: NATed */
+	CONF_NAT_FORCE,		/* always send to the source */
+	CONF_NAT_OFF,		/* always send to the Contact */
+};
+
 /* Listener indexes of per-listener settings (auth, advertise, nat). */
 enum { CONF_LI_UDP, CONF_LI_TCP, CONF_LI_TLS, _CONF_LI_MAX };
 
@@ -167,6 +175,7 @@ struct conf_route {
 	enum conf_refer_outside refer_outside;
 	struct conf_route_access access;	/* auth, acl, trunk_auth (conf_auth.c) */
 	int max_duration;		/* s from the answer, then BYE both legs; 0 = none */
+	enum conf_nat nat;		/* both legs; UNSET: each leg's listener's */
 };
 
 /* The flood section (lib/conf/conf_flood.c, lib/sec/guard.c): per-source
@@ -212,6 +221,8 @@ struct conf {
 	/* per listener (CONF_LI_*), conf_edge.c: what Via sent-by and Contact name */
 	char *listen_adv_host[3];	/* advertise host, NULL: the listen address */
 	int listen_adv_port[3];		/* advertise port, 0: the listener's port */
+	enum conf_nat listen_nat[3];	/* UNSET: auto */
+	int nat_keepalive;		/* s between OPTIONS to a NATed party; 0 = none */
 
 	/* media: the RTP relay */
 	char *media_address;		/* bind; NULL = listen_address */

@@ -3,7 +3,9 @@
  * Contact name toward the outside, behind a 1:1 NAT or a cloud address).
  * The UDP and TCP listeners share one socket address in sofia-sip, so their
  * advertised addresses must match; the TLS listener has its own. sip.advertise
- * (the From host of outbound legs) defaults to the UDP/TCP advertised host. */
+ * (the From host of outbound legs) defaults to the UDP/TCP advertised host.
+ * And `nat = "auto" | "force" | "off"` of listeners and routes (NAT traversal
+ * of signalling, lib/sip/tsip_nat.c). */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -95,6 +97,33 @@ bad:
 	return -EINVAL;
 }
 
+static int parse_nat(struct conf_load_ctx *ctx, const config_setting_t *s, enum conf_nat *ret)
+{
+	const char *v = config_setting_get_string(s);
+
+	if (v && strcmp(v, "auto") == 0)
+		*ret = CONF_NAT_AUTO;
+	else if (v && strcmp(v, "force") == 0)
+		*ret = CONF_NAT_FORCE;
+	else if (v && strcmp(v, "off") == 0)
+		*ret = CONF_NAT_OFF;
+	else {
+		conf_set_error(ctx->err, s, ctx->path, "nat must be \"auto\", \"force\" or \"off\"");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int conf_edge_fn_nat(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	return parse_nat(ctx, s, &((struct conf_listener *)obj)->nat);
+}
+
+int conf_edge_fn_route_nat(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	return parse_nat(ctx, s, &((struct conf_route *)obj)->nat);
+}
+
 static bool same(const char *a, const char *b)
 {
 	return (a == NULL && b == NULL) || (a && b && strcasecmp(a, b) == 0);
@@ -119,6 +148,7 @@ int conf_edge_take_listener(struct conf_load_ctx *ctx, struct conf *c, unsigned 
 		r = -EINVAL;
 		goto out;
 	}
+	c->listen_nat[i] = l->nat;
 	free(c->listen_adv_host[i]);
 	c->listen_adv_host[i] = l->adv_host;
 	c->listen_adv_port[i] = l->adv_port;

@@ -33,6 +33,7 @@ struct conf_listener {
 	char *adv_host;			/* conf_edge.c: advertise = "host[:port]" */
 	int adv_port;			/* 0: the listener's port */
 	const config_setting_t *adv_line;
+	enum conf_nat nat;
 };
 
 /* The file a route is in, for errors and warnings after the parse. */
@@ -81,6 +82,8 @@ int conf_edge_fn_listener_advertise(struct conf_load_ctx *ctx, const config_sett
 				    void *obj);
 int conf_edge_take_listener(struct conf_load_ctx *ctx, struct conf *c, unsigned tp,
 			    unsigned seen, struct conf_listener *l);
+int conf_edge_fn_nat(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
+int conf_edge_fn_route_nat(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
 int conf_edge_finish(struct conf *c);
 void conf_edge_clear(struct conf *c);
 int conf_auth_fn_route_auth(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);

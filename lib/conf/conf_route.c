@@ -566,6 +566,7 @@ static const struct conf_key route_keys[] = {
 	{ "acl", CONF_FUNC, 0, 0, 0, conf_auth_fn_route_acl },
 	{ "acl_action", CONF_FUNC, 0, 0, 0, conf_auth_fn_route_acl_action },
 	{ "trunk_auth", CONF_FUNC, 0, 0, 0, conf_auth_fn_trunk_auth },
+	{ "nat", CONF_FUNC, 0, 0, 0, conf_edge_fn_route_nat },	/* conf_edge.c */
 	{ NULL },
 };
 

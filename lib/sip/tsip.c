@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include <sofia-sip/msg_addr.h>
+#include <sofia-sip/nta_tag.h>
 #include <sofia-sip/tport_tag.h>
 
 #include "tsip_int.h"
@@ -74,6 +75,18 @@ static char *listen_text(const struct conf *c)
 	free(url);
 	free(sips);
 	return text;
+}
+
+/* 2 (rport always) unless every listener and route says nat = "off" */
+static int nat_rport(const struct conf *c)
+{
+	for (int i = 0; i < _CONF_LI_MAX; i++)
+		if (c->listen_nat[i] != CONF_NAT_OFF)
+			return 2;
+	for (size_t i = 0; i < c->n_routes; i++)
+		if (c->routes[i].nat != CONF_NAT_OFF && c->routes[i].nat != CONF_NAT_UNSET)
+			return 2;
+	return 1;
 }
 
 int tsip_new(void *root, struct conf *conf, struct relay *relay, struct tsip **ret)
@@ -155,6 +168,9 @@ int tsip_new(void *root, struct conf *conf, struct relay *relay, struct tsip **r
 			    SIPTAG_SUPPORTED_STR(TANDEM_SUPPORTED),
 			    SIPTAG_USER_AGENT_STR(conf->user_agent),
 			    NTATAG_UDP_MTU(65535),
+			    /* answer every request where it came from (rport even
+			     * when not asked): a NATed party's Via names nowhere */
+			    NTATAG_SERVER_RPORT(nat_rport(conf)),
 			    NTATAG_MAXSIZE((usize_t)conf->max_message_size),
 			    TPTAG_UDP_RMEM(4 * 1024 * 1024),
 			    TPTAG_LOG(conf->sip_trace),
@@ -379,6 +395,7 @@ static void new_invite(struct tsip *t, nua_handle_t *nh, const sip_t *sip)
 	a->tls = sip->sip_via && sip->sip_via->v_protocol &&
 		 strcasecmp(sip->sip_via->v_protocol, "SIP/2.0/TLS") == 0;
 	tsip_contact_inbound(t, a, sip);	/* sips: only toward sips: */
+	tsip_nat_request(t, a, sip);		/* its source, Via and Contact */
 
 	for (sip_unknown_t *u = sip->sip_unknown; u && n_ext < MAX_EXT_HEADERS; u = u->un_next)
 		ext[n_ext++] = su_sprintf(home, "%s: %s", u->un_name, u->un_value ? u->un_value : "");
@@ -609,6 +626,8 @@ static void on_event(nua_event_t ev, int status, char const *phrase, nua_t *nua,
 	/* a target named by DNS: 503 moves to its next address (tsip_dns.c) */
 	if (ev == nua_r_invite && tsip_dns_retry(l, status))
 		return;
+	if (ev == nua_r_invite)		/* a callee behind NAT (tsip_nat.c) */
+		tsip_nat_response(t, l, status, sip);
 	msg_of(sip, status, phrase, &m);
 	switch (ev) {
 	case nua_i_state:

@@ -43,6 +43,7 @@ struct tsip_leg {
 	int auth_tries;			/* nua_authenticate() calls made */
 	const char *contact;		/* inbound: our Contact in answers (in home) */
 	struct dns_job *dns;		/* its target's addresses, being found or in use */
+	struct tsip_nat *nat;		/* tsip_nat.c: where its requests go behind NAT */
 };
 
 extern const struct leg_ops tsip_leg_ops;
@@ -71,6 +72,15 @@ void tsip_contact_free(struct tsip *t);
 const char *tsip_contact_of_target(struct tsip *t, su_home_t *home, const char *ruri);
 /* inbound: the Contact of our answers to this request, kept on the leg */
 void tsip_contact_inbound(struct tsip *t, struct leg *l, const sip_t *sip);
+
+/* tsip_nat.c: NAT traversal of signalling. The caller's INVITE (its source,
+ * Via and Contact); tandemd's answer to it (the decision, once the route is
+ * known); a response on an outbound leg (its source and Contact, decided at
+ * once); the leg's end (its keepalive stops). */
+void tsip_nat_request(struct tsip *t, struct leg *l, const sip_t *sip);
+void tsip_nat_answer(struct leg *l, int status);
+void tsip_nat_response(struct tsip *t, struct leg *l, int status, const sip_t *sip);
+void tsip_nat_leg_gone(struct tsip_leg *x);
 
 /* tsip_guard.c: rate limit and bans of new requests outside a dialog */
 int tsip_guard_start(struct tsip *t, const struct conf *conf);
