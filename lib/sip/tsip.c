@@ -614,6 +614,8 @@ static void on_event(nua_event_t ev, int status, char const *phrase, nua_t *nua,
 	}
 	if (tsip_guard_parked(l))	/* a dropped request waiting (tsip_guard.c) */
 		return;
+	if (tsip_nat_ping(l))		/* a keepalive's answer (tsip_nat.c) */
+		return;
 	if (l->referfwd) {
 		tsip_referfwd_event(t, ev, status, phrase, nh, l, sip);
 		return;

@@ -81,6 +81,7 @@ void tsip_nat_request(struct tsip *t, struct leg *l, const sip_t *sip);
 void tsip_nat_answer(struct leg *l, int status);
 void tsip_nat_response(struct tsip *t, struct leg *l, int status, const sip_t *sip);
 void tsip_nat_leg_gone(struct tsip_leg *x);
+bool tsip_nat_ping(const struct leg *l);	/* a keepalive's handle: ignore its events */
 
 /* tsip_guard.c: rate limit and bans of new requests outside a dialog */
 int tsip_guard_start(struct tsip *t, const struct conf *conf);

@@ -6,8 +6,8 @@
  * the connection's address, which sofia reuses), through NUA's per-handle
  * outbound proxy (NUTAG_PROXY, which nta also uses for the ACK), and the
  * binding is kept open by an OPTIONS to the party every sip.nat_keepalive
- * seconds while the leg lives (on a handle of its own, so that no request of
- * the dialog waits behind it). Responses follow rport: nta answers every
+ * seconds while the leg lives (outside the dialog, on a handle of its own, so
+ * that no request of the dialog waits behind it; its answer is not needed). Responses follow rport: nta answers every
  * request to the address and port it came from (NTATAG_SERVER_RPORT(2),
  * tsip.c). Per listener and per route: nat = "auto" (the comparison above),
  * "force" (always the source), "off" (always the Contact).
@@ -40,7 +40,26 @@ struct tsip_nat {
 	bool decided;
 	bool on;			/* requests go to src */
 	su_timer_t *ka;			/* keepalive OPTIONS */
+	nua_handle_t *ping;		/* the last one's handle (bound to ping_magic) */
 };
+
+/* the magic of a keepalive's handle: its events are ignored (tsip.c); the
+ * leg destroys it at the next keepalive or when it goes, so an OPTIONS
+ * nobody answers never holds up the NUA's shutdown */
+static char ping_magic;
+
+bool tsip_nat_ping(const struct leg *l)
+{
+	return (const void *)l == (const void *)&ping_magic;
+}
+
+static void ping_drop(struct tsip_nat *n)
+{
+	if (n->ping) {
+		nua_handle_destroy(n->ping);
+		n->ping = NULL;
+	}
+}
 
 /* Is host (an IP literal, maybe in []) the address a? Names never are. */
 static bool same_ip(const char *host, const su_sockaddr_t *a)
@@ -170,18 +189,25 @@ static void on_keepalive(su_root_magic_t *magic, su_timer_t *tm, su_timer_arg_t 
 	struct tsip_leg *x = l->sip;
 	struct tsip_nat *n = x ? x->nat : NULL;
 	nua_handle_t *nh;
+	char *to;
 
 	(void)magic;	/* the root's, not ours */
 	(void)tm;
 	if (n == NULL || n->contact == NULL || x->t->down)
 		return;
-	/* a handle of its own, no magic: its answer (or 408) destroys it (tsip.c) */
-	nh = nua_handle(x->t->nua, NULL, SIPTAG_TO_STR(n->contact), TAG_END());
+	/* a handle of its own, so that no request of the dialog waits behind it;
+	 * <>: a ;transport= of the Contact belongs to the URI, not to the To */
+	ping_drop(n);
+	to = su_sprintf(x->home, "<%s>", n->contact);
+	nh = to ? nua_handle(x->t->nua, (struct leg *)&ping_magic, SIPTAG_TO_STR(to), TAG_END()) :
+		  NULL;
 	if (nh == NULL)
 		return;
 	/* as a tag of nua_handle() the proxy is not taken: set it as the legs' */
 	nua_set_hparams(nh, NUTAG_PROXY(n->src), TAG_END());
 	nua_options(nh, NUTAG_URL(n->contact), TAG_END());
+	n->ping = nh;
+	su_free(x->home, to);
 	log_debug("%s keepalive OPTIONS to %s", leg_log_prefix(l), n->src_text);
 }
 
@@ -254,8 +280,11 @@ void tsip_nat_response(struct tsip *t, struct leg *l, int status, const sip_t *s
 
 void tsip_nat_leg_gone(struct tsip_leg *x)
 {
-	if (x->nat && x->nat->ka) {
+	if (x->nat == NULL)
+		return;
+	if (x->nat->ka) {
 		su_timer_destroy(x->nat->ka);
 		x->nat->ka = NULL;
 	}
+	ping_drop(x->nat);
 }
