@@ -404,6 +404,8 @@ static int parse_listen(struct conf_load_ctx *ctx, const config_setting_t *s, vo
 			c->listen_port = one.port;
 		}
 		conf_auth_take_listener(r == 0 ? c : NULL, tp, &one);
+		if (one.adv_line == NULL)
+			one.adv_line = l;	/* errors name the listener without advertise */
 		if (r == 0)
 			r = conf_edge_take_listener(ctx, c, tp, seen, &one);
 		else
