@@ -293,6 +293,8 @@ bool leg_is_ended(const struct leg *l);
 void leg_set_call_id(struct leg *l, const char *call_id);
 /* For lib/sip's logging: "call=N a=... b=..." prefix of the leg's call. */
 const char *leg_log_prefix(const struct leg *l);
+/* The route of the leg's call (inside its config snapshot), or NULL. */
+const struct conf_route *leg_route(const struct leg *l);
 
 const char *call_state_name(enum call_state st);
 const char *call_end_name(enum call_end why);

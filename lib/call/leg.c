@@ -207,6 +207,11 @@ const char *leg_log_prefix(const struct leg *l)
 	return l->call ? l->call->log_prefix : "call=-";
 }
 
+const struct conf_route *leg_route(const struct leg *l)
+{
+	return l->call ? l->call->route : NULL;
+}
+
 /* Answer the leg's pending request of that kind with a status of our own. */
 int leg_respond(struct leg *l, enum leg_req req, int status, const char *phrase)
 {

@@ -340,6 +340,8 @@ static int parse_listen(struct conf_load_ctx *ctx, const config_setting_t *s, vo
 			{ "port", CONF_INT, offsetof(struct conf_listener, port), 1, 65535 },
 			{ "auth", CONF_FUNC, 0, 0, 0, conf_auth_fn_listener_auth },	/* conf_auth.c */
 			{ "acl", CONF_FUNC, 0, 0, 0, conf_auth_fn_listener_acl },
+			{ "advertise", CONF_FUNC, 0, 0, 0, conf_edge_fn_listener_advertise },
+			{ "nat", CONF_FUNC, 0, 0, 0, conf_edge_fn_nat },
 			{ NULL },
 		};
 		unsigned tp = 0;
@@ -404,6 +406,12 @@ static int parse_listen(struct conf_load_ctx *ctx, const config_setting_t *s, vo
 			c->listen_port = one.port;
 		}
 		conf_auth_take_listener(r == 0 ? c : NULL, tp, &one);
+		if (one.adv_line == NULL)
+			one.adv_line = l;	/* errors name the listener without advertise */
+		if (r == 0)
+			r = conf_edge_take_listener(ctx, c, tp, seen, &one);
+		else
+			conf_edge_take_listener(ctx, NULL, tp, seen, &one);
 		free(one.transport);
 		free(one.address);
 		if (r < 0) {
@@ -436,6 +444,7 @@ static int parse_listen(struct conf_load_ctx *ctx, const config_setting_t *s, vo
 static const struct conf_key sip_keys[] = {
 	{ "advertise", CONF_STR, offsetof(struct conf, advertise), 1, 0 },
 	{ "user_agent", CONF_STR, offsetof(struct conf, user_agent), 1, 0 },
+	{ "nat_keepalive", CONF_INT, offsetof(struct conf, nat_keepalive), 0, 3600 },
 	{ NULL },
 };
 
@@ -568,6 +577,7 @@ static void set_defaults(struct conf *c)
 	c->srtp_suites[1] = TSRTP_AES_CM_128_HMAC_SHA1_32;
 	c->media_hold_timeout = 3600;
 	c->tls_verify_peer = true;
+	c->nat_keepalive = 30;
 }
 
 static const config_setting_t *calls_se_setting(const config_setting_t *root)
@@ -619,6 +629,8 @@ static int finish(struct conf_load_ctx *ctx, struct conf *c, const config_settin
 	}
 	if (conf_tls_finish(ctx, c, root) < 0)
 		return ctx->err->msg[0] ? -EINVAL : -ENOMEM;
+	if (conf_edge_finish(c) < 0)
+		return -ENOMEM;
 	r = conf_finish_routes(ctx, c);
 	return r < 0 ? r : conf_auth_finish(ctx, c, root);
 }
@@ -735,6 +747,7 @@ static void conf_free(struct conf *c)
 	free(c->tls_dir);
 	conf_ops_clear(c);
 	conf_auth_clear(c);
+	conf_edge_clear(c);
 	free(c->flood.trusted);
 	conf_identity_clear(c);
 	free(c);

@@ -20,6 +20,17 @@ enum conf_transport {
 	CONF_TP_TLS = 1 << 2,	/* its own port (listen_tls_port), same address */
 };
 
+/* NAT traversal of signalling (lib/sip/tsip_nat.c), per listener and route. */
+enum conf_nat {
+	CONF_NAT_UNSET,		/* route: the listener's; listener: auto */
+	CONF_NAT_AUTO,		/* a Contact or Via other than the source: NATed */
+	CONF_NAT_FORCE,		/* always send to the source */
+	CONF_NAT_OFF,		/* always send to the Contact */
+};
+
+/* Listener indexes of per-listener settings (auth, advertise, nat). */
+enum { CONF_LI_UDP, CONF_LI_TCP, CONF_LI_TLS, _CONF_LI_MAX };
+
 enum log_level {
 	LOG_LVL_ERR = 3,
 	LOG_LVL_WARNING = 4,
@@ -191,6 +202,7 @@ struct conf_route {
 		int interval;			/* s between probes, and a probe's timeout */
 		int down_after, up_after;	/* consecutive failures, successes */
 	} probe;
+	enum conf_nat nat;		/* both legs; UNSET: each leg's listener's */
 };
 
 enum { CONF_CALLER, CONF_CALLEE };	/* conf_route.codecs[] */
@@ -246,7 +258,13 @@ struct conf {
 	int listen_port;
 	unsigned listen_transports;	/* CONF_TP_* */
 	int listen_tls_port;		/* with CONF_TP_TLS */
-	char *advertise;		/* host in our From/Contact; NULL = listen_address */
+	char *advertise;		/* sip.advertise: the From host of leg B; NULL = listen_address
+					 * (conf_edge_finish: the UDP/TCP listener's advertise) */
+	/* per listener (CONF_LI_*), conf_edge.c: what Via sent-by and Contact name */
+	char *listen_adv_host[3];	/* advertise host, NULL: the listen address */
+	int listen_adv_port[3];		/* advertise port, 0: the listener's port */
+	enum conf_nat listen_nat[3];	/* UNSET: auto */
+	int nat_keepalive;		/* s between OPTIONS to a NATed party; 0 = none */
 
 	/* media: the RTP relay */
 	char *media_address;		/* bind; NULL = listen_address */

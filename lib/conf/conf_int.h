@@ -30,6 +30,10 @@ struct conf_listener {
 	int port;
 	enum conf_auth_mode auth;	/* conf_auth.c */
 	struct conf_acl acl;
+	char *adv_host;			/* conf_edge.c: advertise = "host[:port]" */
+	int adv_port;			/* 0: the listener's port */
+	const config_setting_t *adv_line;
+	enum conf_nat nat;
 };
 
 /* The file a route is in, for errors and warnings after the parse. */
@@ -94,6 +98,16 @@ int conf_auth_fn_listener_auth(struct conf_load_ctx *ctx, const config_setting_t
 int conf_auth_fn_listener_acl(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
 /* Move a listener's auth and acl into c (tp: CONF_TP_*), and free what is left. */
 void conf_auth_take_listener(struct conf *c, unsigned tp, struct conf_listener *l);
+/* conf_edge.c: a listener's advertise key, taken into the snapshot (and
+ * checked against the other listeners'); the From host's default */
+int conf_edge_fn_listener_advertise(struct conf_load_ctx *ctx, const config_setting_t *s,
+				    void *obj);
+int conf_edge_take_listener(struct conf_load_ctx *ctx, struct conf *c, unsigned tp,
+			    unsigned seen, struct conf_listener *l);
+int conf_edge_fn_nat(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
+int conf_edge_fn_route_nat(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
+int conf_edge_finish(struct conf *c);
+void conf_edge_clear(struct conf *c);
 int conf_auth_fn_route_auth(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
 int conf_auth_fn_route_acl(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
 int conf_auth_fn_route_acl_action(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);

@@ -632,6 +632,7 @@ static const struct conf_key route_keys[] = {
 	{ "from_display", CONF_FUNC, 0, 0, 0, conf_identity_fn_route },
 	{ "from_host", CONF_FUNC, 0, 0, 0, conf_identity_fn_route },
 	{ "pai", CONF_FUNC, 0, 0, 0, conf_identity_fn_route },
+	{ "nat", CONF_FUNC, 0, 0, 0, conf_edge_fn_route_nat },	/* conf_edge.c */
 	{ NULL },
 };
 

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include <sofia-sip/msg_addr.h>
+#include <sofia-sip/nta_tag.h>
 #include <sofia-sip/tport_tag.h>
 
 #include "tsip_int.h"
@@ -25,35 +26,43 @@ static void on_event(nua_event_t ev, int status, char const *phrase, nua_t *nua,
 		     struct tsip *t, nua_handle_t *nh, struct leg *l, sip_t const *sip,
 		     tagi_t tags[]);
 
+/* "scheme:host:port;params" of a listener: with an advertised host, that host
+ * is the URL's host (sofia writes it in Via sent-by and its Contact) and the
+ * bind address goes in maddr (nta_agent_add_tport()). */
+static char *one_url(const struct conf *c, const char *scheme, int li, int port, const char *tp)
+{
+	const char *addr = c->listen_address, *adv = c->listen_adv_host[li];
+	bool v6 = strchr(addr, ':') != NULL;
+	char *url;
+	int n;
+
+	if (adv)
+		n = asprintf(&url, "%s:%s:%d%s;maddr=%s%s%s", scheme, adv, port, tp,
+			     v6 ? "[" : "", addr, v6 ? "]" : "");
+	else
+		n = asprintf(&url, "%s:%s%s%s:%d%s", scheme, v6 ? "[" : "", addr, v6 ? "]" : "",
+			     port, tp);
+	return n < 0 ? NULL : url;
+}
+
 static char *listen_url(const struct conf *c)
 {
 	const char *tp = "";
-	bool v6 = strchr(c->listen_address, ':') != NULL;
 	unsigned tps = c->listen_transports & (CONF_TP_UDP | CONF_TP_TCP);
-	char *url;
 
 	if (tps == CONF_TP_UDP)
 		tp = ";transport=udp";
 	else if (tps == CONF_TP_TCP)
 		tp = ";transport=tcp";
-	if (asprintf(&url, "sip:%s%s%s:%d%s", v6 ? "[" : "", c->listen_address, v6 ? "]" : "",
-		     c->listen_port, tp) < 0)
-		return NULL;
-	return url;
+	return one_url(c, "sip", tps & CONF_TP_UDP ? CONF_LI_UDP : CONF_LI_TCP, c->listen_port, tp);
 }
 
 /* The TLS listener (NUTAG_SIPS_URL), "" without one. */
 static char *listen_sips_url(const struct conf *c)
 {
-	bool v6 = strchr(c->listen_address, ':') != NULL;
-	char *url;
-
 	if (!(c->listen_transports & CONF_TP_TLS))
 		return strdup("");
-	if (asprintf(&url, "sips:%s%s%s:%d", v6 ? "[" : "", c->listen_address, v6 ? "]" : "",
-		     c->listen_tls_port) < 0)
-		return NULL;
-	return url;
+	return one_url(c, "sips", CONF_LI_TLS, c->listen_tls_port, "");
 }
 
 /* Every listener, for the log and to notice changes on reload. */
@@ -66,6 +75,18 @@ static char *listen_text(const struct conf *c)
 	free(url);
 	free(sips);
 	return text;
+}
+
+/* 2 (rport always) unless every listener and route says nat = "off" */
+static int nat_rport(const struct conf *c)
+{
+	for (int i = 0; i < _CONF_LI_MAX; i++)
+		if (c->listen_nat[i] != CONF_NAT_OFF)
+			return 2;
+	for (size_t i = 0; i < c->n_routes; i++)
+		if (c->routes[i].nat != CONF_NAT_OFF && c->routes[i].nat != CONF_NAT_UNSET)
+			return 2;
+	return 1;
 }
 
 int tsip_new(void *root, struct conf *conf, struct relay *relay, struct tsip **ret)
@@ -147,6 +168,9 @@ int tsip_new(void *root, struct conf *conf, struct relay *relay, struct tsip **r
 			    SIPTAG_SUPPORTED_STR(TANDEM_SUPPORTED),
 			    SIPTAG_USER_AGENT_STR(conf->user_agent),
 			    NTATAG_UDP_MTU(65535),
+			    /* answer every request where it came from (rport even
+			     * when not asked): a NATed party's Via names nowhere */
+			    NTATAG_SERVER_RPORT(nat_rport(conf)),
 			    NTATAG_MAXSIZE((usize_t)conf->max_message_size),
 			    TPTAG_UDP_RMEM(4 * 1024 * 1024),
 			    TPTAG_LOG(conf->sip_trace),
@@ -399,6 +423,7 @@ static void new_invite(struct tsip *t, nua_handle_t *nh, const sip_t *sip)
 	a->tls = sip->sip_via && sip->sip_via->v_protocol &&
 		 strcasecmp(sip->sip_via->v_protocol, "SIP/2.0/TLS") == 0;
 	tsip_contact_inbound(t, a, sip);	/* sips: only toward sips: */
+	tsip_nat_request(t, a, sip);		/* its source, Via and Contact */
 
 	for (sip_unknown_t *u = sip->sip_unknown; u && n_ext < MAX_EXT_HEADERS; u = u->un_next)
 		ext[n_ext++] = su_sprintf(home, "%s: %s", u->un_name, u->un_value ? u->un_value : "");
@@ -619,6 +644,8 @@ static void on_event(nua_event_t ev, int status, char const *phrase, nua_t *nua,
 		return;
 	if (tsip_probe_event(t, l, ev, status, nh))	/* an OPTIONS of ours (tsip_probe.c) */
 		return;
+	if (tsip_nat_ping(l))		/* a keepalive's answer (tsip_nat.c) */
+		return;
 	if (l->referfwd) {
 		tsip_referfwd_event(t, ev, status, phrase, nh, l, sip);
 		return;
@@ -631,6 +658,8 @@ static void on_event(nua_event_t ev, int status, char const *phrase, nua_t *nua,
 	/* a target named by DNS: 503 moves to its next address (tsip_dns.c) */
 	if (ev == nua_r_invite && tsip_dns_retry(l, status))
 		return;
+	if (ev == nua_r_invite)		/* a callee behind NAT (tsip_nat.c) */
+		tsip_nat_response(t, l, status, sip);
 	msg_of(sip, status, phrase, &m);
 	switch (ev) {
 	case nua_i_state:

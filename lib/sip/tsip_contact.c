@@ -9,8 +9,13 @@
  * not ask for and never ACK. Without a TLS listener, or on a wildcard
  * address (where only NUA knows the interface a peer reaches), the choice
  * stays NUA's. The Contact given in the first INVITE or answer becomes the
- * dialog's (NUA repeats it in later requests and answers). Sofia thread. */
+ * dialog's (NUA repeats it in later requests and answers). A listener's
+ * advertise (host[:port]) is the host and port of the Contacts of the legs
+ * that run on it, and makes the Contact ours whatever the listeners are.
+ * Sofia thread. */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,39 +37,64 @@ static bool wildcard(const char *addr)
 	return false;
 }
 
+/* The host of a Contact: "[v6]" or as it is. */
+static char *host_of(const char *h)
+{
+	char *r;
+
+	if (strchr(h, ':') == NULL || h[0] == '[')
+		return strdup(h);
+	if (asprintf(&r, "[%s]", h) < 0)
+		return NULL;
+	return r;
+}
+
 int tsip_contact_init(struct tsip *t, const struct conf *c)
 {
-	t->contact_host = NULL;
-	if (!(c->listen_transports & CONF_TP_TLS) || wildcard(c->listen_address))
+	bool adv = false;
+
+	t->contact_own = false;
+	for (int i = 0; i < _CONF_LI_MAX; i++)
+		adv = adv || c->listen_adv_host[i] != NULL;
+	/* without TLS and advertised addresses, NUA's Contact is right */
+	if (!(c->listen_transports & CONF_TP_TLS) && !adv)
 		return 0;
-	t->contact_host = strdup(c->listen_address);
-	if (t->contact_host == NULL)
-		return -ENOMEM;
-	t->contact_port = c->listen_port;
-	t->contact_tls_port = c->listen_tls_port;
+	t->contact_own = true;
+	for (int i = 0; i < _CONF_LI_MAX; i++) {
+		const char *h = c->listen_adv_host[i];
+		if (h == NULL && wildcard(c->listen_address))
+			continue;	/* only NUA knows the interface a peer reaches */
+		t->contact_host[i] = host_of(h ? h : c->listen_address);
+		if (t->contact_host[i] == NULL)
+			return -ENOMEM;
+		t->contact_port[i] = c->listen_adv_port[i] ? c->listen_adv_port[i] :
+				     i == CONF_LI_TLS ? c->listen_tls_port : c->listen_port;
+	}
 	return 0;
 }
 
 void tsip_contact_free(struct tsip *t)
 {
-	free(t->contact_host);
-	t->contact_host = NULL;
+	for (int i = 0; i < _CONF_LI_MAX; i++) {
+		free(t->contact_host[i]);
+		t->contact_host[i] = NULL;
+	}
 }
 
-/* transport: "tls", "tcp", "udp" or NULL (UDP) */
+/* transport: "tls", "tcp", "udp" or NULL (UDP); NULL: NUA's choice */
 static const char *contact_for(struct tsip *t, su_home_t *home, bool sips, const char *transport)
 {
-	const char *h = t->contact_host;
-	const char *lb = strchr(h, ':') ? "[" : "", *rb = *lb ? "]" : "";
+	bool tls = sips || (transport && strcasecmp(transport, "tls") == 0);
+	bool tcp = !tls && transport && strcasecmp(transport, "tcp") == 0;
+	int li = tls ? CONF_LI_TLS : tcp ? CONF_LI_TCP : CONF_LI_UDP;
+	const char *h = t->contact_host[li];
 
+	if (!t->contact_own || h == NULL)
+		return NULL;
 	if (sips)
-		return su_sprintf(home, "<sips:%s%s%s:%d>", lb, h, rb, t->contact_tls_port);
-	if (transport && strcasecmp(transport, "tls") == 0)
-		return su_sprintf(home, "<sip:%s%s%s:%d;transport=tls>", lb, h, rb,
-				  t->contact_tls_port);
-	if (transport && strcasecmp(transport, "tcp") == 0)
-		return su_sprintf(home, "<sip:%s%s%s:%d;transport=tcp>", lb, h, rb, t->contact_port);
-	return su_sprintf(home, "<sip:%s%s%s:%d>", lb, h, rb, t->contact_port);
+		return su_sprintf(home, "<sips:%s:%d>", h, t->contact_port[li]);
+	return su_sprintf(home, "<sip:%s:%d%s>", h, t->contact_port[li],
+			  tls ? ";transport=tls" : tcp ? ";transport=tcp" : "");
 }
 
 const char *tsip_contact_of_target(struct tsip *t, su_home_t *home, const char *ruri)
@@ -72,7 +102,7 @@ const char *tsip_contact_of_target(struct tsip *t, su_home_t *home, const char *
 	char tp[16] = "";
 	url_t *u;
 
-	if (t->contact_host == NULL || ruri == NULL)
+	if (!t->contact_own || ruri == NULL)
 		return NULL;
 	u = url_make(home, ruri);
 	if (u == NULL)
@@ -88,7 +118,7 @@ void tsip_contact_inbound(struct tsip *t, struct leg *l, const sip_t *sip)
 	const char *proto = sip->sip_via ? sip->sip_via->v_protocol : NULL;
 	const char *tp = NULL;
 
-	if (x == NULL || t->contact_host == NULL || sip->sip_request == NULL)
+	if (x == NULL || !t->contact_own || sip->sip_request == NULL)
 		return;
 	if (proto && strncasecmp(proto, "SIP/2.0/", 8) == 0)
 		tp = proto + 8;

@@ -26,8 +26,9 @@ struct tsip {
 	const char *auth_user;		/* who the request being handled authenticated as (in conf) */
 	struct guard *guard;		/* flood protection (tsip_guard.c) */
 	su_timer_t *guard_timer;	/* lifts bans that ran out */
-	char *contact_host;		/* tsip_contact.c; NULL: NUA picks the Contact */
-	int contact_port, contact_tls_port;	/* the listeners as bound */
+	bool contact_own;		/* tsip_contact.c: ours per leg; false: NUA's */
+	char *contact_host[_CONF_LI_MAX];	/* per listener; NULL: NUA's choice */
+	int contact_port[_CONF_LI_MAX];	/* the listeners as bound or advertised */
 	struct tsip_dns *dns;		/* targets named by DNS (tsip_dns.c) */
 	struct tsip_probes *probes;	/* target health (tsip_probe.c) */
 };
@@ -44,6 +45,7 @@ struct tsip_leg {
 	int auth_tries;			/* nua_authenticate() calls made */
 	const char *contact;		/* inbound: our Contact in answers (in home) */
 	struct dns_job *dns;		/* its target's addresses, being found or in use */
+	struct tsip_nat *nat;		/* tsip_nat.c: where its requests go behind NAT */
 };
 
 extern const struct leg_ops tsip_leg_ops;
@@ -72,6 +74,16 @@ void tsip_contact_free(struct tsip *t);
 const char *tsip_contact_of_target(struct tsip *t, su_home_t *home, const char *ruri);
 /* inbound: the Contact of our answers to this request, kept on the leg */
 void tsip_contact_inbound(struct tsip *t, struct leg *l, const sip_t *sip);
+
+/* tsip_nat.c: NAT traversal of signalling. The caller's INVITE (its source,
+ * Via and Contact); tandemd's answer to it (the decision, once the route is
+ * known); a response on an outbound leg (its source and Contact, decided at
+ * once); the leg's end (its keepalive stops). */
+void tsip_nat_request(struct tsip *t, struct leg *l, const sip_t *sip);
+void tsip_nat_answer(struct leg *l, int status);
+void tsip_nat_response(struct tsip *t, struct leg *l, int status, const sip_t *sip);
+void tsip_nat_leg_gone(struct tsip_leg *x);
+bool tsip_nat_ping(const struct leg *l);	/* a keepalive's handle: ignore its events */
 
 /* tsip_guard.c: rate limit and bans of new requests outside a dialog */
 int tsip_guard_start(struct tsip *t, const struct conf *conf);

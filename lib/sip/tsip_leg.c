@@ -52,6 +52,7 @@ static void leg_release(struct leg *l)
 	if (x == NULL)
 		return;
 	tsip_dns_leg_gone(x);	/* a DNS lookup for it is forgotten */
+	tsip_nat_leg_gone(x);	/* its keepalive stops */
 	for (int i = 0; i < _LEG_REQ_MAX; i++)
 		if (x->saved[i])
 			nua_destroy_event(&x->saved[i]);
@@ -258,6 +259,8 @@ static int leg_respond_op(struct leg *l, enum leg_req req, const struct call_msg
 	}
 	if (req == LEG_REQ_INVITE && m->status >= 200 && m->status < 300)
 		se = l->session_expires;
+	if (req == LEG_REQ_INVITE)
+		tsip_nat_answer(l, m->status);	/* a caller behind NAT (tsip_nat.c) */
 	/* the Contact of the dialog (tsip_contact.c), or NUA's when NULL */
 	contact = x->contact && m->status > 100 && m->status < 300 &&
 		  (req == LEG_REQ_INVITE || req == LEG_REQ_REFER);

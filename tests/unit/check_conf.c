@@ -386,6 +386,30 @@ static const struct bad_case bad[] = {
 	{ "node in a section", "log = {\n  node = \"a\"; #!\n};\n", "#!",
 	  "unknown key 'node' in 'log'" },
 
+	/* the edge: advertise and nat (conf_edge.c) */
+	{ "advertise with a space",
+	  "listen = ( { transport = \"udp\"; address = \"127.0.0.1\";\n"
+	  "  advertise = \"a b\"; #!\n} );\n", "#!", "advertise must be \"host[:port]\"" },
+	{ "advertise port 0",
+	  "listen = ( { transport = \"udp\"; address = \"127.0.0.1\";\n"
+	  "  advertise = \"192.0.2.1:0\"; #!\n} );\n", "#!", "port 1-65535" },
+	{ "advertise of UDP and TCP differ",
+	  "listen = ( { transport = \"udp\"; address = \"127.0.0.1\"; advertise = \"192.0.2.1\"; },\n"
+	  "  { transport = \"tcp\"; address = \"127.0.0.1\"; advertise = \"192.0.2.2\"; } #!\n);\n",
+	  "#!", "the UDP and TCP listeners share one address" },
+	{ "advertise on TCP only",
+	  "listen = ( { transport = \"tcp\"; address = \"127.0.0.1\"; advertise = \"192.0.2.1\"; },\n"
+	  "  { transport = \"udp\"; address = \"127.0.0.1\"; } #!\n);\n",
+	  "#!", "the UDP and TCP listeners share one address" },
+	{ "listener nat unknown",
+	  "listen = ( { transport = \"udp\"; address = \"127.0.0.1\";\n  nat = \"yes\"; #!\n} );\n",
+	  "#!", "nat must be \"auto\", \"force\" or \"off\"" },
+	{ "route nat unknown",
+	  "routes = ( { name = \"r\"; targets = ( \"sip:127.0.0.1\" );\n  nat = 1; #!\n} );\n",
+	  "#!", "nat must be \"auto\", \"force\" or \"off\"" },
+	{ "nat_keepalive too long", "sip = {\n  nat_keepalive = 3601; #!\n};\n", "#!",
+	  "nat_keepalive" },
+
 	/* cross-section */
 	{ "session_expires below min_se", "calls = {\n  session_expires = 60; #!\n};\n", "#!",
 	  "calls.session_expires (60) is below calls.min_se (90)" },
@@ -802,6 +826,39 @@ START_TEST(listeners_udp_and_tcp_share_address)
 	ck_assert_str_eq(c->listen_address, "192.0.2.1");
 	ck_assert_int_eq(c->listen_port, 5080);
 	ck_assert_uint_eq(c->listen_transports, CONF_TP_UDP | CONF_TP_TCP);
+	conf_unref(c);
+}
+END_TEST
+
+START_TEST(listener_advertise_and_nat)
+{
+	struct conf *c = tu_load_ok(
+		"listen = (\n"
+		"  { transport = \"udp\"; address = \"127.0.0.1\"; advertise = \"203.0.113.10\";\n"
+		"    nat = \"force\"; },\n"
+		"  { transport = \"tcp\"; address = \"127.0.0.1\"; advertise = \"203.0.113.10\";\n"
+		"    nat = \"off\"; }\n"
+		");\n"
+		"routes = ( { name = \"r\"; targets = ( \"sip:127.0.0.1\" ); nat = \"auto\"; } );\n");
+
+	ck_assert_str_eq(c->listen_adv_host[CONF_LI_UDP], "203.0.113.10");
+	ck_assert_int_eq(c->listen_adv_port[CONF_LI_UDP], 0);
+	ck_assert_ptr_null(c->listen_adv_host[CONF_LI_TLS]);
+	ck_assert_int_eq(c->listen_nat[CONF_LI_UDP], CONF_NAT_FORCE);
+	ck_assert_int_eq(c->listen_nat[CONF_LI_TCP], CONF_NAT_OFF);
+	ck_assert_int_eq(c->listen_nat[CONF_LI_TLS], CONF_NAT_UNSET);
+	ck_assert_int_eq(c->routes[0].nat, CONF_NAT_AUTO);
+	ck_assert_str_eq(c->advertise, "203.0.113.10");	/* sip.advertise's default */
+	ck_assert_int_eq(c->nat_keepalive, 30);
+	conf_unref(c);
+
+	c = tu_load_ok("listen = ( { transport = \"udp\"; address = \"::1\";\n"
+		       "  advertise = \"[2001:db8::1]:5071\"; } );\n"
+		       "sip = { advertise = \"sbc.example.com\"; nat_keepalive = 0; };\n");
+	ck_assert_str_eq(c->listen_adv_host[CONF_LI_UDP], "[2001:db8::1]");
+	ck_assert_int_eq(c->listen_adv_port[CONF_LI_UDP], 5071);
+	ck_assert_str_eq(c->advertise, "sbc.example.com");	/* set: kept */
+	ck_assert_int_eq(c->nat_keepalive, 0);
 	conf_unref(c);
 }
 END_TEST
@@ -1349,6 +1406,7 @@ static Suite *conf_suite(void)
 	tcase_add_test(tc, dtmf_defaults_to_passthrough_per_leg);
 	tcase_add_test(tc, single_string_target_and_targets_without_user);
 	tcase_add_test(tc, listeners_udp_and_tcp_share_address);
+	tcase_add_test(tc, listener_advertise_and_nat);
 	tcase_add_test(tc, listener_port_defaults_to_5060);
 	tcase_add_test(tc, target_is_tls);
 	tcase_add_test(tc, sdes_tls_only_defaults_on_and_tls_verify_to_verify_peer);
