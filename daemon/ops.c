@@ -163,6 +163,7 @@ static void fill_extra(struct ops *o, struct metrics_extra *x)
 	guard_get_stats(guard_get(), &gs);
 	x->flood_rate_limited = gs.rate_limited;
 	x->flood_ban_dropped = gs.ban_dropped;
+	x->flood_dropped = gs.dropped;
 	x->flood_bans = gs.bans_total;
 	x->flood_bans_active = gs.bans_active;
 	x->flood_source_limited = gs.source_limited;

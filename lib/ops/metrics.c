@@ -285,6 +285,9 @@ static void render_flood(FILE *f, const struct metrics_extra *x)
 	    (double)x->flood_rate_limited);
 	one(f, "tandem_flood_banned_requests_total", "counter",
 	    "New requests from banned sources (dropped or 403).", (double)x->flood_ban_dropped);
+	one(f, "tandem_flood_dropped_total", "counter",
+	    "Of those, the ones dropped at the transport, before any answer (ban_action "
+	    "\"drop\"; retransmissions included).", (double)x->flood_dropped);
 	one(f, "tandem_flood_bans_total", "counter", "Sources banned since start.",
 	    (double)x->flood_bans);
 	one(f, "tandem_flood_bans_active", "gauge", "Sources banned now.", x->flood_bans_active);

@@ -31,6 +31,7 @@ struct metrics_extra {
 	unsigned events_subscribers;
 	/* flood protection (lib/sec/guard.c) */
 	uint64_t flood_rate_limited, flood_ban_dropped, flood_bans, flood_source_limited;
+	uint64_t flood_dropped;		/* banned, dropped before any answer */
 	unsigned flood_bans_active;
 };
 

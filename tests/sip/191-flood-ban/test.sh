@@ -29,10 +29,17 @@ ctl --json bans > "$T/bans.json" || fail "tandemctl --json bans failed"
 [ "$(jq -r '.bans[0].expires - .bans[0].since' "$T/bans.json")" -le 9 ] || fail "bans: times"
 ctl bans | grep -qE "^$BAD +rate +5 " || fail "tandemctl bans table: $(ctl bans)"
 
-# while banned: an INVITE gets only NUA's 100 Trying; another source is served
-flood invite -m INVITE -n 1 -w 1 $BAD "$TANDEM"
-[ "$(line invite)" = "sent=1 answered=0 none=1 final=- provisional=100:1" ] ||
+# while banned: an INVITE gets nothing at all, not even 100 Trying (dropped before sofia's
+# transaction layer), and is counted as dropped; another source is served
+metrics_get
+dropped0=$(metric tandem_flood_dropped_total)
+[ "$dropped0" -ge 10 ] || fail "dropped counter after the burst: $dropped0"
+flood invite -m INVITE -n 2 -w 2 $BAD "$TANDEM"
+[ "$(line invite)" = "sent=2 answered=0 none=2 final=- provisional=-" ] ||
 	fail "banned INVITE: $(line invite)"
+metrics_get
+[ "$(metric tandem_flood_dropped_total)" -eq $((dropped0 + 2)) ] ||
+	fail "dropped counter: $(metric tandem_flood_dropped_total), want $((dropped0 + 2))"
 flood other -n 3 -w 1 $TEST_NET.5 "$TANDEM"
 [ "$(line other)" = "sent=3 answered=3 none=0 final=200:3 provisional=-" ] || fail "other: $(line other)"
 
@@ -59,3 +66,4 @@ expect_metric tandem_flood_bans_total 2
 expect_metric tandem_flood_bans_active 0
 [ "$(metric tandem_flood_rate_limited_total)" -ge 10 ] || fail "rate-limited counter"
 [ "$(metric tandem_flood_banned_requests_total)" -ge 10 ] || fail "banned counter"
+[ "$(metric tandem_flood_dropped_total)" -ge 12 ] || fail "dropped counter"
