@@ -24,6 +24,7 @@ struct tsip {
 	bool down;
 	struct tsip_auth *auth;		/* nonces of our challenges (tsip_auth.c) */
 	struct guard *guard;		/* flood protection (tsip_guard.c) */
+	char auth_user[64];		/* who the current new request authenticated as ("": nobody) */
 	su_timer_t *guard_timer;	/* lifts bans that ran out */
 	char *contact_host;		/* tsip_contact.c; NULL: NUA picks the Contact */
 	int contact_port, contact_tls_port;	/* the listeners as bound */
