@@ -87,6 +87,9 @@ struct call {
 
 	/* what the outbound leg is built from, kept for failover */
 	char *ruri_user, *from_user, *from_display, *to_user, *target;
+	/* for the record: the Request-URI user as the caller sent it (ruri_user
+	 * is after the route's rewrite), the digest user (NULL: none) */
+	char *caller_ruri_user, *auth_user;
 	char **headers;			/* NULL-terminated "Name: value" */
 	int max_forwards;
 	int session_expires;

@@ -87,11 +87,12 @@ void call_publish_record(struct call *c)
 	for (unsigned i = 0; targets && i < c->n_attempts; i++)
 		json_array_append_new(targets, json_pack("{s:s,s:i}", "target", c->attempts[i].target,
 							 "status", c->attempts[i].status));
-	rec = json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s,s:o*,s:f,s:o,s:f,s:f,s:o,s:i,s:s,s:s,s:o*,s:o}",
+	rec = json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s,s:o*,s:f,s:o,s:f,s:f,s:o,s:i,s:s,s:s,s:o*,s:o}",
 			"call", (json_int_t)c->id,
 			"a_call_id", c->leg[LEG_A] ? c->leg[LEG_A]->call_id : NULL,
 			"b_call_id", c->leg[LEG_B] ? c->leg[LEG_B]->call_id : NULL,
-			"from", c->from_user, "to", c->to_user, "ruri_user", c->ruri_user,
+			"from", c->from_user, "to", c->to_user, "ruri_user", c->caller_ruri_user,
+			"ruri_user_out", c->ruri_user, "auth_user", c->auth_user,
 			"route", c->route ? c->route->name : NULL,
 			"source", c->source,
 			"targets", targets,
@@ -101,7 +102,7 @@ void call_publish_record(struct call *c)
 			"duration", c->t_answer > 0 ? c->t_end - c->t_answer : 0.0,
 			"setup_ms", c->t_answer > 0 ? json_real((c->t_answer - c->t_start) * 1000.0) :
 						      json_null(),
-			"code", c->answered_at ? 200 : c->end_code,
+			"code", c->end_code,	/* as in call.ended (call_close) */
 			"reason", call_end_name(c->end),
 			"ended_by", ended_by(c->end),
 			"media", media_record(c),

@@ -379,6 +379,7 @@ static void new_invite(struct tsip *t, nua_handle_t *nh, const sip_t *sip)
 	inv.call_id = a->call_id;
 	inv.ruri_user = sip->sip_request->rq_url->url_user;
 	inv.ruri_host = sip->sip_request->rq_url->url_host;
+	inv.auth_user = t->auth_user[0] ? t->auth_user : NULL;	/* tsip_auth.c, this request */
 	/* sofia keeps the quotes of a quoted display name: the coordinator
 	 * gets the plain text, and the outbound leg quotes it again */
 	if (sip->sip_from) {
