@@ -53,7 +53,7 @@ struct call_invite {
 	const char *from_user, *from_display;
 	const char *to_user, *to_display;
 	const struct sockaddr *source;
-	const char *auth_user;		/* the digest user it authenticated as, or NULL */
+	const char *auth_user;		/* who authenticated (digest), or NULL */
 	int max_forwards;		/* -1 when absent */
 	int session_expires;		/* the caller's Session-Expires, 0 when absent */
 	const char *(*header)(void *arg, const char *name);

@@ -379,7 +379,6 @@ static void new_invite(struct tsip *t, nua_handle_t *nh, const sip_t *sip)
 	inv.call_id = a->call_id;
 	inv.ruri_user = sip->sip_request->rq_url->url_user;
 	inv.ruri_host = sip->sip_request->rq_url->url_host;
-	inv.auth_user = t->auth_user[0] ? t->auth_user : NULL;	/* tsip_auth.c, this request */
 	/* sofia keeps the quotes of a quoted display name: the coordinator
 	 * gets the plain text, and the outbound leg quotes it again */
 	if (sip->sip_from) {
@@ -393,6 +392,7 @@ static void new_invite(struct tsip *t, nua_handle_t *nh, const sip_t *sip)
 	msg = nua_current_request(t->nua);
 	ai = msg ? msg_addrinfo(msg) : NULL;
 	inv.source = ai ? ai->ai_addr : NULL;
+	inv.auth_user = t->auth_user;
 	inv.max_forwards = sip->sip_max_forwards ? (int)sip->sip_max_forwards->mf_count : -1;
 	inv.session_expires = sip->sip_session_expires ? (int)sip->sip_session_expires->x_delta : 0;
 	inv.header = header_value;
@@ -524,6 +524,7 @@ static void on_notify(struct leg *l, const sip_t *sip)
 static void on_unbound(struct tsip *t, nua_event_t ev, int status, nua_handle_t *nh,
 		       const sip_t *sip, tagi_t tags[])
 {
+	t->auth_user = NULL;	/* set by tsip_auth_refused() for this request */
 	if (tsip_guard_refused(t, ev, nh, sip))	/* flood.rate, bans: tsip_guard.c */
 		return;
 	if (tsip_auth_refused(t, ev, nh, sip))	/* ACLs, digest auth: tsip_auth.c */

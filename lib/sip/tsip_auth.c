@@ -403,8 +403,8 @@ static bool authenticate(struct tsip *t, nua_handle_t *nh, const sip_t *sip,
 	switch (res) {
 	case DIGEST_OK:
 		log_debug("auth: user '%s' authenticated (%s)", u->name, digest_alg_name(cred.alg));
+		t->auth_user = u->name;
 		stats.ok++;
-		snprintf(t->auth_user, sizeof(t->auth_user), "%s", u->name);
 		return true;
 	case DIGEST_STALE:
 		stats.refused[TSIP_AUTH_STALE_NONCE]++;	/* phones re-send by themselves */
@@ -436,7 +436,6 @@ bool tsip_auth_refused(struct tsip *t, nua_event_t ev, nua_handle_t *nh, const s
 	bool bad = false;
 	int li;
 
-	t->auth_user[0] = '\0';
 	if (!tsip_new_request(ev))
 		return false;
 	if (nh == NULL || sip == NULL || sip->sip_request == NULL)

@@ -23,8 +23,8 @@ struct tsip {
 	void *shutdown_arg;
 	bool down;
 	struct tsip_auth *auth;		/* nonces of our challenges (tsip_auth.c) */
+	const char *auth_user;		/* who the request being handled authenticated as (in conf) */
 	struct guard *guard;		/* flood protection (tsip_guard.c) */
-	char auth_user[64];		/* who the current new request authenticated as ("": nobody) */
 	su_timer_t *guard_timer;	/* lifts bans that ran out */
 	char *contact_host;		/* tsip_contact.c; NULL: NUA picks the Contact */
 	int contact_port, contact_tls_port;	/* the listeners as bound */
