@@ -402,9 +402,9 @@ static bool authenticate(struct tsip *t, nua_handle_t *nh, const sip_t *sip,
 			    (unsigned)a->nonce_lifetime);
 	switch (res) {
 	case DIGEST_OK:
+		stats.ok++;
 		log_debug("auth: user '%s' authenticated (%s)", u->name, digest_alg_name(cred.alg));
 		t->auth_user = u->name;
-		stats.ok++;
 		return true;
 	case DIGEST_STALE:
 		stats.refused[TSIP_AUTH_STALE_NONCE]++;	/* phones re-send by themselves */
