@@ -87,12 +87,11 @@ void call_publish_record(struct call *c)
 	for (unsigned i = 0; targets && i < c->n_attempts; i++)
 		json_array_append_new(targets, json_pack("{s:s,s:i}", "target", c->attempts[i].target,
 							 "status", c->attempts[i].status));
-	rec = json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s,s:o*,s:f,s:o,s:f,s:f,s:o,s:i,s:s,s:s,s:o*,s:o}",
+	rec = json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s,s:o*,s:f,s:o,s:f,s:f,s:o,s:i,s:s,s:s,s:o*,s:o}",
 			"call", (json_int_t)c->id,
 			"a_call_id", c->leg[LEG_A] ? c->leg[LEG_A]->call_id : NULL,
 			"b_call_id", c->leg[LEG_B] ? c->leg[LEG_B]->call_id : NULL,
 			"from", c->from_user, "to", c->to_user, "ruri_user", c->caller_ruri_user,
-			"ruri_user_out", c->ruri_user, "auth_user", c->auth_user,
 			"route", c->route ? c->route->name : NULL,
 			"source", c->source,
 			"targets", targets,
@@ -107,5 +106,11 @@ void call_publish_record(struct call *c)
 			"ended_by", ended_by(c->end),
 			"media", media_record(c),
 			"transfers", c->transfers ? json_incref(c->transfers) : json_array());
+	if (rec) {	/* the user the targets got (after rewrite_user), who authenticated */
+		json_object_set_new(rec, "ruri_user_out",
+				    c->ruri_user ? json_string(c->ruri_user) : json_null());
+		json_object_set_new(rec, "auth_user",
+				    c->auth_user ? json_string(c->auth_user) : json_null());
+	}
 	bus_record(rec);
 }
