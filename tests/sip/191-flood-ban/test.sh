@@ -6,7 +6,7 @@ BAD=$TEST_NET.4
 flood() {	# flood NAME FLOODPEER-ARGS...
 	local name=$1
 	shift
-	timeout 20 python3 "$FLOOD" "$@" > "$T/flood-$name.out" 2>&1 || fail "floodpeer $name failed"
+	timeout 40 python3 "$FLOOD" "$@" > "$T/flood-$name.out" 2>&1 || fail "floodpeer $name failed"
 	note "flood $name: $(tr '\n' ' ' < "$T/flood-$name.out")"
 }
 line() { head -n 1 "$T/flood-$1.out"; }
