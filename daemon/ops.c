@@ -134,6 +134,7 @@ static void fill_extra(struct ops *o, struct metrics_extra *x)
 	struct cdr_stats cs;
 	struct hook_stats hs;
 	struct guard_stats gs;
+	struct tsip_auth_stats as;
 
 	call_core_stats(tsip_core(d->sip), &st);
 	relay_get_usage(d->relay, &u);
@@ -165,9 +166,20 @@ static void fill_extra(struct ops *o, struct metrics_extra *x)
 	guard_get_stats(guard_get(), &gs);
 	x->flood_rate_limited = gs.rate_limited;
 	x->flood_ban_dropped = gs.ban_dropped;
+	x->flood_dropped = gs.dropped;
 	x->flood_bans = gs.bans_total;
 	x->flood_bans_active = gs.bans_active;
 	x->flood_source_limited = gs.source_limited;
+	tsip_auth_get_stats(&as);
+	x->auth_ok = as.ok;
+	for (size_t i = 0; i < _TSIP_AUTH_MAX && i < sizeof(x->auth_reason) / sizeof(x->auth_reason[0]);
+	     i++) {
+		x->auth_reason[i] = tsip_auth_reason_name((enum tsip_auth_reason)i);
+		x->auth_refused[i] = as.refused[i];
+		x->n_auth++;
+	}
+	_Static_assert(sizeof(x->acl_refused) == sizeof(as.acl), "one metrics slot per ACL kind");
+	memcpy(x->acl_refused, as.acl, sizeof(x->acl_refused));
 }
 
 static char *render(void *arg, const char *path, int *ret_status, const char **ret_ctype)

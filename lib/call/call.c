@@ -134,6 +134,8 @@ static void call_free(struct call *c)
 			free(*h);
 	free(c->headers);
 	free(c->ruri_user);
+	free(c->caller_ruri_user);
+	free(c->auth_user);
 	free(c->from_user);
 	free(c->from_display);
 	free(c->from_host);
@@ -220,17 +222,21 @@ void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 		return;
 	call_set_state(c, CALL_ST_CLOSING);
 	c->end = why;
-	c->end_code = code;
+	/* the final code the caller got: 200 once answered, whatever ends the
+	 * call then (a hangup's 503 is for a caller still waiting); the event,
+	 * the log line and the record say the same */
+	c->end_code = c->answered_at ? 200 : code;
 	c->t_end = call_now();
 	if (c->n_attempts && c->attempts[c->n_attempts - 1].status == 0)
 		c->attempts[c->n_attempts - 1].status = why == CALL_END_NO_ANSWER ? 408 : 487;
 	call_publish(c, BUS_EV_CALL_ENDED,
-		     json_pack("{s:s,s:i,s:f}", "reason", call_end_name(why), "code", code,
+		     json_pack("{s:s,s:i,s:f}", "reason", call_end_name(why), "code", c->end_code,
 			       "duration", c->t_answer > 0 ? c->t_end - c->t_answer : 0.0));
 	if (c->answered_at == 0)
 		c->core->failed++;
 	stop_setup_timers(c);
-	call_log(c, LOG_LVL_INFO, "ending reason=%s code=%d duration=%lds", call_end_name(why), code,
+	call_log(c, LOG_LVL_INFO, "ending reason=%s code=%d duration=%lds", call_end_name(why),
+		 c->end_code,
 		 c->answered_at ? (long)(time(NULL) - c->answered_at) : 0L);
 
 	xfer_close(c);	/* first: the transferor hears the end before its BYE */
@@ -685,6 +691,9 @@ void call_on_invite(struct call_core *core, struct leg *a, const struct call_inv
 	c->started = time(NULL);
 	c->t_start = call_now();
 	call_format_source(inv->source, c->source, sizeof(c->source));
+	/* NULL on a failed strdup: the record then shows null */
+	c->caller_ruri_user = inv->ruri_user ? strdup(inv->ruri_user) : NULL;
+	c->auth_user = inv->auth_user ? strdup(inv->auth_user) : NULL;
 	c->fam_hint[LEG_A] = inv->source ? inv->source->sa_family : 0;
 	call_set_leg(c, a, LEG_ROLE_PARTY, LEG_A);
 	a->in_req[LEG_REQ_INVITE] = true;
@@ -699,8 +708,9 @@ void call_on_invite(struct call_core *core, struct leg *a, const struct call_inv
 	call_log(c, LOG_LVL_INFO, "new call from=%s to=%s uuid=%s",
 		 inv->from_user ? inv->from_user : "", inv->ruri_user ? inv->ruri_user : "", c->uuid);
 	call_publish(c, BUS_EV_CALL_CREATED,
-		     json_pack("{s:s?,s:s?,s:s?,s:s}", "from", inv->from_user, "to", inv->ruri_user,
-			       "a_call_id", a->call_id, "source", c->source));
+		     json_pack("{s:s?,s:s?,s:s?,s:s,s:s?}", "from", inv->from_user, "to", inv->ruri_user,
+			       "a_call_id", a->call_id, "source", c->source,
+			       "auth_user", inv->auth_user));
 
 	start_call(c, inv);
 	call_free_if_done(c);

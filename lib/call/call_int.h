@@ -91,6 +91,9 @@ struct call {
 	time_t started, answered_at;
 	double t_start, t_answer, t_end;	/* real time, for records */
 	char source[64];			/* where the INVITE came from */
+	/* for the record: the Request-URI user as the caller sent it (ruri_user
+	 * is after the route's rewrite), the digest user (NULL: none) */
+	char *caller_ruri_user, *auth_user;
 	struct call_attempt {
 		char *target;
 		int status;			/* final answer, 408 for no response, 0 pending */

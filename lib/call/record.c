@@ -92,7 +92,7 @@ void call_publish_record(struct call *c)
 			"call", (json_int_t)c->id, "uuid", c->uuid, "node", tid_node(),
 			"a_call_id", c->leg[LEG_A] ? c->leg[LEG_A]->call_id : NULL,
 			"b_call_id", c->leg[LEG_B] ? c->leg[LEG_B]->call_id : NULL,
-			"from", c->from_user, "to", c->to_user, "ruri_user", c->ruri_user,
+			"from", c->from_user, "to", c->to_user, "ruri_user", c->caller_ruri_user,
 			"route", c->route ? c->route->name : NULL,
 			"source", c->source,
 			"targets", targets,
@@ -102,7 +102,7 @@ void call_publish_record(struct call *c)
 			"duration", c->t_answer > 0 ? c->t_end - c->t_answer : 0.0,
 			"setup_ms", c->t_answer > 0 ? json_real((c->t_answer - c->t_start) * 1000.0) :
 						      json_null(),
-			"code", c->answered_at ? 200 : c->end_code,
+			"code", c->end_code,	/* as in call.ended (call_close) */
 			"reason", call_end_name(c->end),
 			"ended_by", ended_by(c->end),
 			"media", media_record(c),
@@ -110,5 +110,11 @@ void call_publish_record(struct call *c)
 	if (rec)
 		json_object_set_new(rec, "dtmf", json_pack("{s:i,s:i}", "a", c->dtmf_n[LEG_A],
 							   "b", c->dtmf_n[LEG_B]));
+	if (rec) {	/* the user the targets got (after rewrite_user), who authenticated */
+		json_object_set_new(rec, "ruri_user_out",
+				    c->ruri_user ? json_string(c->ruri_user) : json_null());
+		json_object_set_new(rec, "auth_user",
+				    c->auth_user ? json_string(c->auth_user) : json_null());
+	}
 	bus_record(rec);
 }

@@ -1,6 +1,9 @@
 /* lib/ops/metrics.c: see metrics.h. Labelled counters are small tables
- * (outcomes, SIP method/code pairs) searched in order; their sizes are
- * bounded, and what does not fit is counted under "other". Sofia thread. */
+ * (outcomes, SIP method/code pairs, routes, targets) searched in order;
+ * their sizes are bounded, and what does not fit is counted under "other".
+ * Routes and targets come from the config (a target without the user put
+ * in), so they stay few; a reload that renames them adds entries up to
+ * MAX_ROUTES and MAX_TARGETS. Sofia thread. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +15,9 @@
 #define MAX_REASONS 40
 #define MAX_SIP 256
 #define METHOD_LEN 16
+#define MAX_ROUTES 64
+#define MAX_TARGETS 256
+#define N_CLASSES 7		/* by code / 100; [0] counts what is no failure code */
 
 static const double setup_bounds[] = METRICS_SETUP_BUCKETS;
 #define N_BUCKETS (sizeof(setup_bounds) / sizeof(setup_bounds[0]))
@@ -33,10 +39,34 @@ struct sip_count {
 	uint64_t n;
 };
 
+struct setup_hist {
+	uint64_t buckets[N_BUCKETS];	/* not cumulative here */
+	uint64_t count;
+	double sum;
+};
+
+/* calls that matched a route, by the final code the caller got */
+struct route_stat {
+	char name[64];
+	uint64_t calls, answered, failed[N_CLASSES];
+	struct setup_hist setup;
+};
+
+/* attempts toward a target of a route, by the target's final status */
+struct target_stat {
+	unsigned route;			/* index in routes[] */
+	char uri[128];
+	uint64_t attempts, answered, failed[N_CLASSES];
+};
+
 struct metrics {
 	uint64_t setup_buckets[N_BUCKETS];	/* not cumulative here */
 	uint64_t setup_count;
 	double setup_sum;
+	struct route_stat routes[MAX_ROUTES];
+	size_t n_routes;
+	struct target_stat targets[MAX_TARGETS];
+	size_t n_targets;
 	struct reason_count reasons[MAX_REASONS];
 	size_t n_reasons;
 	struct sip_count sip[MAX_SIP];
@@ -111,12 +141,125 @@ static void add_side(struct metrics *m, json_t *side)
 	m->media_lost += u64_of(side, "lost");
 }
 
+/* A label value made plain: no quote, backslash or newline. */
+static void label_copy(char *dst, size_t len, const char *src)
+{
+	size_t o = 0;
+
+	for (; *src && o + 1 < len; src++)
+		dst[o++] = *src == '"' || *src == '\\' || *src == '\n' ? '_' : *src;
+	dst[o] = '\0';
+}
+
+static unsigned code_class(json_int_t code)
+{
+	return code >= 300 && code <= 699 ? (unsigned)(code / 100) : 0;
+}
+
+static struct route_stat *route_stat(struct metrics *m, const char *name, size_t *ret_idx)
+{
+	char label[sizeof(m->routes[0].name)];
+	size_t i;
+
+	label_copy(label, sizeof(label), name);
+	for (i = 0; i < m->n_routes; i++)
+		if (strcmp(m->routes[i].name, label) == 0)
+			break;
+	if (i == MAX_ROUTES) {
+		i = MAX_ROUTES - 1;	/* the last slot stands for the rest */
+	} else if (i == m->n_routes) {
+		snprintf(m->routes[i].name, sizeof(m->routes[i].name), "%s",
+			 i == MAX_ROUTES - 1 ? "other" : label);
+		m->n_routes++;
+	}
+	*ret_idx = i;
+	return &m->routes[i];
+}
+
+/* A target as configured: the URI of the attempt without its user part
+ * (sip:+4930123@carrier;transport=tcp -> sip:carrier;transport=tcp). */
+static void target_label(const char *uri, char *buf, size_t len)
+{
+	const char *colon = strchr(uri, ':'), *at = colon ? strchr(colon, '@') : NULL;
+	char t[256];
+
+	if (colon && at)
+		snprintf(t, sizeof(t), "%.*s%s", (int)(colon - uri + 1), uri, at + 1);
+	else
+		snprintf(t, sizeof(t), "%s", uri);
+	label_copy(buf, len, t);
+}
+
+static struct target_stat *target_stat(struct metrics *m, size_t route, const char *uri)
+{
+	char label[sizeof(m->targets[0].uri)];
+	size_t i;
+
+	target_label(uri, label, sizeof(label));
+	for (i = 0; i < m->n_targets; i++)
+		if (m->targets[i].route == route && strcmp(m->targets[i].uri, label) == 0)
+			break;
+	if (i == MAX_TARGETS) {
+		i = MAX_TARGETS - 1;
+	} else if (i == m->n_targets) {
+		m->targets[i].route = (unsigned)route;
+		snprintf(m->targets[i].uri, sizeof(m->targets[i].uri), "%s",
+			 i == MAX_TARGETS - 1 ? "other" : label);
+		m->n_targets++;
+	}
+	return &m->targets[i];
+}
+
+static void setup_add(struct setup_hist *h, double s)
+{
+	for (size_t i = 0; i < N_BUCKETS; i++)
+		if (s <= setup_bounds[i]) {
+			h->buckets[i]++;
+			break;
+		}
+	h->count++;
+	h->sum += s;
+}
+
+/* The record of a call that matched a route: its outcome, and each target tried. */
+static void count_route(struct metrics *m, json_t *rec, const char *route)
+{
+	json_t *setup = json_object_get(rec, "setup_ms"), *att;
+	struct route_stat *r;
+	size_t ri, i;
+
+	r = route_stat(m, route, &ri);
+	r->calls++;
+	if (json_is_number(setup)) {
+		r->answered++;
+		setup_add(&r->setup, json_number_value(setup) / 1000.0);
+	} else {
+		r->failed[code_class(json_integer_value(json_object_get(rec, "code")))]++;
+	}
+	json_array_foreach(json_object_get(rec, "targets"), i, att) {
+		const char *uri = json_string_value(json_object_get(att, "target"));
+		json_int_t st = json_integer_value(json_object_get(att, "status"));
+		struct target_stat *t;
+		if (uri == NULL)
+			continue;
+		t = target_stat(m, ri, uri);
+		t->attempts++;
+		if (st >= 200 && st <= 299)
+			t->answered++;
+		else
+			t->failed[code_class(st)]++;
+	}
+}
+
 void metrics_on_record(struct metrics *m, json_t *rec)
 {
 	json_t *media = json_object_get(rec, "media"), *st;
+	const char *route = json_string_value(json_object_get(rec, "route"));
 	size_t i;
 
 	count_reason(m, json_string_value(json_object_get(rec, "reason")));
+	if (route && json_object_get(rec, "type") == NULL)
+		count_route(m, rec, route);
 	json_array_foreach(media, i, st) {
 		add_side(m, json_object_get(st, "a"));
 		add_side(m, json_object_get(st, "b"));
@@ -294,11 +437,111 @@ static void render_flood(FILE *f, const struct metrics_extra *x)
 	    (double)x->flood_rate_limited);
 	one(f, "tandem_flood_banned_requests_total", "counter",
 	    "New requests from banned sources (dropped or 403).", (double)x->flood_ban_dropped);
+	one(f, "tandem_flood_dropped_total", "counter",
+	    "Of those, the ones dropped at the transport, before any answer (ban_action "
+	    "\"drop\"; retransmissions included).", (double)x->flood_dropped);
 	one(f, "tandem_flood_bans_total", "counter", "Sources banned since start.",
 	    (double)x->flood_bans);
 	one(f, "tandem_flood_bans_active", "gauge", "Sources banned now.", x->flood_bans_active);
 	one(f, "tandem_calls_source_limited_total", "counter",
 	    "Calls refused by limits.max_calls_per_source.", (double)x->flood_source_limited);
+}
+
+static const char *const class_labels[N_CLASSES] = { "other", "", "", "3xx", "4xx", "5xx", "6xx" };
+
+static void render_failed(FILE *f, const char *name, const char *labels, const uint64_t *failed)
+{
+	for (unsigned c = 3; c < N_CLASSES; c++)
+		fprintf(f, "%s{%s,class=\"%s\"} %llu\n", name, labels, class_labels[c],
+			(unsigned long long)failed[c]);
+	if (failed[0])
+		fprintf(f, "%s{%s,class=\"other\"} %llu\n", name, labels,
+			(unsigned long long)failed[0]);
+}
+
+static void render_routes(FILE *f, const struct metrics *m)
+{
+	char l[512];
+
+	head(f, "tandem_route_calls_total", "counter",
+	     "Finished calls that matched the route (counted when they end).");
+	for (size_t i = 0; i < m->n_routes; i++)
+		fprintf(f, "tandem_route_calls_total{route=\"%s\"} %llu\n", m->routes[i].name,
+			(unsigned long long)m->routes[i].calls);
+	head(f, "tandem_route_calls_answered_total", "counter", "Of those, the calls answered.");
+	for (size_t i = 0; i < m->n_routes; i++)
+		fprintf(f, "tandem_route_calls_answered_total{route=\"%s\"} %llu\n",
+			m->routes[i].name, (unsigned long long)m->routes[i].answered);
+	head(f, "tandem_route_calls_failed_total", "counter",
+	     "Of those, the calls not answered, by the class of the final code the caller got.");
+	for (size_t i = 0; i < m->n_routes; i++) {
+		snprintf(l, sizeof(l), "route=\"%s\"", m->routes[i].name);
+		render_failed(f, "tandem_route_calls_failed_total", l, m->routes[i].failed);
+	}
+	head(f, "tandem_route_setup_seconds", "histogram",
+	     "Time from the INVITE to the answer of the route's answered calls.");
+	for (size_t i = 0; i < m->n_routes; i++) {
+		const struct setup_hist *h = &m->routes[i].setup;
+		uint64_t cum = 0;
+		for (size_t b = 0; b < N_BUCKETS; b++) {
+			cum += h->buckets[b];
+			fprintf(f, "tandem_route_setup_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
+				m->routes[i].name, setup_bounds[b], (unsigned long long)cum);
+		}
+		fprintf(f, "tandem_route_setup_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n",
+			m->routes[i].name, (unsigned long long)h->count);
+		fprintf(f, "tandem_route_setup_seconds_sum{route=\"%s\"} %.17g\n",
+			m->routes[i].name, h->sum);
+		fprintf(f, "tandem_route_setup_seconds_count{route=\"%s\"} %llu\n",
+			m->routes[i].name, (unsigned long long)h->count);
+	}
+}
+
+static void render_targets(FILE *f, const struct metrics *m)
+{
+	char l[512];
+
+	head(f, "tandem_target_attempts_total", "counter",
+	     "INVITEs placed toward the target of the route (counted when the call ends).");
+	for (size_t i = 0; i < m->n_targets; i++)
+		fprintf(f, "tandem_target_attempts_total{route=\"%s\",target=\"%s\"} %llu\n",
+			m->routes[m->targets[i].route].name, m->targets[i].uri,
+			(unsigned long long)m->targets[i].attempts);
+	head(f, "tandem_target_answered_total", "counter", "Of those, the ones answered 2xx.");
+	for (size_t i = 0; i < m->n_targets; i++)
+		fprintf(f, "tandem_target_answered_total{route=\"%s\",target=\"%s\"} %llu\n",
+			m->routes[m->targets[i].route].name, m->targets[i].uri,
+			(unsigned long long)m->targets[i].answered);
+	head(f, "tandem_target_failed_total", "counter",
+	     "Of those, the ones that failed, by the class of the target's final status (408: "
+	     "no answer in time, 487: cancelled).");
+	for (size_t i = 0; i < m->n_targets; i++) {
+		snprintf(l, sizeof(l), "route=\"%s\",target=\"%s\"",
+			 m->routes[m->targets[i].route].name, m->targets[i].uri);
+		render_failed(f, "tandem_target_failed_total", l, m->targets[i].failed);
+	}
+}
+
+static void render_auth(FILE *f, const struct metrics_extra *x)
+{
+	static const char *const acl_by[3] = { "auth", "listener", "route" };
+
+	one(f, "tandem_auth_ok_total", "counter", "New requests that passed digest authentication.",
+	    (double)x->auth_ok);
+	head(f, "tandem_auth_refused_total", "counter",
+	     "New requests not let through by digest authentication, by reason (no-credentials "
+	     "and stale-nonce are the normal challenges).");
+	for (size_t i = 0; i < x->n_auth; i++)
+		fprintf(f, "tandem_auth_refused_total{reason=\"%s\"} %llu\n", x->auth_reason[i],
+			(unsigned long long)x->auth_refused[i]);
+	head(f, "tandem_acl_refused_total", "counter",
+	     "New requests refused by an ACL, by the list (auth.acl, a listener's, a route's) "
+	     "and what they got.");
+	for (size_t b = 0; b < 3; b++)
+		for (size_t a = 0; a < 2; a++)
+			fprintf(f, "tandem_acl_refused_total{acl=\"%s\",action=\"%s\"} %llu\n",
+				acl_by[b], a ? "drop" : "403",
+				(unsigned long long)x->acl_refused[b][a]);
 }
 
 char *metrics_render(const struct metrics *m, const struct metrics_extra *x)
@@ -310,10 +553,13 @@ char *metrics_render(const struct metrics *m, const struct metrics_extra *x)
 	if (f == NULL)
 		return NULL;
 	render_calls(f, m, x);
+	render_routes(f, m);
+	render_targets(f, m);
 	render_sip(f, m);
 	render_relay(f, m, x);
 	render_ops(f, x);
 	render_flood(f, x);
+	render_auth(f, x);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;

@@ -33,7 +33,15 @@ struct metrics_extra {
 	unsigned events_subscribers;
 	/* flood protection (lib/sec/guard.c) */
 	uint64_t flood_rate_limited, flood_ban_dropped, flood_bans, flood_source_limited;
+	uint64_t flood_dropped;		/* banned, dropped before any answer */
 	unsigned flood_bans_active;
+	/* authentication and ACLs (lib/sip/tsip_auth.c): the reasons as label
+	 * values, each with its count */
+	uint64_t auth_ok;
+	const char *auth_reason[16];
+	uint64_t auth_refused[16];
+	size_t n_auth;
+	uint64_t acl_refused[3][2];	/* [auth.acl, listener, route][403, drop] */
 };
 
 /* Setup-time histogram bounds, seconds (the +Inf bucket is implied). */
@@ -43,7 +51,9 @@ int metrics_new(struct metrics **ret);
 struct metrics *metrics_free(struct metrics *m);
 
 void metrics_on_event(struct metrics *m, json_t *ev);	/* call.answered: setup time */
-void metrics_on_record(struct metrics *m, json_t *rec);	/* outcome, media totals */
+/* outcome, media totals; per route (the record's route) and per target (its
+ * targets, each without the user part: the target as configured) */
+void metrics_on_record(struct metrics *m, json_t *rec);
 void metrics_on_sip(struct metrics *m, bool in, const char *method, int status);
 
 /* The Prometheus text exposition (format 0.0.4); malloc'd, or NULL. */

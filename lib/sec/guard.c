@@ -369,6 +369,24 @@ enum guard_verdict guard_check(struct guard *g, const struct sockaddr *src, uint
 	return GUARD_LIMITED;
 }
 
+bool guard_drop_banned(struct guard *g, const struct sockaddr *src, uint64_t now)
+{
+	struct guard_addr a;
+	struct entry *e;
+
+	if (g == NULL || !g->f.on || g->f.ban_action != CONF_FLOOD_DROP ||
+	    g->st.bans_active == 0 || source_of(src, &a) < 0)
+		return false;
+	e = find(g, &a);
+	if (e == NULL || e->ban_until == 0 || expire_one(g, e, now) || guard_trusted(g, src))
+		return false;
+	e->seen = now;
+	e->hits++;
+	g->st.ban_dropped++;
+	g->st.dropped++;
+	return true;
+}
+
 void guard_fail_auth(struct guard *g, const struct sockaddr *src, uint64_t now)
 {
 	struct guard_addr a;

@@ -54,6 +54,7 @@ struct guard_stats {
 	uint64_t checked;		/* requests looked at (trusted ones not) */
 	uint64_t rate_limited;		/* refused for the rate */
 	uint64_t ban_dropped;		/* refused while banned */
+	uint64_t dropped;		/* of those, dropped before the transaction layer */
 	uint64_t bans_total;
 	uint64_t auth_failed;
 	uint64_t evicted;		/* sources pushed out of the full table */
@@ -77,6 +78,11 @@ bool guard_trusted(const struct guard *g, const struct sockaddr *src);
 
 /* A new request from src at now (ms): take a token, count, ban. */
 enum guard_verdict guard_check(struct guard *g, const struct sockaddr *src, uint64_t now);
+/* A new request from src at now, looked at before sofia-sip's transaction
+ * layer: true when src is banned and flood.ban_action is "drop" (counted as
+ * a hit and as dropped; the caller drops it without an answer). No token is
+ * taken: a source not banned is counted later by guard_check(). */
+bool guard_drop_banned(struct guard *g, const struct sockaddr *src, uint64_t now);
 /* A failed authentication from src: counts toward a ban. */
 void guard_fail_auth(struct guard *g, const struct sockaddr *src, uint64_t now);
 /* Lift the bans that have run out (the lookups do it too, lazily). */

@@ -32,3 +32,32 @@ struct tsip_tls_stats {
 	uint64_t ssl_made, ssl_freed;
 };
 void tsip_tls_stats(struct tsip_tls_stats *ret);
+
+/* Why a new request's authentication did not let it through (tsip_auth.c);
+ * the first two are the normal challenges, the rest refusals. */
+enum tsip_auth_reason {
+	TSIP_AUTH_NO_CREDENTIALS,	/* 401: challenged */
+	TSIP_AUTH_STALE_NONCE,		/* 401 stale=true */
+	TSIP_AUTH_UNKNOWN_NONCE,	/* 401: not ours, expired, or for another address */
+	TSIP_AUTH_NO_QOP,		/* 401: no qop=auth */
+	TSIP_AUTH_ALGORITHM,		/* 401: an algorithm not offered */
+	TSIP_AUTH_URI_MISMATCH,		/* 400 Authorization URI Mismatch */
+	TSIP_AUTH_BAD_HEADER,		/* 400 Bad Authorization Header */
+	TSIP_AUTH_WRONG_PASSWORD,	/* 403 */
+	TSIP_AUTH_UNKNOWN_USER,		/* 403 */
+	TSIP_AUTH_REPLAYED_NONCE,	/* 403 */
+	_TSIP_AUTH_MAX,
+};
+const char *tsip_auth_reason_name(enum tsip_auth_reason r);
+
+/* ACL refusals by the list that refused (auth.acl, a listener's acl, a
+ * route's acl) and what was done (403, drop). */
+enum tsip_acl_by { TSIP_ACL_GLOBAL, TSIP_ACL_LISTENER, TSIP_ACL_ROUTE, _TSIP_ACL_MAX };
+
+/* Counters since start (sofia thread). */
+struct tsip_auth_stats {
+	uint64_t ok;				/* requests authenticated */
+	uint64_t refused[_TSIP_AUTH_MAX];
+	uint64_t acl[_TSIP_ACL_MAX][2];		/* [by][0: 403, 1: dropped] */
+};
+void tsip_auth_get_stats(struct tsip_auth_stats *ret);

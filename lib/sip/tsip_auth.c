@@ -43,6 +43,32 @@ struct tsip_auth {
 	struct digest_nonces *nonces;
 };
 
+/* counters for /metrics (sofia thread) */
+static struct tsip_auth_stats stats;
+
+static const char *const reason_names[_TSIP_AUTH_MAX] = {
+	[TSIP_AUTH_NO_CREDENTIALS] = "no-credentials",
+	[TSIP_AUTH_STALE_NONCE] = "stale-nonce",
+	[TSIP_AUTH_UNKNOWN_NONCE] = "unknown-nonce",
+	[TSIP_AUTH_NO_QOP] = "no-qop",
+	[TSIP_AUTH_ALGORITHM] = "algorithm",
+	[TSIP_AUTH_URI_MISMATCH] = "uri-mismatch",
+	[TSIP_AUTH_BAD_HEADER] = "bad-header",
+	[TSIP_AUTH_WRONG_PASSWORD] = "wrong-password",
+	[TSIP_AUTH_UNKNOWN_USER] = "unknown-user",
+	[TSIP_AUTH_REPLAYED_NONCE] = "replayed-nonce",
+};
+
+const char *tsip_auth_reason_name(enum tsip_auth_reason r)
+{
+	return (unsigned)r < _TSIP_AUTH_MAX ? reason_names[r] : "?";
+}
+
+void tsip_auth_get_stats(struct tsip_auth_stats *ret)
+{
+	*ret = stats;
+}
+
 static uint64_t now_s(void)
 {
 	struct timespec ts;
@@ -172,11 +198,12 @@ static const struct conf_route *route_of(const struct conf *c, const sip_t *sip,
 /* ---- answers ---- */
 
 static void refuse(struct tsip *t, nua_handle_t *nh, const sip_t *sip, enum conf_acl_action act,
-		   const struct sockaddr *src, const char *by)
+		   const struct sockaddr *src, enum tsip_acl_by acl, const char *by)
 {
 	const char *method = sip->sip_request->rq_method_name;
 	char a[INET6_ADDRSTRLEN];
 
+	stats.acl[acl][act == CONF_ACL_DROP]++;
 	addr_text(src, a, sizeof(a));
 	log_info("acl: %s from %s not allowed by %s: %s", method, a, by,
 		 act == CONF_ACL_DROP ? "dropped" : "403");
@@ -197,6 +224,23 @@ static void refuse(struct tsip *t, nua_handle_t *nh, const sip_t *sip, enum conf
 static size_t bind_of(const struct sockaddr *src, struct guard_addr *ret)
 {
 	return guard_addr_of(src, ret) == 0 ? sizeof(ret->a) : 0;
+}
+
+/* A refusal that is not a failure (400, or a 401 to credentials that
+ * cannot be checked): counted, and one line at notice with the source, the
+ * user as the caller wrote it and the reason; never the digest itself. The
+ * fixed format differs from "auth failed" lines, so fail2ban's filter does
+ * not count them (a forged source could send them). */
+static void log_refused(const struct tsip *t, const struct sockaddr *src, const char *user,
+			enum tsip_auth_reason why, int code)
+{
+	char a[INET6_ADDRSTRLEN], u[72];
+
+	stats.refused[why]++;
+	addr_text(src, a, sizeof(a));
+	safe_text(user, u, sizeof(u));
+	log_notice("auth refused from %s: user '%s' realm '%s' reason %s (%d)", a, u,
+		   t->conf->auth.realm, reason_names[why], code);
 }
 
 static void bad_request(struct tsip *t, nua_handle_t *nh, const sip_t *sip, const char *phrase)
@@ -240,10 +284,12 @@ static void challenge(struct tsip *t, nua_handle_t *nh, const sip_t *sip,
 }
 
 static void failed(struct tsip *t, nua_handle_t *nh, const sip_t *sip,
-		   const struct sockaddr *src, const char *user, const char *reason)
+		   const struct sockaddr *src, const char *user, enum tsip_auth_reason why)
 {
+	const char *reason = reason_names[why];
 	char a[INET6_ADDRSTRLEN], u[72];
 
+	stats.refused[why]++;
 	addr_text(src, a, sizeof(a));
 	safe_text(user, u, sizeof(u));
 	/* a fixed format, for fail2ban (docs/operations.md, "Security") */
@@ -317,21 +363,31 @@ static bool authenticate(struct tsip *t, nua_handle_t *nh, const sip_t *sip,
 	int r = our_credentials(a, sip, &cred);
 
 	if (r == -EINVAL) {
+		log_refused(t, src, NULL, TSIP_AUTH_BAD_HEADER, 400);
 		bad_request(t, nh, sip, "Bad Authorization Header");
 		return false;
 	}
-	if (r < 0) {
-		challenge(t, nh, sip, src, false);	/* none of ours (yet), or an unknown algorithm */
+	if (r == -ENOENT) {
+		/* none of ours (yet): the first challenge of every call, not logged */
+		stats.refused[TSIP_AUTH_NO_CREDENTIALS]++;
+		challenge(t, nh, sip, src, false);
+		return false;
+	}
+	if (r < 0) {	/* an algorithm we do not know */
+		log_refused(t, src, NULL, TSIP_AUTH_ALGORITHM, t->conf->auth.challenge);
+		challenge(t, nh, sip, src, false);
 		return false;
 	}
 	if (!uri_is_request_uri(cred.uri, sip->sip_request->rq_url)) {
 		/* credentials for another request: a replay to another destination */
+		log_refused(t, src, cred.username, TSIP_AUTH_URI_MISMATCH, 400);
 		bad_request(t, nh, sip, "Authorization URI Mismatch");
 		return false;
 	}
 	for (size_t i = 0; i < a->n_algs; i++)
 		offered |= a->algs[i] == (int)cred.alg;
 	if (!offered) {
+		log_refused(t, src, cred.username, TSIP_AUTH_ALGORITHM, a->challenge);
 		challenge(t, nh, sip, src, false);
 		return false;
 	}
@@ -346,19 +402,26 @@ static bool authenticate(struct tsip *t, nua_handle_t *nh, const sip_t *sip,
 			    (unsigned)a->nonce_lifetime);
 	switch (res) {
 	case DIGEST_OK:
+		stats.ok++;
 		log_debug("auth: user '%s' authenticated (%s)", u->name, digest_alg_name(cred.alg));
 		t->auth_user = u->name;
 		return true;
 	case DIGEST_STALE:
+		stats.refused[TSIP_AUTH_STALE_NONCE]++;	/* phones re-send by themselves */
+		challenge(t, nh, sip, src, true);
+		return false;
 	case DIGEST_BAD_NONCE:
 	case DIGEST_NO_QOP:
-		challenge(t, nh, sip, src, res == DIGEST_STALE);
+		log_refused(t, src, cred.username, res == DIGEST_NO_QOP ? TSIP_AUTH_NO_QOP :
+					TSIP_AUTH_UNKNOWN_NONCE, a->challenge);
+		challenge(t, nh, sip, src, false);
 		return false;
 	case DIGEST_WRONG:
 	case DIGEST_REPLAY:
 		break;
 	}
-	failed(t, nh, sip, src, cred.username, u ? digest_result_name(res) : "unknown-user");
+	failed(t, nh, sip, src, cred.username, !u ? TSIP_AUTH_UNKNOWN_USER :
+		res == DIGEST_REPLAY ? TSIP_AUTH_REPLAYED_NONCE : TSIP_AUTH_WRONG_PASSWORD);
 	return false;
 }
 
@@ -382,13 +445,13 @@ bool tsip_auth_refused(struct tsip *t, nua_event_t ev, nua_handle_t *nh, const s
 	src = ai ? ai->ai_addr : NULL;
 	li = listener_of(sip, ai);
 	if (!acl_allows(&c->auth.acl, src)) {
-		refuse(t, nh, sip, c->auth.acl_action, src, "auth.acl");
+		refuse(t, nh, sip, c->auth.acl_action, src, TSIP_ACL_GLOBAL, "auth.acl");
 		return true;
 	}
 	if (!acl_allows(&c->auth.listen_acl[li], src)) {
 		char by[32];
 		snprintf(by, sizeof(by), "the %s listener", listener_names[li]);
-		refuse(t, nh, sip, c->auth.acl_action, src, by);
+		refuse(t, nh, sip, c->auth.acl_action, src, TSIP_ACL_LISTENER, by);
 		return true;
 	}
 	/* OPTIONS and the rest: never challenged. A REFER outside a dialog is
@@ -404,7 +467,7 @@ bool tsip_auth_refused(struct tsip *t, nua_event_t ev, nua_handle_t *nh, const s
 		char by[160];
 		snprintf(by, sizeof(by), "route \"%s\"", rt->name);
 		refuse(t, nh, sip, rt->access.acl_action != CONF_ACL_UNSET ? rt->access.acl_action :
-		       c->auth.acl_action, src, by);
+		       c->auth.acl_action, src, TSIP_ACL_ROUTE, by);
 		return true;
 	}
 	mode = rt && rt->access.auth != CONF_AUTH_UNSET ? rt->access.auth : c->auth.listen_auth[li];

@@ -7,23 +7,34 @@
  * that lifts bans when they run out, and the table's life across reloads.
  * Sofia thread only.
  *
- * A "drop" is as silent as NUA lets it be. NUA has sent 100 Trying to an
- * INVITE before we see it; destroying a handle whose request is not
- * answered makes sofia answer it (480 to an INVITE, 500 to the others), and
- * so does leaving an INVITE's handle unbound. So a dropped request's handle
- * is bound to a marker (its events are ignored) and parked, unanswered, for
- * PARK_MS (the client's own transaction timeout, 64 x T1: it has given up
- * by then; its retransmissions meanwhile are absorbed by the transaction
- * layer), then destroyed. At most PARK_MAX wait; a new one releases the
- * oldest early. docs/operations.md, "Flood protection", says why there is
- * no lower hook. */
+ * A banned source's new request under ban_action = "drop" never reaches
+ * sofia's transaction layer: tandemd's tport_deliver() (below; sofia's
+ * transports hand every parsed message to it, through the PLT, before nta
+ * sees it) throws it away, so it gets no answer at all, not even the 100
+ * Trying that NUA sends to an INVITE before we would see it, and its
+ * retransmissions go the same way.
+ *
+ * The other drops (over the rate with action = "drop", an ACL's drop) are
+ * decided on NUA's event, where NUA has already sent 100 Trying to an
+ * INVITE; destroying a handle whose request is not answered makes sofia
+ * answer it (480 to an INVITE, 500 to the others), and so does leaving an
+ * INVITE's handle unbound. So such a request's handle is bound to a marker
+ * (its events are ignored) and parked, unanswered, for PARK_MS (the
+ * client's own transaction timeout, 64 x T1: it has given up by then; its
+ * retransmissions meanwhile are absorbed by the transaction layer), then
+ * destroyed. At most PARK_MAX wait; a new one releases the oldest early.
+ * (Rate-limited requests are not judged at the transport: a retransmission
+ * would take a token there, and only nta knows it for one.) */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <dlfcn.h>
 #include <sofia-sip/msg_addr.h>
 
 #include "tsip_int.h"
+
+#include <sofia-sip/tport.h>
 #include "ops/bus.h"
 #include "ops/log.h"
 #include "sec/guard.h"
@@ -76,6 +87,68 @@ static void unpark(uint64_t now, bool all)
 void tsip_guard_park(nua_handle_t *nh)
 {
 	park_handle(nh, guard_now());
+}
+
+/* ---- the drop at the door: before sofia's transaction layer ---- */
+
+void tport_deliver(tport_t *tp, msg_t *msg, msg_t *next, tport_compressor_t *sc, su_time_t now);
+
+/* A new request outside a dialog of a method the guard judges. */
+static bool guarded_request(const sip_t *sip)
+{
+	if (sip == NULL || sip->sip_request == NULL || sip->sip_to == NULL || sip->sip_to->a_tag)
+		return false;
+	switch (sip->sip_request->rq_method) {
+	case sip_method_invite:
+	case sip_method_options:
+	case sip_method_refer:
+	case sip_method_register:
+	case sip_method_subscribe:
+	case sip_method_publish:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool drop_at_door(msg_t *msg)
+{
+	struct guard *g = guard_get();
+	su_addrinfo_t *ai;
+	const sip_t *sip;
+
+	if (g == NULL || msg_has_error(msg) || !msg_is_complete(msg))
+		return false;
+	sip = sip_object(msg);
+	if (!guarded_request(sip))
+		return false;
+	ai = msg_addrinfo(msg);
+	if (ai == NULL || !guard_drop_banned(g, ai->ai_addr, guard_now()))
+		return false;
+	if (log_max_level >= LOG_LVL_DEBUG) {
+		char src[64] = "?";
+		struct guard_addr a;
+		if (guard_addr_of(ai->ai_addr, &a) == 0)
+			guard_addr_text(&a, src, sizeof(src));
+		log_debug("%s from %s banned: dropped before the transaction layer",
+			  sip->sip_request->rq_method_name, src);
+	}
+	return true;
+}
+
+/* sofia's transports call this for every message they have parsed; ours
+ * stands in front (tsip_interpose.c) and passes all but the dropped ones on. */
+void tport_deliver(tport_t *tp, msg_t *msg, msg_t *next, tport_compressor_t *sc, su_time_t now)
+{
+	static void (*real)(tport_t *, msg_t *, msg_t *, tport_compressor_t *, su_time_t);
+
+	if (msg && drop_at_door(msg)) {
+		msg_destroy(msg);	/* ours now, as it would be nta's */
+		return;
+	}
+	if (real == NULL)
+		*(void **)&real = dlsym(RTLD_NEXT, "tport_deliver");
+	real(tp, msg, next, sc, now);
 }
 
 static void on_guard_event(void *arg, const struct guard_event *ev)

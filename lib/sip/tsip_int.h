@@ -54,7 +54,7 @@ int tsip_leg_attach(struct tsip *t, struct leg *l, nua_handle_t *nh);
 /* Save the current event as the pending request of that kind on the leg. */
 void tsip_leg_save(struct leg *l, enum leg_req req);
 void tsip_leg_set_refer_event(struct leg *l, const sip_event_t *ev);
-/* tsip_interpose.c: NULL when SSL_new, SSL_shutdown and nua_stack_notify are
+/* tsip_interpose.c: NULL when SSL_new, SSL_shutdown, nua_stack_notify and tport_deliver are
  * ours for the whole process with the originals behind them, else the name
  * of the one that is not. */
 const char *tsip_interpose_check(void);

@@ -6,12 +6,15 @@
  *                          SIGHUP; the SSL sofia-sip never frees, freed.
  *   nua_stack_notify       tsip_referfwd.c: sofia's automatic NOTIFY 100 to a
  *                          REFER that tandemd has not accepted, dropped.
+ *   tport_deliver          tsip_guard.c: a banned source's new request
+ *                          dropped before the transaction layer (no 100).
  *
  * sofia-sip reaches them through the PLT, so the definition found first in
  * the process's global scope is the one it calls: ours, when the check
  * passes. What each relies on in sofia's behaviour is watched by a test
  * that fails loudly when it changes (170-tls-caller: every TLS connection's
- * SSL freed once; 153-refer-outside-reject: no NOTIFY on the wire). */
+ * SSL freed once; 153-refer-outside-reject: no NOTIFY on the wire;
+ * 191-flood-ban: a banned source's INVITE gets no 100 Trying). */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <stddef.h>
@@ -19,8 +22,10 @@
 #include "tsip_int.h"
 
 #include <openssl/ssl.h>
+#include <sofia-sip/tport.h>
 
 int nua_stack_notify(nua_t *nua, nua_handle_t *nh, nua_event_t e, tagi_t const *tags);
+void tport_deliver(tport_t *tp, msg_t *msg, msg_t *next, tport_compressor_t *sc, su_time_t now);
 
 static const struct {
 	const char *name;
@@ -29,6 +34,7 @@ static const struct {
 	{ "SSL_new", (void *)SSL_new },
 	{ "SSL_shutdown", (void *)SSL_shutdown },
 	{ "nua_stack_notify", (void *)nua_stack_notify },
+	{ "tport_deliver", (void *)tport_deliver },
 };
 
 const char *tsip_interpose_check(void)

@@ -170,15 +170,18 @@ def metrics(path):
             le = dict(labels).get("le")
             if le is None:
                 errors.append("line %d: a bucket without le" % i)
-            else:
-                buckets.setdefault(base, []).append((float(le), v))
-    for fam, bs in buckets.items():
+            else:	# one histogram per set of other labels (route="x")
+                rest = ",".join('%s="%s"' % l for l in labels if l[0] != "le")
+                buckets.setdefault((base, rest), []).append((float(le), v))
+    for (fam, rest), bs in buckets.items():
+        count = fam + "_count" + ("{" + rest + "}" if rest else "")
+        fam = fam + ("{" + rest + "}" if rest else "")
         counts = [c for _, c in bs]
         if counts != sorted(counts):
             errors.append("histogram %s: buckets not cumulative" % fam)
         if not bs or not math.isinf(bs[-1][0]):
             errors.append("histogram %s: no +Inf bucket" % fam)
-        elif samples.get(fam + "_count") != bs[-1][1]:
+        elif samples.get(count) != bs[-1][1]:
             errors.append("histogram %s: _count differs from the +Inf bucket" % fam)
     if errors:
         print("\n".join(errors))

@@ -140,6 +140,43 @@ START_TEST(ban_after_violations_and_expiry)
 }
 END_TEST
 
+/* The look before sofia's transaction layer: a banned source is dropped (a
+ * hit, counted as dropped) only under ban_action "drop"; no token is taken
+ * from a source that is not banned. */
+START_TEST(drop_banned_at_the_door)
+{
+	struct conf_flood f = flood(1, 1, 1, 0, 10);
+	struct guard *g;
+	struct guard_stats st;
+
+	f.ban_action = CONF_FLOOD_DROP;
+	g = mk(f);
+	ck_assert(!guard_drop_banned(g, v4("198.51.100.7"), 0));	/* unknown */
+	ck_assert_int_eq(guard_check(g, v4("198.51.100.7"), 0), GUARD_PASS);	/* its token */
+	ck_assert(!guard_drop_banned(g, v4("198.51.100.7"), 0));	/* took none */
+	ck_assert_int_eq(guard_check(g, v4("198.51.100.7"), 0), GUARD_LIMITED);	/* banned */
+	ck_assert(guard_drop_banned(g, v4("198.51.100.7"), 1000));
+	ck_assert(guard_drop_banned(g, v4("198.51.100.7"), 2000));
+	ck_assert(!guard_drop_banned(g, v4("198.51.100.8"), 2000));
+	guard_get_stats(g, &st);
+	ck_assert_uint_eq(st.dropped, 2);
+	ck_assert_uint_eq(st.ban_dropped, 2);
+	ck_assert(!guard_drop_banned(g, v4("198.51.100.7"), 10000));	/* ran out */
+	ck_assert_uint_eq(st.bans_active, 1);
+	guard_get_stats(g, &st);
+	ck_assert_uint_eq(st.bans_active, 0);
+	guard_free(g);
+
+	f.ban_action = CONF_FLOOD_403;	/* answered on NUA's event instead */
+	g = mk(f);
+	guard_check(g, v4("198.51.100.7"), 0);
+	ck_assert_int_eq(guard_check(g, v4("198.51.100.7"), 0), GUARD_LIMITED);
+	ck_assert(!guard_drop_banned(g, v4("198.51.100.7"), 1000));
+	ck_assert_int_eq(guard_check(g, v4("198.51.100.7"), 1000), GUARD_BANNED);
+	guard_free(g);
+}
+END_TEST
+
 START_TEST(violations_outside_window_do_not_ban)
 {
 	struct guard *g = mk(flood(1, 1, 3, 0, 10));
@@ -427,6 +464,7 @@ static Suite *guard_suite(void)
 
 	tcase_add_test(tc, burst_then_rate);
 	tcase_add_test(tc, ban_after_violations_and_expiry);
+	tcase_add_test(tc, drop_banned_at_the_door);
 	tcase_add_test(tc, violations_outside_window_do_not_ban);
 	tcase_add_test(tc, auth_failures_ban);
 	tcase_add_test(tc, global_auth_failed_hook);

@@ -242,6 +242,65 @@ START_TEST(metrics_text_counts)
 }
 END_TEST
 
+/* Per route and per target, from the records: a target is labelled as
+ * configured (without the user put in), the route table is bounded. */
+START_TEST(metrics_per_route_and_target)
+{
+	struct metrics *m;
+	struct metrics_extra x = { .auth_ok = 3, .n_auth = 1, .auth_reason = { "uri-mismatch" },
+				   .auth_refused = { 2 }, .acl_refused = { [2] = { 1, 4 } } };
+	json_t *ok = json_pack("{s:s,s:s,s:f,s:i,s:[{s:s,s:i},{s:s,s:i}]}", "reason", "bye-caller",
+			       "route", "out", "setup_ms", 700.0, "code", 200, "targets",
+			       "target", "sip:123@dead.example;transport=tcp", "status", 503,
+			       "target", "sip:123@live.example:5080", "status", 200);
+	json_t *busy = json_pack("{s:s,s:s,s:n,s:i,s:[{s:s,s:i}]}", "reason", "rejected",
+				 "route", "out", "setup_ms", "code", 486, "targets",
+				 "target", "sip:456@live.example:5080", "status", 486);
+	json_t *refer = json_pack("{s:s,s:s,s:s}", "type", "refer", "reason", "rejected",
+				  "route", "out");
+	char name[16], *s;
+
+	ck_assert_int_eq(metrics_new(&m), 0);
+	metrics_on_record(m, ok);
+	metrics_on_record(m, busy);
+	metrics_on_record(m, refer);	/* no call */
+	s = metrics_render(m, &x);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_ptr_nonnull(strstr(s, "\ntandem_route_calls_total{route=\"out\"} 2\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\ntandem_route_calls_answered_total{route=\"out\"} 1\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\ntandem_route_calls_failed_total{route=\"out\",class=\"4xx\"} 1\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\ntandem_route_calls_failed_total{route=\"out\",class=\"5xx\"} 0\n"));
+	ck_assert_ptr_nonnull(strstr(s, "tandem_route_setup_seconds_bucket{route=\"out\",le=\"0.5\"} 0\n"));
+	ck_assert_ptr_nonnull(strstr(s, "tandem_route_setup_seconds_bucket{route=\"out\",le=\"1\"} 1\n"));
+	ck_assert_ptr_nonnull(strstr(s, "tandem_route_setup_seconds_count{route=\"out\"} 1\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\ntandem_target_attempts_total{route=\"out\",target=\"sip:live.example:5080\"} 2\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\ntandem_target_answered_total{route=\"out\",target=\"sip:live.example:5080\"} 1\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\ntandem_target_failed_total{route=\"out\",target=\"sip:live.example:5080\",class=\"4xx\"} 1\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\ntandem_target_failed_total{route=\"out\",target=\"sip:dead.example;transport=tcp\",class=\"5xx\"} 1\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\ntandem_target_answered_total{route=\"out\",target=\"sip:dead.example;transport=tcp\"} 0\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\ntandem_auth_ok_total 3\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\ntandem_auth_refused_total{reason=\"uri-mismatch\"} 2\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\ntandem_acl_refused_total{acl=\"route\",action=\"drop\"} 4\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\ntandem_acl_refused_total{acl=\"auth\",action=\"403\"} 0\n"));
+	free(s);
+	for (int i = 0; i < 100; i++) {	/* more routes than the table holds */
+		json_t *r = json_pack("{s:s,s:i}", "reason", "rejected", "code", 404);
+		snprintf(name, sizeof(name), "r\"%d", i);
+		json_object_set_new(r, "route", json_string(name));
+		metrics_on_record(m, r);
+		json_decref(r);
+	}
+	s = metrics_render(m, &x);
+	ck_assert_ptr_nonnull(strstr(s, "tandem_route_calls_total{route=\"r_1\"} 1\n"));
+	ck_assert_ptr_nonnull(strstr(s, "tandem_route_calls_total{route=\"other\"} 38\n"));
+	free(s);
+	json_decref(ok);
+	json_decref(busy);
+	json_decref(refer);
+	metrics_free(m);
+}
+END_TEST
+
 START_TEST(metrics_sip_table_is_bounded)
 {
 	struct metrics *m;
@@ -455,6 +514,7 @@ static Suite *ops_suite(void)
 	tc = tcase_create("metrics");
 	tcase_add_test(tc, metrics_text_counts);
 	tcase_add_test(tc, metrics_sip_table_is_bounded);
+	tcase_add_test(tc, metrics_per_route_and_target);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("log");
 	tcase_add_test(tc, journal_fields_of_a_call_line);
