@@ -5,7 +5,8 @@ works on a file still being written).
 
 Standard library only. Skips FROM seconds (default 0), then the leading silence (and 0.2 s more, for the jitter buffer and
 the decoder to settle), takes the next 0.5 s (mono: the channels averaged), decimates to about
-8 kHz and scans 50..3950 Hz in 10 Hz steps with the Goertzel algorithm, then refines by 1 Hz.
+8 kHz and scans 50..3950 Hz in 10 Hz steps with the Goertzel algorithm (on its first 0.1 s),
+then refines by 1 Hz (on all of it).
 Prints one line: "freq=<Hz> rms=<rms of the window> share=<the peak's share of the energy, 0-1>
 seconds=<length of the file>". Exit 1 when the file holds no sound (no window to measure).
 With N: N windows of 0.5 s one after the other from there, a line each (as many as the file
@@ -57,7 +58,9 @@ def main():
     count = int(sys.argv[3]) if len(sys.argv) == 4 else 1
     with wave.open(sys.argv[1], "rb") as w:
         ch, width, rate, n = w.getnchannels(), w.getsampwidth(), w.getframerate(), w.getnframes()
-        raw = w.readframes(n)
+        first = min(int(skip * rate), n)
+        w.setpos(first)     # the audio before FROM is never looked at: not read
+        raw = w.readframes(n - first)
     if width != 2:
         print("unsupported sample width %d" % width)
         return 2
@@ -65,10 +68,12 @@ def main():
     a.frombytes(raw[: len(raw) // 2 * 2])
     if sys.byteorder == "big":
         a.byteswap()
-    mono = [sum(a[i:i + ch]) / ch for i in range(0, len(a) - ch + 1, ch)]
-    seconds = len(mono) / rate
-    first = int(skip * rate)
-    start = next((i for i, v in enumerate(mono[first:], first) if abs(v) > 300), None)
+    if ch == 1:
+        mono = a
+    else:
+        mono = [sum(a[i:i + ch]) / ch for i in range(0, len(a) - ch + 1, ch)]
+    seconds = n / rate
+    start = next((i for i, v in enumerate(mono) if abs(v) > 300), None)
     if start is None:
         print("freq=0 rms=0 share=0 seconds=%.2f" % seconds)
         return 1
@@ -95,13 +100,17 @@ def measure(win, rate, seconds):
     energy = sum(v * v for v in x)
     rms = math.sqrt(energy / len(x))
     top = max(r / 2 - 50, 100)
+    # the coarse scan on the first 0.1 s (a 10 Hz wide lobe for the 10 Hz steps), the fine one
+    # on the whole window
+    coarse = x[:max(1, int(r / 10))]
     best_f, best_p = 0, -1.0
     f = 50
     while f <= top:
-        p = goertzel(x, r, f)
+        p = goertzel(coarse, r, f)
         if p > best_p:
             best_f, best_p = f, p
         f += 10
+    best_p = -1.0
     for f in range(best_f - 9, best_f + 10):
         p = goertzel(x, r, f)
         if p > best_p:
