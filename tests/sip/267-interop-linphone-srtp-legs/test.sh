@@ -6,9 +6,9 @@
 TONE_ALICE=440 TONE_CAROL=660 TONE_BOB=1000
 S80=AES_CM_128_HMAC_SHA1_80
 
-lin_launch bob lin-bob.rc 140 -a		# on $CALLEE2, auto-answer, SRTP mandatory
-lin_launch alice lin-alice.rc 140	# on $CALLER_IP:5070, SRTP mandatory
-lin_launch carol lin-carol.rc 140	# on $TEST_NET.4:5070, plain RTP
+lin_launch bob lin-bob.rc 150 -a		# on $CALLEE2, auto-answer, SRTP mandatory
+lin_launch alice lin-alice.rc 150	# on $CALLER_IP:5070, SRTP mandatory
+lin_launch carol lin-carol.rc 150	# on $TEST_NET.4:5070, plain RTP
 lin_up bob alice carol
 lin_sound bob "$TONE_BOB" 60
 lin_sound alice "$TONE_ALICE" 60
