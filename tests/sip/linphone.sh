@@ -157,7 +157,7 @@ lin_mark() {
 }
 
 # lin_heard NAME HZ: once its call has ended (the recording is closed), linphonec NAME's
-# recording holds a HZ tone from its lin_mark on (tone_mostly: 2 of 3 half-second windows)
+# recording holds a HZ tone from its lin_mark on (tone_mostly: three half-second windows)
 lin_heard() {
 	local wav=$T/$1-heard.wav at=${LIN_AT[$1]}
 	lin_wav_past "$wav" "$at" 1.7 ||
