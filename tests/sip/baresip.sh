@@ -157,6 +157,31 @@ tone_is() {
 	[ "$rms" -ge 1000 ] || fail "$who: the received audio is nearly silent (rms $rms)"
 }
 
+# tone_fits "freq=F rms=R share=S ..." HZ [SHARE]: F within 2% of HZ, S at least SHARE (0.8),
+# R at least 1000
+tone_fits() {
+	awk -v hz="$2" -v min="${3:-0.8}" '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
+		END { exit !(v["freq"] * 100 >= hz * 98 && v["freq"] * 100 <= hz * 102 &&
+			     v["share"] >= min && v["rms"] >= 1000) }' <<< "$1"
+}
+
+# tone_mostly WHO WAV HZ [FROM]: (up to) three half-second windows of the wav from FROM on
+# (tone.py WAV FROM 3) are a HZ tone: two of them pure, or one pure and HZ the strongest in
+# each. A phone's playout, or its packets on a loaded machine, can glitch for a moment, and a
+# phase jump inside a window splits its tone's energy; a wrong tone, silence or noise fails.
+tone_mostly() {
+	local who=$1 wav=$2 hz=$3 from=${4:-0} res line n=0 pure=0 near=0
+	res=$(tone_of "$wav" "$from" 3) || fail "$who received no sound after ${from}s: $res"
+	while read -r line; do
+		n=$((n + 1))
+		tone_fits "$line" "$hz" && pure=$((pure + 1))
+		tone_fits "$line" "$hz" 0 && near=$((near + 1))
+	done <<< "$res"
+	note "$who received: $(tr '\n' '|' <<< "$res")"
+	[ "$pure" -ge 2 ] || { [ "$pure" = 1 ] && [ "$near" = "$n" ] && [ "$n" -ge 2 ]; } ||
+		fail "$who: a pure $hz Hz tone in $pure of the windows above, HZ the strongest in $near"
+}
+
 # ua_no_srtp_errors NAME: baresip's srtp module reported no packet it could not decrypt,
 # apart from at most one RTCP packet of 16 bytes at the call's start. That is the size of
 # the RTCP APP "PING" baresip sends in clear before its SRTP starts (see 206; tandemd drops

@@ -10,14 +10,16 @@
 # bounded by `timeout`; lin_stop ends them by PID.
 #
 #   lin_start bob lin-bob.rc 60 -a     start (auto-answer), wait for its SIP socket
+#   lin_launch .../lin_up bob alice    the same, several phones starting side by side
 #   lin_cmd bob "pause 1"              a command on its standard input
 #   lin_wait bob 'Call 1 .* paused' 5  wait (bounded) for a line of its output (ERE)
 #   lin_stop bob                       quit, or SIGTERM/SIGKILL, by PID
 # Sound without a card: lin_cmd NAME "soundcard use files", then "play FILE.wav" (what it
 # sends; lin_tone_wav makes one) and "record FILE.wav" (what it hears), before the call.
 # The recording's first second can hold a glitch of linphonec's own playout: check its tone
-# from a point where the call is known to carry audio (lin_wav_seconds, then wait_until
-# lin_wav_past) with tone_is WHO WAV HZ FROM.
+# from a point where the call is known to carry audio (lin_mark while it does, lin_heard once
+# the call has ended; or lin_wav_seconds, then wait_until lin_wav_past, and tone_is WHO WAV HZ
+# FROM while it goes on).
 
 LIN_SH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 command -v linphonec >/dev/null || fail "linphonec is needed (scripts/install-deps: linphone-cli)"
@@ -33,8 +35,15 @@ lin_sip_addr() {
 }
 
 # lin_start NAME RC-TEMPLATE SECONDS [LINPHONEC-ARGS...]: start linphonec NAME for SECONDS at
-# most and wait (bounded) until its SIP socket is bound.
+# most and wait (bounded) until its SIP socket is bound. lin_launch starts it without waiting,
+# lin_up waits: several phones start side by side (linphonec takes seconds to start on a busy
+# machine).
 lin_start() {
+	lin_launch "$@"
+	lin_up "$1"
+}
+
+lin_launch() {
 	local name=$1 rc=$2 secs=$3 d addr
 	shift 3
 	d=$(lin_dir "$name")
@@ -53,8 +62,15 @@ lin_start() {
 	sleep "$((secs + 2))" > "$d/in" &
 	LIN_HOLD_PID[$name]=$!
 	echo "$!" >> "$T/pids"
-	wait_until 15 "linphonec $name listening on $addr" lin_bound "$name" "$addr"
-	note "linphonec $name up (pid ${LIN_PID[$name]}) on $addr"
+}
+
+lin_up() {	# lin_up NAME...: each launched linphonec has its SIP socket bound (bounded)
+	local name addr
+	for name in "$@"; do
+		addr=$(lin_sip_addr "$(lin_dir "$name")/rc")
+		wait_until 15 "linphonec $name listening on $addr" lin_bound "$name" "$addr"
+		note "linphonec $name up (pid ${LIN_PID[$name]}) on $addr"
+	done
 }
 
 lin_bound() {	# lin_bound NAME ADDR:PORT: still running, and the SIP socket is up
@@ -99,17 +115,19 @@ lin_wav_past() {	# lin_wav_past WAV AT SECONDS: the recording holds SECONDS more
 	awk -v now="$(lin_wav_seconds "$1")" -v at="$2" -v s="$3" 'BEGIN { exit !(now >= at + s) }'
 }
 
-# lin_tone_wav FILE HZ SECONDS: a 16-bit mono 8 kHz wav of a sine, for `play`
+# lin_tone_wav FILE HZ SECONDS: a 16-bit mono 8 kHz wav of a sine, for `play` (HZ a whole
+# number: one second of it, repeated)
 lin_tone_wav() {
 	python3 - "$@" <<'PY' || fail "cannot write the tone $1"
 import array, math, sys, wave
-path, hz, secs = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+path, hz, secs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+second = array.array("h", (int(10000 * math.sin(2 * math.pi * hz * i / 8000))
+                           for i in range(8000))).tobytes()
 with wave.open(path, "wb") as w:
     w.setnchannels(1)
     w.setsampwidth(2)
     w.setframerate(8000)
-    w.writeframes(array.array("h", (int(10000 * math.sin(2 * math.pi * hz * i / 8000))
-                                    for i in range(int(8000 * secs)))).tobytes())
+    w.writeframes(second * secs)
 PY
 }
 
@@ -122,6 +140,30 @@ lin_sound() {
 	lin_cmd "$name" "play $T/$name.wav"
 	lin_cmd "$name" "record $T/$name-heard.wav"
 	lin_wait "$name" "Using wav files instead of soundcard"
+}
+
+# lin_mark NAME...: where each phone's recording is now, and at least 1 s in (its playout can
+# glitch in the first second): after the call, lin_heard checks the tone from there. linphonec
+# writes its recording in bursts of seconds, so the file lags behind the call: call lin_mark
+# once audio flows, and let audio flow on for 2 s more (expect_heard, audio_both_ways: waits on
+# the relay, not on the file) before the call ends.
+declare -gA LIN_AT=()
+lin_mark() {
+	local name
+	for name in "$@"; do
+		LIN_AT[$name]=$(awk -v s="$(lin_wav_seconds "$T/$name-heard.wav")" \
+			'BEGIN { printf "%.2f", s < 1 ? 1 : s }')
+	done
+}
+
+# lin_heard NAME HZ: once its call has ended (the recording is closed), linphonec NAME's
+# recording holds a HZ tone from its lin_mark on (tone_mostly: three half-second windows)
+lin_heard() {
+	local wav=$T/$1-heard.wav at=${LIN_AT[$1]}
+	lin_wav_past "$wav" "$at" 1.7 ||
+		fail "linphonec $1: its recording ends at $(lin_wav_seconds "$wav") s, too soon" \
+			"after its mark (${at} s) to measure"
+	tone_mostly "linphonec $1 (from ${at} s)" "$wav" "$2" "$at"
 }
 
 # lin_stop NAME: `quit` on its input, then (bounded) SIGTERM and SIGKILL; ends the FIFO's holder

@@ -10,13 +10,13 @@ lin_sound alice "$TONE_ALICE" 90
 lin_sound bob "$TONE_BOB" 90
 
 # heard_mark N: where each phone's own recording is now (checked from there once it is
-# closed), and 1 s more recorded past it
+# closed), and 1 s more recorded past it (linphonec writes its recording in bursts of seconds)
 declare -A HEARD_AT=()
 heard_mark() {
 	local p
 	for p in alice bob; do
 		HEARD_AT[$p-$1]=$(lin_wav_seconds "$T/$p-heard.wav")
-		wait_until 5 "1 s more in $p's recording" lin_wav_past "$T/$p-heard.wav" "${HEARD_AT[$p-$1]}" 1
+		wait_until 15 "1 s more in $p's recording" lin_wav_past "$T/$p-heard.wav" "${HEARD_AT[$p-$1]}" 1
 	done
 }
 
