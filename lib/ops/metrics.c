@@ -318,7 +318,8 @@ static void render_calls(FILE *f, const struct metrics *m, const struct metrics_
 	one(f, "tandem_calls_failed_total", "counter", "Calls that ended without an answer.",
 	    (double)x->calls_failed);
 	one(f, "tandem_call_transitions_refused_total", "counter",
-	    "Call state changes the coordinator's table refused (each one is a bug: see the log).",
+	    "Events and call or leg state changes the coordinator's tables refused (each one is a "
+	    "bug: see the log).",
 	    (double)x->calls_refused_transitions);
 	head(f, "tandem_calls_ended_total", "counter",
 	     "Finished calls by how they ended (the reason of their record).");
