@@ -139,6 +139,8 @@ static void call_free(struct call *c)
 	free(c->from_user);
 	free(c->from_display);
 	free(c->from_host);
+	free(c->out_from_user);
+	free(c->out_from_display);
 	free(c->to_user);
 	free(c->target);
 	free(c->offer_ctype);
@@ -330,7 +332,8 @@ static void place_target(struct call *c)
 
 	t = (struct leg_target){
 		.ruri = c->target,
-		.from_user = c->from_user, .from_display = c->from_display,
+		.from_user = c->out_from_user ? c->out_from_user : c->from_user,
+		.from_display = c->out_from_user ? c->out_from_display : c->from_display,
 		.from_host = c->from_host,
 		.to_user = c->ruri_user,
 		.max_forwards = c->max_forwards,

@@ -103,6 +103,7 @@ struct call {
 	/* what the outbound leg is built from, kept for failover */
 	char *ruri_user, *from_user, *from_display, *to_user, *target;
 	char *from_host;		/* the route's from_host, or anonymous.invalid; NULL: ours */
+	char *out_from_user, *out_from_display;	/* the From toward the target (identity.c); NULL: the caller's */
 	char **headers;			/* NULL-terminated "Name: value" */
 	int max_forwards;
 	int session_expires;

@@ -240,13 +240,17 @@ int identity_build(struct call *c, const struct call_invite *inv)
 	free(route_pai);
 	for (size_t i = 0; i < rt->n_add_headers && r == 0; i++)
 		r = add_line(&l, &x, rt->add_headers[i], true);
+	/* the From toward the target; the caller's stays in c->from_* (records) */
+	if (r == 0 && (rt->from_user || rt->from_display))
+		r = set_str(&c->out_from_user, c->from_user) ?:
+		    (c->from_display ? set_str(&c->out_from_display, c->from_display) : 0);
 	if (r == 0)
-		r = expand_to(&c->from_user, rt->from_user, &x) ?:
-		    expand_to(&c->from_display, rt->from_display, &x) ?:
+		r = expand_to(&c->out_from_user, rt->from_user, &x) ?:
+		    expand_to(&c->out_from_display, rt->from_display, &x) ?:
 		    expand_to(&c->from_host, rt->from_host, &x);
 	if (r == 0 && hide && !rt->trusted) {
-		r = set_str(&c->from_user, ANON_USER) ?: set_str(&c->from_display, ANON_DISPLAY) ?:
-		    set_str(&c->from_host, ANON_HOST);
+		r = set_str(&c->out_from_user, ANON_USER) ?:
+		    set_str(&c->out_from_display, ANON_DISPLAY) ?: set_str(&c->from_host, ANON_HOST);
 		if (r == 0)
 			call_log(c, LOG_LVL_INFO, "caller asked for privacy (%s): anonymous From, "
 				 "no P-Asserted-Identity toward an untrusted target", privacy);
