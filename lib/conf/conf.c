@@ -193,6 +193,22 @@ static const char *type_name(int t)
 	}
 }
 
+int conf_parse_name(struct conf_load_ctx *ctx, const config_setting_t *s,
+		    const char *const *names, int n, const char *choices)
+{
+	const char *v;
+
+	if (conf_want_type(ctx, s, CONFIG_TYPE_STRING) < 0)
+		return -EINVAL;
+	v = config_setting_get_string(s);
+	for (int i = 0; i < n; i++)
+		if (names[i] && strcmp(v, names[i]) == 0)
+			return i;
+	conf_set_error(ctx->err, s, ctx->path, "'%s' must be %s, not \"%s\"",
+		       config_setting_name(s), choices, v);
+	return -EINVAL;
+}
+
 int conf_want_type(struct conf_load_ctx *ctx, const config_setting_t *s, int type)
 {
 	int t = config_setting_type(s);

@@ -43,6 +43,10 @@ void conf_source_file(const config_setting_t *s, const char *main_path, char *bu
 void conf_set_error(struct conf_error *err, const config_setting_t *s, const char *fallback_file,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 int conf_want_type(struct conf_load_ctx *ctx, const config_setting_t *s, int type);
+/* The index of s's string in names[0..n), or -EINVAL with "'key' must be
+ * CHOICES, not \"value\"" set. */
+int conf_parse_name(struct conf_load_ctx *ctx, const config_setting_t *s,
+		    const char *const *names, int n, const char *choices);
 int conf_strdup_to(struct conf_load_ctx *ctx, const config_setting_t *s, char **dst);
 int conf_apply_keys(struct conf_load_ctx *ctx, const config_setting_t *group,
 		    const struct conf_key *keys, void *obj, const char *where);

@@ -438,20 +438,13 @@ static int parse_sec(struct conf_load_ctx *ctx, const config_setting_t *s, enum 
 		[CONF_SEC_RTP] = "rtp", [CONF_SEC_SRTP] = "srtp",
 		[CONF_SEC_OPTIONAL] = "srtp-optional", [CONF_SEC_PASSTHROUGH] = "passthrough",
 	};
-	const char *v;
+	int i = conf_parse_name(ctx, s, names, 4,
+				"\"rtp\", \"srtp\", \"srtp-optional\" or \"passthrough\"");
 
-	if (conf_want_type(ctx, s, CONFIG_TYPE_STRING) < 0)
-		return -EINVAL;
-	v = config_setting_get_string(s);
-	for (int i = 0; i < 4; i++)
-		if (strcmp(v, names[i]) == 0) {
-			*out = (enum conf_sec)i;
-			return 0;
-		}
-	conf_set_error(ctx->err, s, ctx->path,
-		       "'%s' must be \"rtp\", \"srtp\", \"srtp-optional\" or \"passthrough\", not \"%s\"",
-		       config_setting_name(s), v);
-	return -EINVAL;
+	if (i < 0)
+		return i;
+	*out = (enum conf_sec)i;
+	return 0;
 }
 
 static int fn_sec_caller(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
@@ -498,20 +491,12 @@ static int parse_dtmf(struct conf_load_ctx *ctx, const config_setting_t *s, enum
 		[CONF_DTMF_PASSTHROUGH] = "passthrough", [CONF_DTMF_RFC4733] = "rfc4733",
 		[CONF_DTMF_INFO] = "info",
 	};
-	const char *v;
+	int i = conf_parse_name(ctx, s, names, 3, "\"rfc4733\", \"info\" or \"passthrough\"");
 
-	if (conf_want_type(ctx, s, CONFIG_TYPE_STRING) < 0)
-		return -EINVAL;
-	v = config_setting_get_string(s);
-	for (int i = 0; i < 3; i++)
-		if (strcmp(v, names[i]) == 0) {
-			*out = (enum conf_dtmf)i;
-			return 0;
-		}
-	conf_set_error(ctx->err, s, ctx->path,
-		       "'%s' must be \"rfc4733\", \"info\" or \"passthrough\", not \"%s\"",
-		       config_setting_name(s), v);
-	return -EINVAL;
+	if (i < 0)
+		return i;
+	*out = (enum conf_dtmf)i;
+	return 0;
 }
 
 static int fn_dtmf_caller(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)

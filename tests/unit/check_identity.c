@@ -90,14 +90,7 @@ static const struct {
 
 START_TEST(bad_settings)
 {
-	struct conf *c = NULL;
-	struct conf_error err;
-
-	memset(&err, 0, sizeof(err));
-	ck_assert_int_eq(tu_load(bad_conf[_i].text, &c, &err), -EINVAL);
-	ck_assert_msg(strstr(err.msg, bad_conf[_i].msg), "case %d: message '%s' lacks '%s'", _i, err.msg,
-		      bad_conf[_i].msg);
-	ck_assert_int_eq(err.line, bad_conf[_i].line);
+	tu_load_bad(bad_conf[_i].text, bad_conf[_i].msg, bad_conf[_i].line);
 }
 END_TEST
 

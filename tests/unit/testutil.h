@@ -4,6 +4,7 @@
 #pragma once
 
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,18 @@ static inline struct conf *tu_load_ok(const char *text)
 	ck_assert_msg(r == 0, "conf_load failed (%d): %s", r, msg);
 	ck_assert_ptr_nonnull(c);
 	return c;
+}
+
+/* Load a text that must be refused on line `line` with msg in the message. */
+static inline void tu_load_bad(const char *text, const char *msg, int line)
+{
+	struct conf *c = NULL;
+	struct conf_error err;
+
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(tu_load(text, &c, &err), -EINVAL);
+	ck_assert_msg(strstr(err.msg, msg), "message '%s' lacks '%s'", err.msg, msg);
+	ck_assert_int_eq(err.line, line);
 }
 
 /* 1-based number of the first line of text containing marker, 0 if none. */
