@@ -353,7 +353,23 @@ static void place_target(struct call *c)
 		return;
 	}
 	ttimer_start(c->connect_timer, (unsigned)rt->connect_timeout * 1000u);
-	ttimer_start(c->answer_timer, (unsigned)rt->no_answer_timeout * 1000u);
+	/* no-answer forwarding: a target that is not the last rings ring_timeout s */
+	c->ring_forward = rt->ring_timeout > 0 && rt->ring_timeout < rt->no_answer_timeout &&
+			  live_target(c, c->target_idx + 1) < rt->n_targets;
+	ttimer_start(c->answer_timer,
+		     (unsigned)(c->ring_forward ? rt->ring_timeout : rt->no_answer_timeout) * 1000u);
+}
+
+/* Give up the current leg B (CANCEL) and place target next. */
+static void fail_over_to(struct call *c, size_t next)
+{
+	struct leg *b = c->leg[LEG_B];
+
+	stop_setup_timers(c);
+	if (b)
+		call_free_leg(c, b);
+	c->target_idx = next;
+	place_target(c);
 }
 
 /* Drop the current leg B and place the next target, or fail the call. */
@@ -362,16 +378,15 @@ static void try_next_target(struct call *c, int last_status)
 	struct leg *b = c->leg[LEG_B];
 	size_t next;
 
+	if (route_failover_on(c->route, last_status) && !c->core->draining &&
+	    (next = live_target(c, c->target_idx + 1)) < c->route->n_targets) {
+		call_log(c, LOG_LVL_INFO, "target answered %d: failing over", last_status);
+		fail_over_to(c, next);
+		return;
+	}
 	stop_setup_timers(c);
 	if (b)
 		call_free_leg(c, b);
-	if (route_failover_on(c->route, last_status) && !c->core->draining &&
-	    (next = live_target(c, c->target_idx + 1)) < c->route->n_targets) {
-		c->target_idx = next;
-		call_log(c, LOG_LVL_INFO, "target answered %d: failing over", last_status);
-		place_target(c);
-		return;
-	}
 	call_close(c, CALL_END_REJECTED, last_status, c->fail_phrase);
 }
 
@@ -406,6 +421,17 @@ void call_act_no_response(struct call *c, struct leg *l, const struct call_msg *
 
 void call_act_no_answer(struct call *c, struct leg *l, const struct call_msg *m)
 {
+	size_t next;
+
+	if (c->ring_forward && !c->core->draining &&
+	    (next = live_target(c, c->target_idx + 1)) < c->route->n_targets) {
+		call_log(c, LOG_LVL_NOTICE, "no answer from %s in %d s: trying the next target",
+			 c->target, c->route->ring_timeout);
+		if (c->n_attempts)
+			c->attempts[c->n_attempts - 1].status = 408;
+		fail_over_to(c, next);
+		return;
+	}
 	call_log(c, LOG_LVL_NOTICE, "no answer in %d s", c->route->no_answer_timeout);
 	call_close(c, CALL_END_NO_ANSWER, 408, "Request Timeout");
 }

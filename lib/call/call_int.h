@@ -88,6 +88,7 @@ struct call {
 	char *fail_phrase;		/* the last target's reason phrase */
 	int fail_retry_after;
 	size_t target_idx;
+	bool ring_forward;		/* the answer timer is the route's ring_timeout: next target */
 	time_t started, answered_at;
 	double t_start, t_answer, t_end;	/* real time, for records */
 	char source[64];			/* where the INVITE came from */

@@ -169,6 +169,7 @@ struct conf_route {
 	int max_calls;			/* 0 = no per-route limit */
 	int max_cps;			/* new calls per second on the route; 0 = no limit */
 	int no_answer_timeout;		/* seconds, ringing without an answer */
+	int ring_timeout;		/* seconds a target may ring before the next is tried; 0 = off */
 	int connect_timeout;		/* seconds without any response from a target */
 	int session_expires;		/* RFC 4028, 0 = off */
 	int se_line;			/* where the route set it, for errors */

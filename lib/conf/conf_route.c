@@ -603,6 +603,7 @@ static const struct conf_key route_keys[] = {
 	{ "max_calls", CONF_INT, offsetof(struct conf_route, max_calls), 0, 1000000 },
 	{ "max_cps", CONF_INT, offsetof(struct conf_route, max_cps), 0, 1000000 },
 	{ "no_answer_timeout", CONF_INT, offsetof(struct conf_route, no_answer_timeout), 1, 3600 },
+	{ "ring_timeout", CONF_INT, offsetof(struct conf_route, ring_timeout), 1, 3600 },
 	{ "connect_timeout", CONF_INT, offsetof(struct conf_route, connect_timeout), 1, 64 },
 	{ "max_duration", CONF_INT, offsetof(struct conf_route, max_duration), 0, 604800 },
 	{ "session_expires", CONF_FUNC, 0, 0, 0, fn_route_se },
