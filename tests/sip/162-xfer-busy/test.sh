@@ -15,6 +15,7 @@ rtpeer_wait alice
 rtpeer_wait bob
 expect_rtp alice 95 "$TANDEM_IP:$a_port"
 expect_rtp bob 95 "$TANDEM_IP:$b_port"
+caller_go
 expect_sipp alice 0
 expect_sipp bob 0
 wait_active 0

@@ -21,6 +21,7 @@ rtpeer_wait dave
 expect_rtp alice 95 "$TANDEM_IP:$a_port"
 expect_rtp dave 95 "$TANDEM_IP:$b_port"
 [ "$(stream_get "$id" .b.latched)" = "$CALLEE2_IP:33000" ] || fail "the relay's far side is not dave"
+caller_go
 expect_sipp alice 0
 expect_sipp dave 0
 wait_active 0

@@ -32,6 +32,7 @@ rtpeer_wait carol
 expect_rtp alice 95 "$TANDEM_IP:$a_port"
 expect_rtp carol 95 "$TANDEM_IP:$b_port"
 # alice hangs up: the BYE reaches carol over TLS
+caller_go
 expect_sipp alice 0
 expect_tlspeer carol
 grep -q "^BYE " "$T/tls-carol.log" || fail "carol got no BYE over TLS"
