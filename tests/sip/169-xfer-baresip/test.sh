@@ -26,6 +26,7 @@ rtpeer_wait carol
 expect_rtp alice 95 "$TANDEM_IP:$a_port"
 expect_rtp carol 95 "$TANDEM_IP:$b_port"
 [ "$(stream_get "$id" .b.latched)" = "$CALLEE2_IP:32000" ] || fail "the relay's far side is not carol"
+caller_go
 expect_sipp alice 0
 expect_sipp carol 0
 wait_active 0
