@@ -3,8 +3,8 @@
 subst "$SRC/bob.xml" "$T/bob.xml"
 uas_start bob "$T/bob.xml" 30 -m 1
 subst "$SRC/carol.xml" "$T/carol.xml"
-uas2_start carol "$T/carol.xml" 30 -m 1
-uac_start alice alice.xml 30 -m 1 -s bob
+uas2_start carol "$T/carol.xml" 60 -m 1
+uac_start alice alice.xml 60 -m 1 -s bob
 expect_sipp bob 0
 # bob is gone: the call is alice <-> carol now
 id=$(call_id_of_first)

@@ -2,8 +2,8 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../media.sh"
 subst "$SRC/bob.xml" "$T/bob.xml"
 uas_start bob "$T/bob.xml" 30 -m 1
-uas2_start carol carol.xml 30 -m 1
-uac_start alice alice.xml 30 -m 1 -s bob
+uas2_start carol carol.xml 60 -m 1
+uac_start alice alice.xml 60 -m 1 -s bob
 wait_until 10 "the call answered" answered_is 1
 id=$(call_id_of_first)
 b_port=$(stream_get "$id" .b.relay_port)

@@ -2,8 +2,8 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../media.sh"
 subst "$SRC/bob.xml" "$T/bob.xml"
 uas_start bob "$T/bob.xml" 30 -m 1
-uas2_start carol carol.xml 30 -m 1
-uac_start alice alice.xml 30 -m 1 -s bob
+uas2_start carol carol.xml 60 -m 1
+uac_start alice alice.xml 60 -m 1 -s bob
 expect_sipp bob 0
 # bob is gone: the call is alice <-> carol now
 id=$(call_id_of_first)

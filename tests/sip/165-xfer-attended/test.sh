@@ -4,8 +4,8 @@
 subst "$SRC/carol.xml" "$T/carol.xml"
 py_start bob 40 bob.py
 wait_until 5 "bob listening on $CALLEE" bound_udp "$CALLEE"
-uas2_start carol "$T/carol.xml" 40 -m 1
-uac_start alice alice.xml 40 -m 1 -s bob
+uas2_start carol "$T/carol.xml" 60 -m 1
+uac_start alice alice.xml 60 -m 1 -s bob
 expect_py bob
 # call 2 is over; call 1 is alice <-> carol now
 wait_active 1

@@ -4,9 +4,9 @@ subst "$SRC/bob.xml" "$T/bob.xml"
 subst "$SRC/carol.xml" "$T/carol.xml"
 uas_start bob "$T/bob.xml" 40 -m 1
 uas2_start carol "$T/carol.xml" 40 -m 1
-sipp_start dave 40 -sf "$SRC/dave.xml" -i "$CALLEE2_IP" -p 5090 -m 1
+sipp_start dave 60 -sf "$SRC/dave.xml" -i "$CALLEE2_IP" -p 5090 -m 1
 wait_until 5 "sipp dave listening on $CALLEE2_IP:5090" bound_udp "$CALLEE2_IP:5090"
-uac_start alice alice.xml 40 -m 1 -s bob
+uac_start alice alice.xml 60 -m 1 -s bob
 expect_sipp bob 0
 expect_sipp carol 0
 # bob and carol are gone: the call is alice <-> dave now

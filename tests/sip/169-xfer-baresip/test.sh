@@ -2,8 +2,8 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../media.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/../baresip.sh"
 ua_start bob ua-bob.config ua-bob.accounts 60
-uas2_start carol carol.xml 40 -m 1
-uac_start alice alice.xml 40 -m 1 -s bob
+uas2_start carol carol.xml 60 -m 1
+uac_start alice alice.xml 60 -m 1 -s bob
 ua_wait_event bob CALL_ESTABLISHED 10
 wait_until 5 "the call answered in tandemd" answered_is 1
 # bob's dialog is confirmed once tandemd's ACK reached him; a REFER before it may be refused
