@@ -41,6 +41,33 @@ ctl() {		# ctl ARGS...: tandemctl on this test's socket
 	"$TANDEMCTL" -s "$SOCK" "$@"
 }
 
+# caller_go: the test is done with the call; the caller sipp, held in its scenario by
+# <recv request="OPTIONS"/> where a fixed pause used to be (161-xfer-blind/alice.xml), hangs up
+# now. The signal is an OPTIONS with the caller's Call-ID (sipp's "N-PID@$CALLER_IP", the
+# a-leg of a call tandemd shows), sent once, straight to the caller over loopback (not through
+# tandemd), unanswered. So the call lasts as long as the test needs it, not a fixed time that
+# a loaded machine may overrun or a quiet one waits out.
+caller_go() {
+	local cid
+	cid=$(ctl --json calls | jq -r --arg at "@$CALLER_IP" \
+		'[.calls[].a_call_id | select(endswith($at))][0] // empty')
+	[ -n "$cid" ] || fail "caller_go: tandemd shows no call from $CALLER_IP"
+	python3 - "$CALLER_IP" "$CALLER_PORT" "$cid" <<'PY' || fail "caller_go: cannot send the OPTIONS"
+import socket, sys
+ip, port, cid = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((ip, 0))
+lp = s.getsockname()[1]
+s.sendto(("OPTIONS sip:caller@%s:%d SIP/2.0\r\n"
+          "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bK-go%d\r\n"
+          "From: <sip:test@%s:%d>;tag=go\r\n"
+          "To: <sip:caller@%s:%d>\r\n"
+          "Call-ID: %s\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+          % (ip, port, ip, lp, lp, ip, lp, ip, port, cid)).encode(), (ip, port))
+PY
+	note "caller_go: OPTIONS to the caller ($cid)"
+}
+
 status_get() {	# status_get JQ-PATH: one value of `tandemctl --json status`, e.g. status_get .calls.active
 	local j
 	j=$("$TANDEMCTL" -s "$SOCK" --json status) || { echo "tandemctl status failed" >&2; return 1; }

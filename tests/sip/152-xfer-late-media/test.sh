@@ -2,8 +2,8 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../media.sh"
 subst "$SRC/bob.xml" "$T/bob.xml"
 uas_start bob "$T/bob.xml" 30 -m 1
-uas2_start carol carol.xml 30 -m 1
-uac_start alice alice.xml 30 -m 1 -s bob
+uas2_start carol carol.xml 60 -m 1
+uac_start alice alice.xml 60 -m 1 -s bob
 wait_until 10 "the call answered" answered_is 1
 id=$(call_id_of_first)
 b_port=$(stream_get "$id" .b.relay_port)
@@ -23,6 +23,7 @@ rtpeer_wait carol
 	fail "the relay's far side is latched to $(stream_get "$id" .b.latched), want carol ($CALLEE2_IP:32000)"
 expect_rtp alice 95 "$TANDEM_IP:$a_port"
 expect_rtp carol 95 "$TANDEM_IP:$b_port2"
+caller_go
 expect_sipp alice 0
 expect_sipp carol 0
 wait_active 0

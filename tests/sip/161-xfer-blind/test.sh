@@ -2,8 +2,8 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../media.sh"
 subst "$SRC/bob.xml" "$T/bob.xml"
 uas_start bob "$T/bob.xml" 30 -m 1
-uas2_start carol carol.xml 30 -m 1
-uac_start alice alice.xml 30 -m 1 -s bob
+uas2_start carol carol.xml 60 -m 1
+uac_start alice alice.xml 60 -m 1 -s bob
 expect_sipp bob 0
 # bob is gone: the call is alice <-> carol now
 id=$(call_id_of_first)
@@ -17,6 +17,7 @@ rtpeer_wait carol
 expect_rtp alice 95 "$TANDEM_IP:$a_port"
 expect_rtp carol 95 "$TANDEM_IP:$b_port"
 [ "$(stream_get "$id" .b.latched)" = "$CALLEE2_IP:32000" ] || fail "the relay's far side is not carol"
+caller_go
 expect_sipp alice 0
 expect_sipp carol 0
 wait_active 0

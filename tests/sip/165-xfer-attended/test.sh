@@ -4,8 +4,8 @@
 subst "$SRC/carol.xml" "$T/carol.xml"
 py_start bob 40 bob.py
 wait_until 5 "bob listening on $CALLEE" bound_udp "$CALLEE"
-uas2_start carol "$T/carol.xml" 40 -m 1
-uac_start alice alice.xml 40 -m 1 -s bob
+uas2_start carol "$T/carol.xml" 60 -m 1
+uac_start alice alice.xml 60 -m 1 -s bob
 expect_py bob
 # call 2 is over; call 1 is alice <-> carol now
 wait_active 1
@@ -23,6 +23,7 @@ rtpeer_wait carol
 expect_rtp alice 95 "$TANDEM_IP:$a_port"
 expect_rtp carol 95 "$TANDEM_IP:$b_port"
 [ "$(stream_get "$id" .b.latched)" = "$CALLEE2_IP:32000" ] || fail "the relay's far side is not carol"
+caller_go
 expect_sipp alice 0
 expect_sipp carol 0
 wait_active 0

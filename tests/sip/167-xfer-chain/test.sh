@@ -4,9 +4,9 @@ subst "$SRC/bob.xml" "$T/bob.xml"
 subst "$SRC/carol.xml" "$T/carol.xml"
 uas_start bob "$T/bob.xml" 40 -m 1
 uas2_start carol "$T/carol.xml" 40 -m 1
-sipp_start dave 40 -sf "$SRC/dave.xml" -i "$CALLEE2_IP" -p 5090 -m 1
+sipp_start dave 60 -sf "$SRC/dave.xml" -i "$CALLEE2_IP" -p 5090 -m 1
 wait_until 5 "sipp dave listening on $CALLEE2_IP:5090" bound_udp "$CALLEE2_IP:5090"
-uac_start alice alice.xml 40 -m 1 -s bob
+uac_start alice alice.xml 60 -m 1 -s bob
 expect_sipp bob 0
 expect_sipp carol 0
 # bob and carol are gone: the call is alice <-> dave now
@@ -21,6 +21,7 @@ rtpeer_wait dave
 expect_rtp alice 95 "$TANDEM_IP:$a_port"
 expect_rtp dave 95 "$TANDEM_IP:$b_port"
 [ "$(stream_get "$id" .b.latched)" = "$CALLEE2_IP:33000" ] || fail "the relay's far side is not dave"
+caller_go
 expect_sipp alice 0
 expect_sipp dave 0
 wait_active 0

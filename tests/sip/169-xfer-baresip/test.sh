@@ -2,8 +2,8 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../media.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/../baresip.sh"
 ua_start bob ua-bob.config ua-bob.accounts 60
-uas2_start carol carol.xml 40 -m 1
-uac_start alice alice.xml 40 -m 1 -s bob
+uas2_start carol carol.xml 60 -m 1
+uac_start alice alice.xml 60 -m 1 -s bob
 ua_wait_event bob CALL_ESTABLISHED 10
 wait_until 5 "the call answered in tandemd" answered_is 1
 # bob's dialog is confirmed once tandemd's ACK reached him; a REFER before it may be refused
@@ -26,6 +26,7 @@ rtpeer_wait carol
 expect_rtp alice 95 "$TANDEM_IP:$a_port"
 expect_rtp carol 95 "$TANDEM_IP:$b_port"
 [ "$(stream_get "$id" .b.latched)" = "$CALLEE2_IP:32000" ] || fail "the relay's far side is not carol"
+caller_go
 expect_sipp alice 0
 expect_sipp carol 0
 wait_active 0

@@ -6,11 +6,11 @@ tls_self_signed carol "$CALLEE2_IP"
 tls_tandemd "$SRC/tandemd-tls.conf"
 
 tlspeer_start carol uas --local "$CALLEE2_IP:5061" --cert "$T/carol.pem" --key "$T/carol.key" \
-	--media-port 32000 --timeout 30
+	--media-port 32000 --timeout 50
 wait_until 5 "carol listening on TLS" bound_tcp "$CALLEE2_IP:5061"
 subst "$SRC/bob.xml" "$T/bob.xml"
 uas_start bob "$T/bob.xml" 30 -m 1
-uac_start alice alice.xml 30 -m 1 -s bob
+uac_start alice alice.xml 60 -m 1 -s bob
 expect_sipp bob 0	# 202, NOTIFY 100, 180, 200 (terminated), then tandemd's BYE
 # carol got the INVITE over TLS, with a whole sips: Request-URI (not sip:carol@:host:port)
 grep -q "^INVITE sips:carol@$CALLEE2_IP:5061 SIP/2.0" "$T/tls-carol.log" ||
@@ -32,6 +32,7 @@ rtpeer_wait carol
 expect_rtp alice 95 "$TANDEM_IP:$a_port"
 expect_rtp carol 95 "$TANDEM_IP:$b_port"
 # alice hangs up: the BYE reaches carol over TLS
+caller_go
 expect_sipp alice 0
 expect_tlspeer carol
 grep -q "^BYE " "$T/tls-carol.log" || fail "carol got no BYE over TLS"
