@@ -140,6 +140,7 @@ static void call_free(struct call *c)
 	free(c->from_display);
 	free(c->from_host);
 	free(c->out_from_user);
+	free(c->redir_contacts);
 	free(c->out_from_display);
 	free(c->to_user);
 	free(c->target);
@@ -250,7 +251,9 @@ void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 		if (leg_needs_answer(l)) {
 			struct call_msg m = { .status = code, .phrase = phrase,
 					      .retry_after = why == CALL_END_REJECTED ?
-							     c->fail_retry_after : -1 };
+							     c->fail_retry_after : -1,
+					      .contacts = code >= 300 && code < 400 ?
+							  c->redir_contacts : NULL };
 			if (m.retry_after < 0 && code == 503 && c->conf->retry_after > 0)
 				m.retry_after = c->conf->retry_after;
 			l->in_req[LEG_REQ_INVITE] = false;
@@ -280,7 +283,7 @@ static void try_next_target(struct call *c, int last_status);
 
 /* The first target from idx on that target health does not call down, or
  * n_targets when there is none. */
-static size_t live_target(struct call *c, size_t idx)
+size_t call_live_target(struct call *c, size_t idx)
 {
 	const struct call_core *core = c->core;
 
@@ -355,13 +358,13 @@ static void place_target(struct call *c)
 	ttimer_start(c->connect_timer, (unsigned)rt->connect_timeout * 1000u);
 	/* no-answer forwarding: a target that is not the last rings ring_timeout s */
 	c->ring_forward = rt->ring_timeout > 0 && rt->ring_timeout < rt->no_answer_timeout &&
-			  live_target(c, c->target_idx + 1) < rt->n_targets;
+			  call_live_target(c, c->target_idx + 1) < rt->n_targets;
 	ttimer_start(c->answer_timer,
 		     (unsigned)(c->ring_forward ? rt->ring_timeout : rt->no_answer_timeout) * 1000u);
 }
 
 /* Give up the current leg B (CANCEL) and place target next. */
-static void fail_over_to(struct call *c, size_t next)
+void call_fail_over_to(struct call *c, size_t next)
 {
 	struct leg *b = c->leg[LEG_B];
 
@@ -379,11 +382,13 @@ static void try_next_target(struct call *c, int last_status)
 	size_t next;
 
 	if (route_failover_on(c->route, last_status) && !c->core->draining &&
-	    (next = live_target(c, c->target_idx + 1)) < c->route->n_targets) {
+	    (next = call_live_target(c, c->target_idx + 1)) < c->route->n_targets) {
 		call_log(c, LOG_LVL_INFO, "target answered %d: failing over", last_status);
-		fail_over_to(c, next);
+		call_fail_over_to(c, next);
 		return;
 	}
+	if (redirect_next(c))	/* the next Contact of a 3xx followed (redirect.c) */
+		return;
 	stop_setup_timers(c);
 	if (b)
 		call_free_leg(c, b);
@@ -424,12 +429,12 @@ void call_act_no_answer(struct call *c, struct leg *l, const struct call_msg *m)
 	size_t next;
 
 	if (c->ring_forward && !c->core->draining &&
-	    (next = live_target(c, c->target_idx + 1)) < c->route->n_targets) {
+	    (next = call_live_target(c, c->target_idx + 1)) < c->route->n_targets) {
 		call_log(c, LOG_LVL_NOTICE, "no answer from %s in %d s: trying the next target",
 			 c->target, c->route->ring_timeout);
 		if (c->n_attempts)
 			c->attempts[c->n_attempts - 1].status = 408;
-		fail_over_to(c, next);
+		call_fail_over_to(c, next);
 		return;
 	}
 	call_log(c, LOG_LVL_NOTICE, "no answer in %d s", c->route->no_answer_timeout);
@@ -522,6 +527,8 @@ void call_act_failover(struct call *c, struct leg *b, const struct call_msg *m)
 	free(c->fail_phrase);
 	c->fail_phrase = m->status < 700 && m->phrase ? strdup(m->phrase) : NULL;
 	c->fail_retry_after = m->retry_after;
+	if (code >= 300 && code < 400 && redirect_on_3xx(c, m))	/* redirect.c */
+		return;
 	try_next_target(c, code);
 }
 
@@ -691,7 +698,7 @@ static void start_call(struct call *c, const struct call_invite *inv)
 		call_close(c, CALL_END_ERROR, 500, "Server Internal Error");
 	if (r < 0)
 		return;
-	c->target_idx = live_target(c, 0);
+	c->target_idx = call_live_target(c, 0);
 	if (c->target_idx == c->route->n_targets) {
 		call_log(c, LOG_LVL_NOTICE, "every target of route \"%s\" is down", c->route->name);
 		call_close(c, CALL_END_REJECTED, 503, "Service Unavailable");
@@ -720,6 +727,9 @@ void call_on_invite(struct call_core *core, struct leg *a, const struct call_inv
 	c->started = time(NULL);
 	c->t_start = call_now();
 	call_format_source(inv->source, c->source, sizeof(c->source));
+	if (inv->source)
+		memcpy(&c->src_sa, inv->source, inv->source->sa_family == AF_INET6 ?
+		       sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
 	/* NULL on a failed strdup: the record then shows null */
 	c->caller_ruri_user = inv->ruri_user ? strdup(inv->ruri_user) : NULL;
 	c->auth_user = inv->auth_user ? strdup(inv->auth_user) : NULL;

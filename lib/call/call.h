@@ -44,6 +44,7 @@ struct call_msg {
 	const char *body;
 	size_t body_len;
 	int retry_after;	/* responses: Retry-After seconds, or -1 */
+	const char *contacts;	/* 3xx: the Contact URIs, highest q first, one per line; or NULL */
 };
 
 /* A new call, as it arrived on leg A. */

@@ -89,6 +89,9 @@ struct call {
 	int fail_retry_after;
 	size_t target_idx;
 	bool ring_forward;		/* the answer timer is the route's ring_timeout: next target */
+	char *redir_contacts;		/* a 3xx's Contacts not tried yet, one a line (redirect.c) */
+	unsigned redirects;		/* 3xx followed */
+	struct sockaddr_storage src_sa;	/* where the INVITE came from (routing a redirect) */
 	time_t started, answered_at;
 	double t_start, t_answer, t_end;	/* real time, for records */
 	char source[64];			/* where the INVITE came from */
@@ -138,6 +141,18 @@ struct call {
 	struct guard_addr src_key;
 	char log_prefix[160];
 };
+
+/* call.c: the first target from idx on that target health does not call
+ * down (n_targets: none); give up leg B and place target next. */
+size_t call_live_target(struct call *c, size_t idx);
+void call_fail_over_to(struct call *c, size_t next);
+
+/* redirect.c: a target's 3xx. redirect_on_3xx(): true when a Contact is
+ * being followed (its Contacts are kept for a relayed 3xx otherwise);
+ * redirect_next(): true when the next Contact of an earlier 3xx took over
+ * from an exhausted failover. */
+bool redirect_on_3xx(struct call *c, const struct call_msg *m);
+bool redirect_next(struct call *c);
 
 /* identity.c: c->headers (the caller's less remove_headers, the identity
  * headers, add_headers) and the From the target sees; 0 or -ENOMEM. */

@@ -184,6 +184,8 @@ struct conf_route {
 	int tls_verify_set;		/* the line that set tls_verify, 0 = not set */
 	enum conf_refer refer;
 	enum conf_refer_outside refer_outside;
+	enum conf_redirect { CONF_REDIRECT_FOLLOW, CONF_REDIRECT_RELAY } redirect;
+	int max_redirects;		/* hops a call follows (default 3) */
 	struct conf_route_access access;	/* auth, acl, trunk_auth (conf_auth.c) */
 	int max_duration;		/* s from the answer, then BYE both legs; 0 = none */
 	/* caller identity toward the targets (conf_identity.c, lib/call/identity.c) */

@@ -499,6 +499,19 @@ static int parse_dtmf(struct conf_load_ctx *ctx, const config_setting_t *s, enum
 	return 0;
 }
 
+static int fn_redirect(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	static const char *const names[] = {
+		[CONF_REDIRECT_FOLLOW] = "follow", [CONF_REDIRECT_RELAY] = "relay",
+	};
+	int i = conf_parse_name(ctx, s, names, 2, "\"follow\" or \"relay\"");
+
+	if (i < 0)
+		return i;
+	((struct conf_route *)obj)->redirect = (enum conf_redirect)i;
+	return 0;
+}
+
 static int fn_dtmf_caller(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
 {
 	return parse_dtmf(ctx, s, &((struct conf_route *)obj)->dtmf[0]);
@@ -604,6 +617,8 @@ static const struct conf_key route_keys[] = {
 	{ "max_cps", CONF_INT, offsetof(struct conf_route, max_cps), 0, 1000000 },
 	{ "no_answer_timeout", CONF_INT, offsetof(struct conf_route, no_answer_timeout), 1, 3600 },
 	{ "ring_timeout", CONF_INT, offsetof(struct conf_route, ring_timeout), 1, 3600 },
+	{ "redirect", CONF_FUNC, 0, 0, 0, fn_redirect },
+	{ "max_redirects", CONF_INT, offsetof(struct conf_route, max_redirects), 0, 10 },
 	{ "connect_timeout", CONF_INT, offsetof(struct conf_route, connect_timeout), 1, 64 },
 	{ "max_duration", CONF_INT, offsetof(struct conf_route, max_duration), 0, 604800 },
 	{ "session_expires", CONF_FUNC, 0, 0, 0, fn_route_se },
@@ -641,6 +656,7 @@ static int parse_route(struct conf_load_ctx *ctx, const config_setting_t *s, str
 	r->no_answer_timeout = ROUTE_UNSET;
 	r->connect_timeout = ROUTE_UNSET;
 	r->max_duration = ROUTE_UNSET;
+	r->max_redirects = 3;
 	r->session_expires = ROUTE_UNSET;
 	/* default failover: 408 and every 5xx */
 	failover_set(r, 408);

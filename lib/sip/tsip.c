@@ -317,6 +317,39 @@ struct tsip *tsip_free(struct tsip *t)
 
 /* ---- helpers ---- */
 
+/* A 3xx's Contact URIs, highest q first (equal q: as listed), one per line,
+ * in a buffer of the sofia thread; NULL when none can be printed. */
+static const char *contacts_by_q(const sip_contact_t *m)
+{
+	static char buf[2048];
+	const sip_contact_t *v[8];
+	double q[8];
+	size_t n = 0, used = 0;
+
+	for (; m && n < 8; m = m->m_next) {
+		if (m->m_url->url_type == url_any)
+			continue;
+		q[n] = m->m_q ? strtod(m->m_q, NULL) : 1.0;
+		v[n++] = m;
+	}
+	for (size_t i = 1; i < n; i++)	/* stable insertion sort, q descending */
+		for (size_t k = i; k > 0 && q[k] > q[k - 1]; k--) {
+			const sip_contact_t *tv = v[k];
+			double tq = q[k];
+			v[k] = v[k - 1], q[k] = q[k - 1];
+			v[k - 1] = tv, q[k - 1] = tq;
+		}
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		char u[512];
+		if (url_e(u, sizeof(u), v[i]->m_url) <= 0 || strlen(u) >= sizeof(u) - 1 ||
+		    strpbrk(u, "\r\n") || used + strlen(u) + 2 > sizeof(buf))
+			continue;
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", used ? "\n" : "", u);
+	}
+	return used ? buf : NULL;
+}
+
 static void msg_of(const sip_t *sip, int status, const char *phrase, struct call_msg *m)
 {
 	memset(m, 0, sizeof(*m));
@@ -332,6 +365,8 @@ static void msg_of(const sip_t *sip, int status, const char *phrase, struct call
 	}
 	if (sip->sip_retry_after)
 		m->retry_after = (int)sip->sip_retry_after->af_delta;
+	if (status >= 300 && status < 400 && sip->sip_contact)
+		m->contacts = contacts_by_q(sip->sip_contact);
 }
 
 struct invite_ctx {

@@ -235,10 +235,20 @@ static int leg_send(struct leg *l, enum leg_req req, const struct call_msg *m)
 	return 0;
 }
 
+/* "<uri>, <uri>" of a 3xx passed on (call_msg.contacts: one URI a line) */
+static const char *contacts_header(su_home_t *home, const char *lines)
+{
+	char *out = su_strdup(home, ""), *dup = su_strdup(home, lines), *save = NULL;
+
+	for (char *u = strtok_r(dup, "\n", &save); u && out; u = strtok_r(NULL, "\n", &save))
+		out = su_sprintf(home, "%s%s<%s>", out, *out ? ", " : "", u);
+	return out && *out ? out : NULL;
+}
+
 static int leg_respond_op(struct leg *l, enum leg_req req, const struct call_msg *m)
 {
 	struct tsip_leg *x = ctx(l);
-	const char *phrase = m->phrase;
+	const char *phrase = m->phrase, *redirect;
 	char ra[16], *body;
 	int se = 0;
 	bool contact;
@@ -265,8 +275,11 @@ static int leg_respond_op(struct leg *l, enum leg_req req, const struct call_msg
 	contact = x->contact && m->status > 100 && m->status < 300 &&
 		  (req == LEG_REQ_INVITE || req == LEG_REQ_REFER);
 	body = body_dup(m);
+	redirect = m->contacts && m->status >= 300 && m->status < 400 ?
+		   contacts_header(x->home, m->contacts) : NULL;
 	nua_respond(x->nh, m->status, phrase,
 		    TAG_IF(contact, SIPTAG_CONTACT_STR(x->contact)),
+		    TAG_IF(redirect, SIPTAG_CONTACT_STR(redirect)),
 		    TAG_IF(m->retry_after > 0, SIPTAG_RETRY_AFTER_STR(ra)),
 		    TAG_IF(se > 0, NUTAG_SESSION_TIMER(se)),
 		    TAG_IF(se > 0, NUTAG_UPDATE_REFRESH(1)),

@@ -3,6 +3,7 @@
  * user into a route's target. No state; any thread. */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +78,21 @@ int turi_with_user(const char *target, const char *user, char **ret_uri)
 	*ret_uri = out;
 	r = 0;
 out:
+	su_home_deinit(home);
+	return r;
+}
+
+int turi_user_host(const char *uri, char *user, size_t ulen, char *host, size_t hlen)
+{
+	su_home_t home[1] = { SU_HOME_INIT(home) };
+	url_t *u = uri ? url_make(home, uri) : NULL;
+	int r = -EINVAL;
+
+	if (u && (u->url_type == url_sip || u->url_type == url_sips) && u->url_host && *u->url_host) {
+		snprintf(user, ulen, "%s", u->url_user ? u->url_user : "");
+		snprintf(host, hlen, "%s", u->url_host);
+		r = 0;
+	}
 	su_home_deinit(home);
 	return r;
 }

@@ -11,3 +11,8 @@
  * (an escape already there is kept). Returns 0, -EINVAL when target is not
  * a sip:/sips: URI with a host, or -ENOMEM; *ret_uri is untouched on failure. */
 int turi_with_user(const char *target, const char *user, char **ret_uri);
+
+/* The user (as written, escapes kept; "" when none) and host of a sip: or
+ * sips: URI into user and host (NUL-terminated, cut to their sizes).
+ * Returns 0, -EINVAL when uri is no sip:/sips: URI with a host. */
+int turi_user_host(const char *uri, char *user, size_t ulen, char *host, size_t hlen);
