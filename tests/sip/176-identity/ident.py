@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """176-identity: alice (trusted source) and mallory (untrusted) call through tandemd to
 bob; bob checks what each INVITE says of the caller, and answers 486."""
+import json
 import sys
-from sipua import UA, run, fail, note, env, uri_of
+from sipua import UA, run, fail, note, env, uri_of, ctl
 
 NET = env("TEST_NET")
 PAI = "P-Asserted-Identity: <sip:+4930111@carrier.example>"
@@ -10,7 +11,8 @@ PAI = "P-Asserted-Identity: <sip:+4930111@carrier.example>"
 
 def through(caller, user, headers):
     """caller INVITEs user with headers; bob gets it, answers 486; returns bob's INVITE."""
-    tx = caller.invite(user, 26000, headers)
+    global last_tx
+    tx = last_tx = caller.invite(user, 26000, headers)
     inv = bob.wait_request("INVITE", timeout=10)
     bob.respond(inv, 486, to_tag="b" + user)
     caller.wait_final(tx, want=486)
@@ -40,6 +42,8 @@ def main():
         fail("trusted to trusted: From %r lost the caller" % inv.hdr("from"))
     want(inv, "x-call", "carrier 1555>+49555 from %s.2" % NET, "add_headers variables")
     want(inv, "x-cost", "$0.02", "add_headers $$")
+    node = json.loads(ctl("--json", "status"))["node"]
+    want(inv, "x-ids", "%s %s" % (last_tx.dialog.call_id, node), "${call_id} ${node}")
     want(inv, "subject", "lunch", "a header sofia parses")
     want(inv, "call-info", "<http://x.example/a.png>;purpose=icon", "a header sofia parses")
     want(inv, "priority", None, "remove_headers of a header sofia parses")
