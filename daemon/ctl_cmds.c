@@ -261,6 +261,34 @@ static json_t *cmd_hangup(struct tandemd *d, json_t *req)
 	return ok();
 }
 
+/* tandemctl join ID ID: both calls' parties in one conference bridge */
+static json_t *cmd_join(struct tandemd *d, json_t *req)
+{
+	struct call_ref a, b;
+	json_t *with = json_object_get(req, "with");
+	char err[256] = "";
+	int r;
+
+	r = call_arg(d, req, &a);
+	if (r == 0 && with) {
+		json_t *q = json_pack("{s:O}", "id", with);
+		r = q ? call_arg(d, q, &b) : -ENOMEM;
+		json_decref(q);
+	} else if (r == 0) {
+		r = -EINVAL;
+	}
+	if (r == -EINVAL)
+		return fail("usage: join ID ID (two calls: their numbers or UUIDs)");
+	if (r == -ENOENT)
+		return fail("no call %s", with && a.id ? b.text : a.text);
+	if (r < 0)
+		return fail("%s", strerror(-r));
+	r = call_core_join(tsip_core(d->sip), a.id, b.id, err, sizeof(err));
+	if (r < 0)
+		return fail("%s", err[0] ? err : strerror(-r));
+	return ok();
+}
+
 static json_t *cmd_reload(struct tandemd *d, json_t *req)
 {
 	char err[600];
@@ -389,6 +417,8 @@ json_t *ctl_cmds_dispatch(void *arg, json_t *req)
 		return cmd_call(d, req);
 	if (strcmp(cmd, "hangup") == 0)
 		return cmd_hangup(d, req);
+	if (strcmp(cmd, "join") == 0)
+		return cmd_join(d, req);
 	if (strcmp(cmd, "reload") == 0)
 		return cmd_reload(d, req);
 	if (strcmp(cmd, "route") == 0)
@@ -406,6 +436,6 @@ json_t *ctl_cmds_dispatch(void *arg, json_t *req)
 		return cmd_unban(req);
 	if (strcmp(cmd, "targets") == 0)	/* target health: lib/sip/tsip_probe.c */
 		return json_pack("{s:b,s:o}", "ok", 1, "targets", tsip_targets_json(d->sip));
-	return fail("unknown command \"%s\" (status, calls, call, hangup, reload, route, "
+	return fail("unknown command \"%s\" (status, calls, call, hangup, join, reload, route, "
 		    "log-level, drain, undrain, bans, unban, targets, events)", cmd);
 }

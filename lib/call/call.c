@@ -44,6 +44,7 @@ static const char *const end_names[_CALL_END_MAX] = {
 	[CALL_END_TRANSFER_FAILED] = "transfer-failed",
 	[CALL_END_TRANSFERRED] = "transferred", [CALL_END_REPLACED] = "replaced",
 	[CALL_END_MAX_DURATION] = "max-duration",
+	[CALL_END_BRIDGE_ENDED] = "bridge-ended",
 };
 
 const char *call_state_name(enum call_state st)
@@ -110,6 +111,7 @@ static void call_free(struct call *c)
 
 	media_log_stats(c);
 	call_publish_record(c);
+	bridge_call_freeing(c);
 	media_release(c);
 	call_log(c, LOG_LVL_INFO, "freed end=%s code=%d", call_end_name(c->end), c->end_code);
 	if (c->prev)
@@ -243,6 +245,7 @@ void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 		 c->answered_at ? (long)(time(NULL) - c->answered_at) : 0L);
 
 	xfer_close(c);	/* first: the transferor hears the end before its BYE */
+	bridge_call_closing(c);
 	for (int s = 0; s < _LEG_SIDE_MAX; s++) {
 		struct leg *l = c->leg[s];
 		if (l == NULL || leg_is_ended(l))
@@ -568,6 +571,12 @@ static void on_request(struct call *c, struct leg *l, enum leg_req req, const st
 	}
 	if (req == LEG_REQ_BYE)
 		call_fsm_event(c, CALL_EV_BYE, l, m);
+	else if (c->bridge && (!l->peer || leg_is_ended(l->peer)) && req != LEG_REQ_ACK &&
+		 req != LEG_REQ_PRACK)
+		/* nobody to cross to: its call's other party left the bridge */
+		leg_respond(l, req, req == LEG_REQ_INVITE || req == LEG_REQ_UPDATE ? 488 : 200,
+			    req == LEG_REQ_INVITE || req == LEG_REQ_UPDATE ? "Not Acceptable Here" :
+									     NULL);
 	else if (req == LEG_REQ_CANCEL && !l->outbound && !leg_is_answered(l))
 		call_fsm_event(c, CALL_EV_CANCEL, l, m);
 	else
@@ -579,6 +588,10 @@ static void on_request(struct call *c, struct leg *l, enum leg_req req, const st
 void call_act_bye(struct call *c, struct leg *l, const struct call_msg *m)
 {
 	leg_end(l);
+	/* a party of a bridge leaves alone; its call ends with its last one */
+	if (bridge_leg_left(c, l) &&
+	    (c->state == CALL_ST_CLOSING || (c->leg[!l->side] && !leg_is_ended(c->leg[!l->side]))))
+		return;
 	if (l == c->xfer.transferor && xfer_leg(c)) {
 		call_log(c, LOG_LVL_INFO, "transferor left; the transfer goes on");
 		return;
