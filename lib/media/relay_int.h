@@ -102,6 +102,12 @@ struct stream_side {
 	unsigned te_rate;
 	struct dtmf_det det;			/* the events this leg sends */
 	struct dtmf_gen gen;			/* digits we send to this leg */
+	/* the last RTP sequence number and timestamp sent to this leg: a
+	 * bridge's stream to it goes on from there (a phone whose jitter
+	 * buffer ignores a new SSRC takes lower numbers as late) */
+	bool tx_any;
+	uint16_t tx_seq;
+	uint32_t tx_ts;
 	uint16_t br;				/* 1 + its bridge's index; 0: none */
 	uint8_t br_party;			/* its place among the bridge's parties */
 };

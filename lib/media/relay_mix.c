@@ -86,6 +86,11 @@ void relay_mix_join(struct worker *w, const struct relay_cmd *c)
 	p->pt = c->pt;
 	mix_jb_init(&p->jb);
 	mix_out_init(&p->out);
+	if (sd->tx_any) {
+		/* its own SSRC, but numbers that go on from what the leg got */
+		p->out.seq = (uint16_t)(sd->tx_seq + 1);
+		p->out.ts = sd->tx_ts + MIX_FRAME;
+	}
 	sd->br = (uint16_t)(c->br + 1);
 	sd->br_party = (uint8_t)b->n;
 	if (b->n++ == 0 && w->br_active++ == 0)

@@ -226,6 +226,12 @@ static void handle(struct wstate *ws, struct pkt *p, uint64_t t_us)
 		if (relay_dtmf_splice(w, out, p->buf, &n, t_us / 1000))
 			p->len = (uint16_t)n;	/* a digit of ours in its place */
 	}
+	if (kind == RELAY_RTP) {
+		out->tx_any = true;
+		out->tx_seq = (uint16_t)(p->buf[2] << 8 | p->buf[3]);
+		out->tx_ts = (uint32_t)p->buf[4] << 24 | (uint32_t)p->buf[5] << 16 |
+			     (uint32_t)p->buf[6] << 8 | p->buf[7];
+	}
 	if (out->tx) {
 		size_t n = p->len;
 		if (tsrtp_protect(out->tx, p->buf, &n, kind == RELAY_RTCP) < 0)
