@@ -199,8 +199,22 @@ static void cmdq_flush(struct worker *w)
 	if (w->hold)
 		return;		/* a pair moving in goes first (relay_moved) */
 	for (int pass = 0; pass < 2; pass++) {
-		while (w->q_head && ring_push(w->cmd, &w->q_head->c) == 0)
-			cmdq_pop(w);
+		while (w->q_head) {
+			/* a MOVE_IN's node belongs to the worker once pushed:
+			 * nothing of it is read after */
+			struct cmdq_node *n = w->q_head, *next = n->next;
+			bool keep = n->keep;
+			if (ring_push(w->cmd, &n->c) < 0)
+				break;
+			w->q_head = next;
+			if (next == NULL)
+				w->q_tail = NULL;
+			w->q_len--;
+			if (!keep) {
+				explicit_bzero(n, sizeof(*n));	/* a SET carries keys */
+				free(n);
+			}
+		}
 		if (w->q_head == NULL && push_pending_dels(w))
 			return;
 		if (pass == 0) {
