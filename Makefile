@@ -24,13 +24,13 @@ D_SRC := daemon/tandemd.c daemon/svc.c daemon/ctl_cmds.c daemon/ops.c
 D_OBJ := $(D_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/check_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
-TOOLS := $(BUILD)/tests/tools/rtpeer
+TOOLS := $(BUILD)/tests/tools/rtpeer $(BUILD)/tests/tools/mixbench
 # the baseline of make bench-sip: a bare sofia NUA B2BUA (sofia only, no libtandem)
 BENCH_TOOLS := $(BUILD)/tests/bench/nua-b2bua
 
 PROGS := $(BUILD)/tandemd $(BUILD)/tandemctl
 
-.PHONY: all tools run check check-unit check-sip check-scale check-dns check-asan demo bench-sip bench-scale bench-relay deps clean distclean install
+.PHONY: all tools run check check-unit check-sip check-scale check-dns check-asan demo bench-sip bench-scale bench-relay bench-mix deps clean distclean install
 all: $(PROGS)
 
 config.mk: configure.ac config.mk.in
@@ -166,6 +166,11 @@ bench-relay: all tools
 	@if [ "$${BENCH_RTPENGINE:-1}" != 0 ] && ! command -v rtpengine >/dev/null 2>&1; then \
 		scripts/install-deps --bench || echo "bench-relay: rtpengine could not be installed; measuring without it"; fi
 	@BUILD=$(BUILD) tests/bench/bench-relay
+	@$(MAKE) --no-print-directory bench-mix
+
+# conference mixing beside plain relaying, in one media worker (docs/performance.md)
+bench-mix: tools
+	taskset -c 0 $(BUILD)/tests/tools/mixbench $${BENCH_MIX_SECS:-4}
 
 install: all
 	install -d $(DESTDIR)$(prefix)/sbin $(DESTDIR)$(prefix)/bin $(DESTDIR)/etc/tandem
