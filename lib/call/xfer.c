@@ -505,6 +505,13 @@ static void on_refer(struct call *c, struct leg *l, const struct call_refer *r)
 		conference(c, l, r);
 		return;
 	}
+	if (c->bridge) {
+		/* its media is the bridge's: a transfer would need a party to
+		 * put back in a plain call */
+		leg_respond(l, LEG_REQ_REFER, 403, "Forbidden (In A Conference)");
+		xfer_record(c, who(l), "refused", r->refer_to, 403, "in-conference");
+		return;
+	}
 	if (policy == CONF_REFER_PASSTHROUGH) {
 		call_log(c, LOG_LVL_INFO, "REFER from leg %c passed to leg %c", side_char(l),
 			 side_char(y));
