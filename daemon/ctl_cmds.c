@@ -201,7 +201,7 @@ static json_t *side_json(const struct call_stream_info *si, int s)
 {
 	const struct relay_side_stats *st = &si->st[s];
 
-	return json_pack("{s:i,s:b,s:s,s:s?,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I,s:I,s:I,s:I,s:I}",
+	return json_pack("{s:i,s:b,s:s,s:s?,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I,s:I,s:I,s:I,s:I,s:I}",
 			 "relay_port", si->port[s], "rtcp_mux", si->mux[s], "direction", si->dir[s],
 			 "srtp", si->srtp[s],
 			 "latched", st->latched, "packets", (json_int_t)st->packets,
@@ -212,7 +212,8 @@ static json_t *side_json(const struct call_stream_info *si, int s)
 			 "dropped_malformed", (json_int_t)st->dropped_malformed,
 			 "dropped_no_dest", (json_int_t)st->dropped_no_dest,
 			 "dropped_auth", (json_int_t)st->dropped_auth,
-			 "dropped_replay", (json_int_t)st->dropped_replay);
+			 "dropped_replay", (json_int_t)st->dropped_replay,
+			 "mix_late", (json_int_t)st->mix_late);
 }
 
 static json_t *cmd_call(struct tandemd *d, json_t *req)

@@ -43,8 +43,10 @@ def goertzel_amp(x, rate, f):
 
 
 class Tone:
-    def __init__(self, name, ip, port, hz, codec="PCMU"):
-        self.name, self.hz, self.codec = name, hz, codec
+    def __init__(self, name, ip, port, hz, codec="PCMU", disorder=False):
+        """disorder: packets go out of order (each pair swapped) and every 10th one 200 ms
+        late, as over a bad network."""
+        self.name, self.hz, self.codec, self.disorder = name, hz, codec, disorder
         self.pt = 8 if codec == "PCMA" else 0
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind((ip, port))
@@ -64,6 +66,7 @@ class Tone:
 
     def _send(self):
         seq, ts, ssrc, n = 1000, 5000, 0x1000 + self.hz, 0
+        held, late = None, []      # disorder: the packet swapped with the next; the late ones
         t0 = time.monotonic()
         while not self.stopping:
             pcm = struct.pack("<160h", *[int(AMPLITUDE * math.sin(2 * math.pi * self.hz *
@@ -71,10 +74,21 @@ class Tone:
                                          for i in range(160)])
             pay = audioop.lin2alaw(pcm, 2) if self.pt == 8 else audioop.lin2ulaw(pcm, 2)
             hdr = struct.pack("!BBHII", 0x80, self.pt, seq & 0xffff, ts & 0xffffffff, ssrc)
-            try:
-                self.sock.sendto(hdr + pay, self.remote)
-            except OSError:
-                pass
+            out = [hdr + pay]
+            if self.disorder:
+                if n % 10 == 5:
+                    late.append((n + 10, out.pop()))
+                elif held is None:
+                    held, out = out[0], []
+                else:
+                    out, held = [out[0], held], None
+                while late and late[0][0] <= n:
+                    out.append(late.pop(0)[1])
+            for o in out:
+                try:
+                    self.sock.sendto(o, self.remote)
+                except OSError:
+                    pass
             seq, ts, n = seq + 1, ts + 160, n + 1
             delay = t0 + n * 0.02 - time.monotonic()
             if delay > 0:
