@@ -370,7 +370,9 @@ int bridge_join(struct call_core *core, const char *name, struct call *const cal
 				 (unsigned long long)b->id, strerror(-e));
 			if (b->n_live == 0)
 				bridge_free(core, b);
-			return fail(err, len, e, "the relay refused the join: %s", strerror(-e));
+			return fail(err, len, e, e == -EAGAIN ?
+				    "the media relay is moving another call; try again" :
+				    "the relay refused the join: %s", strerror(-e));
 		}
 	}
 	return 0;

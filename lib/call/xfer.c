@@ -454,7 +454,7 @@ static void conference(struct call *c, struct leg *l, const struct call_refer *r
 	char err[200] = "";
 	int e = bridge_join(c->core, c->conf->conference_uri, calls, 1, err, sizeof(err));
 	int code = e == -EPROTONOSUPPORT ? 488 : e == -ENOSPC || e == -EBUSY ? 486 :
-		   e == -EALREADY ? 200 : 500;
+		   e == -EAGAIN ? 503 : e == -EALREADY ? 200 : 500;
 
 	if (e < 0 && e != -EALREADY) {
 		call_log(c, LOG_LVL_NOTICE, "REFER from leg %c to the conference refused: %s",

@@ -289,6 +289,12 @@ int relay_pair_move(struct relay *r, struct relay_pair_id id, unsigned to,
 		*ret = id;
 		return 0;
 	}
+	/* x's commands wait for a pair moving into it: a MOVE_OUT behind
+	 * them, while that pair's old worker waited for this one, would
+	 * hold both for ever. Rare (two joins crossing within a
+	 * millisecond): the caller says so and the join can be tried again */
+	if (x->hold)
+		return -EAGAIN;
 	y = &r->w[to];
 	if (y->n_free == 0)
 		return -EADDRINUSE;

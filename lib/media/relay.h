@@ -136,6 +136,7 @@ void relay_pair_free(struct relay *r, struct relay_pair_id id);
 struct relay_bridge_id {
 	uint16_t worker, index;
 };
+/* -EAGAIN: a pair is still moving into id's worker (try again in a moment) */
 int relay_pair_move(struct relay *r, struct relay_pair_id id, unsigned to_worker,
 		    struct relay_pair_id *ret);
 /* A bridge on the worker of the pair `on`; -EBUSY when that worker mixes
