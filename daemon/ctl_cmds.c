@@ -124,7 +124,7 @@ static json_t *media_json(struct tandemd *d)
 		d->pps_at = now;
 		d->pps_packets = u.packets;
 	}
-	return json_pack("{s:I,s:I,s:I,s:I,s:f,s:I,s:s,s:{s:I,s:I,s:I,s:I,s:I,s:I},s:I,s:I,s:I,s:I}",
+	return json_pack("{s:I,s:I,s:I,s:I,s:f,s:I,s:s,s:{s:I,s:I,s:I,s:I,s:I,s:I},s:I,s:I,s:I,s:I,s:I,s:I}",
 			 "streams", (json_int_t)u.pairs,
 			 "ports_in_use", (json_int_t)u.ports_used,
 			 "ports_total", (json_int_t)u.ports_total,
@@ -143,7 +143,9 @@ static json_t *media_json(struct tandemd *d)
 			 "handoffs_queued", (json_int_t)u.handoffs_queued,
 			 "handoffs_lost", (json_int_t)u.handoffs_lost,
 			 "dtmf_events", (json_int_t)u.dtmf_events,
-			 "dtmf_lost", (json_int_t)u.dtmf_lost);
+			 "dtmf_lost", (json_int_t)u.dtmf_lost,
+			 "mix_frames", (json_int_t)u.mix_frames,
+			 "mix_us", (json_int_t)(u.mix_ns / 1000));
 }
 
 static json_t *cmd_status(struct tandemd *d, json_t *req)

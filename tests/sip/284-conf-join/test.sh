@@ -74,6 +74,7 @@ hears alice 1000 "$(alev "$al" 1000)"
 hears alice 1500 "$(alev "$al" 1500)"
 deaf_to alice 440 "$(alev "$al" 440)"
 
+[ "$(status_get .media.mix_frames)" -gt 150 ] || fail "media.mix_frames is $(status_get .media.mix_frames)"
 go bob-leave
 step bob-left
 wait_until 5 "bob to leave the bridge" log_has "leg b left bridge 1 \(2 parties left\)"
