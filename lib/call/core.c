@@ -118,6 +118,11 @@ void call_core_set_health(struct call_core *core, bool (*down)(void *arg, const 
 	core->health_arg = arg;
 }
 
+bool core_target_down(const struct call_core *core, const char *target)
+{
+	return core->target_down && core->target_down(core->health_arg, target);
+}
+
 struct conf *call_core_conf(struct call_core *core)
 {
 	return core->conf;

@@ -136,10 +136,15 @@ static void do_set(struct worker *w, const struct relay_cmd *c)
 			 * A side vacated for it (no SDP address) knows who is
 			 * gone already: what latched since is the new party,
 			 * and so is a latch by a packet read after the command
-			 * was sent (it waited behind that packet's batch) */
+			 * was sent (it waited behind that packet's batch), and
+			 * one from the new party's own SDP address (it sent as
+			 * it answered, before tandemd read the answer, to a
+			 * side the old party never latched) */
 			if (c->ep.new_party && sd->configured && sd->have_dst[k]) {
-				if (sd->sdp_addr.ss_family != 0 &&
-				    !(sd->latched[k] && sd->latched_us[k] >= c->issued_us))
+				bool new_one = sd->latched[k] &&
+					       (sd->latched_us[k] >= c->issued_us ||
+						same_addr(&sd->dst[k], &c->ep.addr[k], true));
+				if (sd->sdp_addr.ss_family != 0 && !new_one)
 					sd->gone[k] = sd->dst[k];	/* latched or from its SDP */
 			} else if (!c->ep.new_party)
 				memset(&sd->gone[k], 0, sizeof(sd->gone[k]));
