@@ -3,7 +3,9 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../srtp.sh"
 call_up
 tkey=$(key_in_messages uac "SIP/2.0 200" 1)
-rtpeer_start caller "$CALLER_IP:30000" "$TANDEM_IP:$a_port" -n 100 -i 20 -t 5 -k "$S80:$KEY_A" -K "$S80:$tkey" -T
+# the caller gets all 100 of the callee's packets and stops then; its bound (10 s) covers a
+# callee that starts late on a loaded machine (the callee gets 90: it runs its 5 s)
+rtpeer_start caller "$CALLER_IP:30000" "$TANDEM_IP:$a_port" -n 100 -i 20 -t 10 -k "$S80:$KEY_A" -K "$S80:$tkey" -T
 rtpeer_start callee "$CALLEE_IP:31000" "$TANDEM_IP:$b_port" -n 100 -i 20 -t 5
 rtpeer_wait caller
 rtpeer_wait callee
