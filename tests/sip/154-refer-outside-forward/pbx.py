@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""The PBX of 154-refer-outside-forward: gets tandemd's REFER, checks it, accepts it (202) and
-NOTIFYs 100, 180 and 200 (terminated) on the implicit subscription."""
+"""The PBX of 154-refer-outside-forward (and 036-refer-forward-health): gets tandemd's REFER,
+checks it, accepts it (202) and NOTIFYs 100, 180 and 200 (terminated) on the implicit
+subscription; answers OPTIONS (036 probes it) by itself."""
 import sys
 from sipua import UA, Dialog, env, fail, note, run
 
@@ -10,7 +11,7 @@ REFERRED_BY = "<sip:app@apps.example.net>"
 
 def main():
     sender = "%s:%s" % (env("CALLER_IP"), env("CALLER_PORT"))
-    pbx = UA("pbx", env("CALLEE_IP"), int(env("CALLEE_PORT")))
+    pbx = UA("pbx", env("CALLEE_IP"), int(env("CALLEE_PORT")), answer_options=True)
     req = pbx.wait_request("REFER", timeout=15)
     if req.hdr("refer-to") != REFER_TO:
         fail("Refer-To is %r, want %r" % (req.hdr("refer-to"), REFER_TO))
