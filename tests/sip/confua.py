@@ -6,6 +6,7 @@
     t.start(("127.0.0.1", 20004))      # sends a 1000 Hz tone every 20 ms, records what comes
     m = t.mark(); ...; lv = t.levels(m, 1.0, [440, 1000, 1700])   # {440: amplitude, ...}
     t.stop()
+    S = Steps(folder, [440, 1000, 1500])   # S.done(step), S.wait_go(step), S.measure(n, tones)
 
 Standard library only (audioop for G.711, Goertzel for the levels). As a script:
 confua.py levels WAV FROM SECS HZ...: the amplitude of each HZ in a 16-bit mono wav from FROM
@@ -13,6 +14,7 @@ seconds on, for SECS seconds, one "HZ=AMPLITUDE" a line ("short" and exit 1 when
 holds less than that).
 """
 import math
+import os
 import warnings
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
@@ -141,6 +143,44 @@ class Tone:
         for t in self.threads:
             t.join(1)
         self.sock.close()
+
+
+class Steps:
+    """How a parties script and its test.sh step each other through files in a folder: the
+    script writes STEP when a step is done (done), test.sh writes go-STEP when the next may
+    start (wait_go); measure() writes what each party hears, levels-N, one "who hz=amplitude
+    ..." line each, for test.sh to judge."""
+    def __init__(self, folder, freqs):
+        self.folder, self.freqs = folder, freqs
+
+    def done(self, step):
+        from sipua import note
+        open(os.path.join(self.folder, step), "w").close()
+        note("step " + step)
+
+    def wait_go(self, step, timeout=30):
+        from sipua import fail
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if os.path.exists(os.path.join(self.folder, "go-" + step)):
+                return
+            time.sleep(0.05)
+        fail("test.sh never said go-" + step)
+
+    def measure(self, n, parties):
+        from sipua import fail
+        # 0.3 s in: what the jitter buffers held from before is played out
+        for p in parties:
+            if not p.wait_samples(p.mark(), 2400, 5):
+                fail("%s receives no audio" % p.name)
+        marks = {p.name: p.mark() for p in parties}
+        with open(os.path.join(self.folder, "levels-%d" % n), "w") as f:
+            for p in parties:
+                lv = p.levels(marks[p.name], 1.0, self.freqs)
+                if lv is None:
+                    fail("%s received less than 1 s of audio" % p.name)
+                f.write("%s %s\n" % (p.name, " ".join("%d=%.0f" % kv for kv in sorted(lv.items()))))
+        self.done("measured-%d" % n)
 
 
 def wav_levels(path, frm, secs, freqs):

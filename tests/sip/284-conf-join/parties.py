@@ -6,42 +6,12 @@ each other through files in $T/conf: this one writes a file when a step is done,
 writes go-STEP when the next may start. Levels of what bob and carol hear go to
 $T/conf/levels-N (one "who hz=amplitude ..." line each)."""
 import os
-import time
 
-from sipua import UA, env, fail, note, run, sdp, sdp_addr
-from confua import Tone
+from sipua import UA, env, run, sdp, sdp_addr
+from confua import Steps, Tone
 
-D = os.path.join(env("T"), "conf")
 FREQS = [440, 1000, 1500]
-
-
-def done(step):
-    open(os.path.join(D, step), "w").close()
-    note("step " + step)
-
-
-def wait_go(step, timeout=30):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if os.path.exists(os.path.join(D, "go-" + step)):
-            return
-        time.sleep(0.05)
-    fail("test.sh never said go-" + step)
-
-
-def measure(n, parties):
-    # 0.3 s in: what the jitter buffers held from before is played out
-    for p in parties:
-        if not p.wait_samples(p.mark(), 2400, 5):
-            fail("%s receives no audio" % p.name)
-    marks = {p.name: p.mark() for p in parties}
-    with open(os.path.join(D, "levels-%d" % n), "w") as f:
-        for p in parties:
-            lv = p.levels(marks[p.name], 1.0, FREQS)
-            if lv is None:
-                fail("%s received less than 1 s of audio" % p.name)
-            f.write("%s %s\n" % (p.name, " ".join("%d=%.0f" % kv for kv in sorted(lv.items()))))
-    done("measured-%d" % n)
+S = Steps(os.path.join(env("T"), "conf"), FREQS)
 
 
 def main():
@@ -49,8 +19,8 @@ def main():
     bob = UA("bob", env("CALLEE_IP"), 5080)
     dave = UA("dave", env("CALLEE2_IP"), 5080)
     carol = UA("carol", net + ".4", 5070)
-    os.makedirs(D, exist_ok=True)
-    done("ready")
+    os.makedirs(S.folder, exist_ok=True)
+    S.done("ready")
 
     inv = bob.wait_request("INVITE", timeout=30)
     tb = Tone("bob", bob.ip, 31000, 1000)
@@ -65,33 +35,33 @@ def main():
     carol.wait_final(tx, want=200)
     dc = tx.dialog
     tc.start(sdp_addr(tx.final.body))
-    done("pcma-up")
+    S.done("pcma-up")
 
     # G722 only: answered, but its join must be refused
-    wait_go("g722")
+    S.wait_go("g722")
     tx = carol.invite("dave", 0, body=sdp(carol.ip, 32000, "carol", pt=9, codec="G722"))
     inv = dave.wait_request("INVITE")
     dg = dave.answer(inv, 33000, body=sdp(dave.ip, 33000, "dave", pt=9, codec="G722"))
     carol.wait_final(tx, want=200)
-    done("g722-up")
-    wait_go("g722-bye")
+    S.done("g722-up")
+    S.wait_go("g722-bye")
     tx.dialog.bye()
     dave.respond(dave.wait_request("BYE", dg), 200)
-    done("g722-gone")
+    S.done("g722-gone")
 
-    wait_go("dave-leave")
+    S.wait_go("dave-leave")
     dd.bye()
-    done("dave-left")
-    measure(1, [tb, tc])
+    S.done("dave-left")
+    S.measure(1, [tb, tc])
 
-    wait_go("bob-leave")
+    S.wait_go("bob-leave")
     db.bye()
-    done("bob-left")
-    measure(2, [tc])
+    S.done("bob-left")
+    S.measure(2, [tc])
 
-    wait_go("carol-leave")
+    S.wait_go("carol-leave")
     dc.bye()
-    done("carol-left")
+    S.done("carol-left")
     tb.stop()
     tc.stop()
 

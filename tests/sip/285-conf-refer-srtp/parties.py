@@ -4,27 +4,12 @@ carol (1500 Hz) calls dave (silent), and each caller REFERs its call to the conf
 202, then a NOTIFY whose sipfrag says 200. Erin's call (G722 only) is refused with 488 and
 the reason. Steps with test.sh through files in $T/conf, as 284's parties.py."""
 import os
-import time
 
-from sipua import UA, env, fail, note, run, sdp, sdp_addr
-from confua import Tone
+from sipua import UA, env, fail, run, sdp, sdp_addr
+from confua import Steps, Tone
 
-D = os.path.join(env("T"), "conf")
 FREQS = [440, 1000, 1500]
-
-
-def done(step):
-    open(os.path.join(D, step), "w").close()
-    note("step " + step)
-
-
-def wait_go(step, timeout=30):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if os.path.exists(os.path.join(D, "go-" + step)):
-            return
-        time.sleep(0.05)
-    fail("test.sh never said go-" + step)
+S = Steps(os.path.join(env("T"), "conf"), FREQS)
 
 
 def refer_conf(ua, d, want=202):
@@ -48,7 +33,7 @@ def main():
     dave = UA("dave", env("CALLEE_IP"), 5080)
     carol = UA("carol", net + ".4", 5070)
     erin = UA("erin", net + ".5", 5070)
-    os.makedirs(D, exist_ok=True)
+    os.makedirs(S.folder, exist_ok=True)
 
     def call(ua, user, port, hz, pt=0, codec="PCMU"):
         tx = ua.invite(user, 0, body=sdp(ua.ip, port, ua.name, pt=pt, codec=codec))
@@ -67,12 +52,12 @@ def main():
     dc = tx.dialog
     tc = Tone("carol", carol.ip, 32000, 1500, codec="PCMA")
     tc.start(sdp_addr(tx.final.body))
-    done("calls-up")
+    S.done("calls-up")
 
     refer_conf(alice, da)
-    done("alice-referred")
+    S.done("alice-referred")
     refer_conf(carol, dc)
-    done("carol-referred")
+    S.done("carol-referred")
 
     # erin's call has a codec the bridge cannot mix: the REFER is refused with the reason
     tx = erin.invite("dave", 0, body=sdp(erin.ip, 34000, "erin", pt=9, codec="G722"))
@@ -84,27 +69,27 @@ def main():
         fail("the 488 does not say why: %r" % resp.reason)
     tx.dialog.bye()
     dave.respond(dave.wait_request("BYE", de), 200)
-    done("erin-refused")
+    S.done("erin-refused")
 
     # what alice and carol hear, 0.3 s in
     for p in (ta, tc):
         if not p.wait_samples(p.mark(), 2400, 5):
             fail("%s receives no audio" % p.name)
     marks = {p.name: p.mark() for p in (ta, tc)}
-    with open(os.path.join(D, "levels"), "w") as f:
+    with open(os.path.join(S.folder, "levels"), "w") as f:
         for p in (ta, tc):
             lv = p.levels(marks[p.name], 1.0, FREQS)
             if lv is None:
                 fail("%s received less than 1 s of audio" % p.name)
             f.write("%s %s\n" % (p.name, " ".join("%d=%.0f" % kv for kv in sorted(lv.items()))))
-    done("measured")
+    S.done("measured")
 
-    wait_go("leave")
+    S.wait_go("leave")
     da.bye()
     dc.bye()
-    done("callers-left")
+    S.done("callers-left")
     dd.bye()
-    done("dave-left")
+    S.done("dave-left")
     ta.stop()
     tc.stop()
 

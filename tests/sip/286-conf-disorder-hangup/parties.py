@@ -4,41 +4,12 @@
 dave (2000 Hz). test.sh joins the calls, later hangs up alice's call with tandemctl; steps
 through files in $T/conf as 284's parties.py."""
 import os
-import time
 
-from sipua import UA, env, fail, note, run, sdp, sdp_addr
-from confua import Tone
+from sipua import UA, env, run, sdp, sdp_addr
+from confua import Steps, Tone
 
-D = os.path.join(env("T"), "conf")
 FREQS = [440, 1000, 1500, 2000]
-
-
-def done(step):
-    open(os.path.join(D, step), "w").close()
-    note("step " + step)
-
-
-def wait_go(step, timeout=30):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if os.path.exists(os.path.join(D, "go-" + step)):
-            return
-        time.sleep(0.05)
-    fail("test.sh never said go-" + step)
-
-
-def measure(n, parties):
-    for p in parties:
-        if not p.wait_samples(p.mark(), 2400, 5):
-            fail("%s receives no audio" % p.name)
-    marks = {p.name: p.mark() for p in parties}
-    with open(os.path.join(D, "levels-%d" % n), "w") as f:
-        for p in parties:
-            lv = p.levels(marks[p.name], 1.0, FREQS)
-            if lv is None:
-                fail("%s received less than 1 s of audio" % p.name)
-            f.write("%s %s\n" % (p.name, " ".join("%d=%.0f" % kv for kv in sorted(lv.items()))))
-    done("measured-%d" % n)
+S = Steps(os.path.join(env("T"), "conf"), FREQS)
 
 
 def pair(caller, callee, user, cport, eport, chz, ehz, disorder=False):
@@ -59,26 +30,26 @@ def main():
     bob = UA("bob", env("CALLEE_IP"), 5080)
     dave = UA("dave", env("CALLEE2_IP"), 5080)
     carol = UA("carol", net + ".4", 5070)
-    os.makedirs(D, exist_ok=True)
+    os.makedirs(S.folder, exist_ok=True)
     da, ta, db, tb = pair(alice, bob, "bob", 31000, 31010, 440, 1000)
     dc, tc, dd, td = pair(carol, dave, "dave", 32000, 32010, 1500, 2000, disorder=True)
-    done("calls-up")
-    wait_go("joined")
-    measure(1, [ta, tb, tc, td])
+    S.done("calls-up")
+    S.wait_go("joined")
+    S.measure(1, [ta, tb, tc, td])
 
     # tandemctl hangup of alice's call: BYE to alice and to bob
-    wait_go("hangup")
+    S.wait_go("hangup")
     alice.respond(alice.wait_request("BYE", da), 200)
     bob.respond(bob.wait_request("BYE", db), 200)
     ta.stop()
     tb.stop()
-    done("hung-up")
-    measure(2, [tc, td])
+    S.done("hung-up")
+    S.measure(2, [tc, td])
 
-    wait_go("dave-leave")
+    S.wait_go("dave-leave")
     dd.bye()
     carol.respond(carol.wait_request("BYE", dc), 200)   # the last party
-    done("carol-hung-up")
+    S.done("carol-hung-up")
     tc.stop()
     td.stop()
 
