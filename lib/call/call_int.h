@@ -37,6 +37,8 @@ struct call_core {
 	struct trate *cps_source, *cps_user;	/* calls per second by source, by user (call_limit.c) */
 	bool (*target_down)(void *arg, const char *target);	/* target health, or NULL */
 	void *health_arg;
+	bool (*binding_find)(void *arg, const char *user, struct call_binding *ret);
+	void *binding_arg;
 	time_t cps_sec[CPS_SLOTS];
 	unsigned cps_n[CPS_SLOTS];
 };
@@ -106,6 +108,7 @@ struct call {
 
 	/* what the outbound leg is built from, kept for failover */
 	char *ruri_user, *from_user, *from_display, *to_user, *target;
+	char *bind_contact, *bind_proxy;	/* a call to a registered phone (tsip_reg.c) */
 	char *from_host;		/* the route's from_host, or anonymous.invalid; NULL: ours */
 	char *out_from_user, *out_from_display;	/* the From toward the target (identity.c); NULL: the caller's */
 	char **headers;			/* NULL-terminated "Name: value" */

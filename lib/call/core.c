@@ -117,6 +117,14 @@ void call_core_set_health(struct call_core *core, bool (*down)(void *arg, const 
 	core->health_arg = arg;
 }
 
+void call_core_set_bindings(struct call_core *core,
+			    bool (*find)(void *arg, const char *user, struct call_binding *ret),
+			    void *arg)
+{
+	core->binding_find = find;
+	core->binding_arg = arg;
+}
+
 struct conf *call_core_conf(struct call_core *core)
 {
 	return core->conf;

@@ -1,0 +1,70 @@
+/* lib/sip private: the bindings of REGISTERs relayed to a registrar, shared
+ * by tsip_reg.c (the SIP side) and tsip_reg_table.c (the table). Sofia
+ * thread only. */
+#pragma once
+
+#include <stdint.h>
+#include <time.h>
+#include <arpa/inet.h>
+
+#include "tsip_int.h"
+
+#define REG_MAGIC 0x7265677478616e64ULL
+#define PENDING_S 32		/* a binding never confirmed: gone after this */
+#define MARGIN_S 5		/* a local refresh must leave the registrar this much */
+#define MIN_BUCKETS 256
+
+struct reg_binding {
+	struct reg_binding *prev, *next;	/* every binding, newest first */
+	struct reg_binding *h_tok, *h_key;	/* hash chains */
+	struct reg_tx *tx;		/* a REGISTER of it in flight */
+	char token[20];
+	char *aor, *aor_user;		/* the To URI (no parameters), its user */
+	char *contact;			/* the phone's Contact URI */
+	char *key;			/* aor "\n" contact */
+	char *route, *target;		/* the route's name, the registrar */
+	char *from, *to;		/* as the phone wrote them last (our REGISTERs) */
+	char *call_id;			/* ours toward the registrar */
+	uint32_t cseq;
+	char src[INET6_ADDRSTRLEN + 40];	/* "sip:ip:port;transport=x"; "": nat = off */
+	char src_text[INET6_ADDRSTRLEN + 8];	/* "ip:port" */
+	char transport[4];
+	bool nat;			/* behind NAT (or nat = force) */
+	bool confirmed;			/* the registrar took it (a 2xx) */
+	int nat_expires;		/* the route's register_nat_expires */
+	time_t created, refreshed;
+	time_t expires;			/* as given to the phone */
+	time_t reg_expires;		/* as the registrar granted */
+};
+
+struct reg_tx {
+	uint64_t magic;
+	struct tsip_reg *reg;
+	struct reg_tx *prev, *next;
+	struct reg_binding *b;
+	nua_handle_t *in_nh, *out_nh;
+	nua_saved_event_t saved[1];
+	int asked;			/* the Expires the phone asked for */
+	bool unreg;			/* Expires 0 or Contact * */
+	bool wildcard;			/* Contact * */
+};
+
+struct tsip_reg {
+	struct tsip *t;
+	struct reg_binding *all;
+	struct reg_binding **tok, **key;	/* hash tables, n_buckets each */
+	size_t n, n_buckets;
+	struct reg_tx *txs;
+	su_timer_t *sweep;
+	struct tsip_reg_stats st;
+};
+
+/* tsip_reg_table.c */
+struct reg_binding *reg_by_key(struct tsip_reg *g, const char *key);
+struct reg_binding *reg_by_token(struct tsip_reg *g, const char *tok);
+struct reg_binding *reg_binding_new(struct tsip_reg *g, const char *aor, const char *aor_user,
+				    const char *contact);
+void reg_binding_remove(struct tsip_reg *g, struct reg_binding *b, const char *why);
+void reg_publish(const struct reg_binding *b, const char *type, const char *why);
+/* tsip_reg.c */
+void reg_tx_free(struct reg_tx *x);
