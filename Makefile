@@ -53,7 +53,7 @@ $(BUILD)/libtandem.a: $(LIB_OBJ)
 $(BUILD)/tandemd: $(D_OBJ) $(BUILD)/libtandem.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
-$(BUILD)/tandemctl: $(BUILD)/daemon/tandemctl.o
+$(BUILD)/tandemctl: $(BUILD)/daemon/tandemctl.o $(BUILD)/daemon/tandemctl_print.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libtandem.a config.mk

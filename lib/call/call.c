@@ -283,19 +283,21 @@ int call_target_uri(const struct conf_route *rt, size_t idx, const char *user, c
 
 static void try_next_target(struct call *c, int last_status);
 
-/* The first target from idx on that target health does not call down, or
- * n_targets when there is none. */
-size_t call_live_target(struct call *c, size_t idx)
+/* The first of rt's targets from idx on that target health does not call
+ * down, or n_targets when there is none. */
+size_t call_route_live_target(struct call *c, const struct conf_route *rt, size_t idx)
 {
-	const struct call_core *core = c->core;
-
-	for (; idx < c->route->n_targets; idx++) {
-		if (core->target_down == NULL ||
-		    !core->target_down(core->health_arg, c->route->targets[idx]))
+	for (; idx < rt->n_targets; idx++) {
+		if (!core_target_down(c->core, rt->targets[idx]))
 			break;
-		call_log(c, LOG_LVL_INFO, "target %s is down: skipped", c->route->targets[idx]);
+		call_log(c, LOG_LVL_INFO, "target %s is down: skipped", rt->targets[idx]);
 	}
 	return idx;
+}
+
+size_t call_live_target(struct call *c, size_t idx)
+{
+	return call_route_live_target(c, c->route, idx);
 }
 
 static void place_target(struct call *c)

@@ -148,6 +148,9 @@ struct call {
 /* call.c: the first target from idx on that target health does not call
  * down (n_targets: none); give up leg B and place target next. */
 size_t call_live_target(struct call *c, size_t idx);
+size_t call_route_live_target(struct call *c, const struct conf_route *rt, size_t idx);
+/* core.c: target health calls this target down (probed, failing) */
+bool core_target_down(const struct call_core *core, const char *target);
 void call_fail_over_to(struct call *c, size_t next);
 
 /* redirect.c: a target's 3xx. redirect_on_3xx(): true when a Contact is

@@ -125,6 +125,11 @@ void call_core_set_bindings(struct call_core *core,
 	core->binding_arg = arg;
 }
 
+bool core_target_down(const struct call_core *core, const char *target)
+{
+	return core->target_down && core->target_down(core->health_arg, target);
+}
+
 struct conf *call_core_conf(struct call_core *core)
 {
 	return core->conf;

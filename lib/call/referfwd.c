@@ -68,6 +68,18 @@ static void xlog(struct referfwd *x, int level, const char *fmt, ...)
 		x->route ? x->route->name : "-", msg);
 }
 
+/* The first of the route's targets from idx on that target health does not
+ * call down (n_targets: none). */
+static size_t live_target(struct referfwd *x, size_t idx)
+{
+	for (; idx < x->route->n_targets; idx++) {
+		if (!core_target_down(x->core, x->route->targets[idx]))
+			break;
+		xlog(x, LOG_LVL_INFO, "target %s is down: skipped", x->route->targets[idx]);
+	}
+	return idx;
+}
+
 /* One event and one record line say what became of it. */
 static void publish(const struct referfwd *x, const char *outcome)
 {
@@ -313,6 +325,8 @@ void referfwd_on_refer(struct call_core *core, struct leg *in, const struct refe
 		refuse(x, 483, "Too Many Hops", "Max-Forwards 0");
 	} else if (r->refer_to == NULL || r->refer_host == NULL || *r->refer_host == '\0') {
 		refuse(x, 400, "Bad Refer-To", "no Refer-To host");
+	} else if ((x->target_idx = live_target(x, 0)) == rt->n_targets) {
+		refuse(x, 503, "Service Unavailable", "every target is down");
 	} else if (route_rewrite_user(rt, r->q.ruri_user ? r->q.ruri_user : "", user,
 				      sizeof(user)) < 0) {
 		refuse(x, 414, "Request-URI Too Long", "user too long");
@@ -363,8 +377,8 @@ void referfwd_on_answer(struct leg *out, const struct call_msg *m)
 	}
 	xlog(x, LOG_LVL_NOTICE, "the target answered the REFER %d", m->status);
 	drop_leg(x, &x->out);
-	if (route_failover_on(x->route, code) && x->target_idx + 1 < x->route->n_targets) {
-		x->target_idx++;
+	if (route_failover_on(x->route, code) &&
+	    (x->target_idx = live_target(x, x->target_idx + 1)) < x->route->n_targets) {
 		if (place(x) == 0)
 			return;
 	}

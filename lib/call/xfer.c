@@ -274,9 +274,13 @@ void xfer_on_response(struct call *c, struct leg *n, const struct call_msg *m)
 	ttimer_stop(x->timer);
 	if (m->status >= 300) {
 		int code = m->status >= 700 ? 500 : m->status;
+		size_t next;
+
 		call_free_leg(c, n);
-		if (route_failover_on(x->route, code) && x->target_idx + 1 < x->route->n_targets) {
-			x->target_idx++;
+		if (route_failover_on(x->route, code) &&
+		    (next = call_route_live_target(c, x->route, x->target_idx + 1)) <
+		    x->route->n_targets) {
+			x->target_idx = next;
 			if (place(c) == 0)
 				return;
 		}
@@ -503,7 +507,13 @@ static void on_refer(struct call *c, struct leg *l, const struct call_refer *r)
 		return;
 	}
 	c->xfer.route = rt;
-	c->xfer.target_idx = 0;
+	c->xfer.target_idx = call_route_live_target(c, rt, 0);
+	if (c->xfer.target_idx == rt->n_targets) {
+		call_log(c, LOG_LVL_NOTICE, "transfer: every target of route \"%s\" is down",
+			 rt->name);
+		failed(c, 503, "Service Unavailable");
+		return;
+	}
 	c->xfer.user = strdup(user);
 	if (r->referred_by)
 		c->xfer.referred_by = strdup(r->referred_by);

@@ -470,7 +470,9 @@ static void handle(struct wstate *ws, struct pkt *p, uint64_t t_us)
 			return;
 	}
 	okind = out->mux ? RELAY_RTP : kind;
-	if (!out->have_dst[okind]) {
+	/* a side latched before its SDP (a callee that sends as it answers)
+	 * gets nothing until its keys are known: its leg may want SRTP */
+	if (!out->have_dst[okind] || !out->configured) {
 		DROP(w, in, no_dest, RELAY_DROP_NO_DEST);
 		return;
 	}

@@ -16,6 +16,9 @@ import subprocess
 import sys
 import time
 
+import procs
+from procs import PROCS, TCK, busy_pct, core_busy, proc_ticks, stop, udp_snmp  # noqa: F401
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.abspath(os.path.join(HERE, "..", ".."))
 
@@ -60,8 +63,6 @@ LOSS_MAX, P90_MAX_US, SCHED_MIN = 0.1, 10000, 0.98
 PORT_MIN = 30000              # relay ports (tandemd) and fwd ports: 4 per call from here
 SIP_PORTS = {"tandem": 5060, "uac": 5070, "uas": 5080}
 PORT_X, PORT_Y = 9000, 9002   # rtpload's two sockets on the "load" address
-TCK = os.sysconf("SC_CLK_TCK")
-PROCS = {}                    # pid -> (Popen, name): everything started here
 
 
 def say(*a):
@@ -71,47 +72,13 @@ def say(*a):
 # ---------------------------------------------------------------- processes
 
 def start(name, cmd, log=None, stdout=None):
-    out = open(log, "w") if log else (stdout or subprocess.DEVNULL)
-    p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
-                         stdin=subprocess.DEVNULL, cwd=OUT)
-    if log:
-        out.close()
-    PROCS[p.pid] = (p, name)
-    return p
-
-
-def stop(p, sig=signal.SIGTERM, wait=10.0):
-    """stop one process started here, by its PID: sig, a bounded wait, then SIGKILL"""
-    how = "exited (rc %s)" % p.returncode if p.poll() is not None else None
-    if how is None:
-        try:
-            os.kill(p.pid, sig)
-        except ProcessLookupError:
-            pass
-        how = "signal %d" % sig
-        try:
-            p.wait(wait)
-        except subprocess.TimeoutExpired:
-            try:
-                os.kill(p.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            how = "SIGKILL after %.0f s" % wait
-            try:
-                p.wait(5)
-            except subprocess.TimeoutExpired:
-                how = "did not die"
-    PROCS.pop(p.pid, None)
-    return how
+    return procs.start(name, cmd, log=log, stdout=stdout, cwd=OUT)
 
 
 def cleanup():
     # the load first, then the DUTs (sipp callers before tandemd, so no BYE storm)
-    order = {"perf": 0, "rtpload": 1, "sipp-uac": 2, "sipp-uas": 3, "fwd": 4, "tandemd": 5}
-    for pid, (p, name) in sorted(PROCS.items(), key=lambda kv: order.get(kv[1][1], 9)):
-        if p.poll() is None:
-            stop(p, signal.SIGTERM, 5.0)
-        PROCS.pop(pid, None)
+    procs.cleanup({"perf": 0, "rtpload": 1, "sipp-uac": 2, "sipp-uas": 3, "fwd": 4,
+                   "tandemd": 5}, wait=5.0)
 
 
 def on_signal(signum, frame):
@@ -122,34 +89,9 @@ def on_signal(signum, frame):
 
 # ---------------------------------------------------------------- /proc
 
-def proc_ticks(path):
-    """utime+stime (clock ticks) from a /proc/.../stat file"""
-    with open(path) as f:
-        s = f.read()
-    fields = s[s.rindex(")") + 2:].split()
-    return int(fields[11]) + int(fields[12])
-
-
-def core_busy():
-    """(busy, total) jiffies per CPU from /proc/stat (tick sampled: a secondary figure)"""
-    r = {}
-    for line in open("/proc/stat"):
-        if line.startswith("cpu") and line[3].isdigit():
-            v = [int(x) for x in line.split()[1:9]]
-            idle = v[3] + v[4]
-            r[line.split()[0][3:]] = (sum(v) - idle, sum(v))
-    return r
-
-
-def busy_pct(c0, c1, cpu):
-    t = c1[cpu][1] - c0[cpu][1]
-    return round(100.0 * (c1[cpu][0] - c0[cpu][0]) / t, 1) if t > 0 else None
-
-
 def udp_errors():
-    rows = [l.split() for l in open("/proc/net/snmp") if l.startswith("Udp:")]
-    d = dict(zip(rows[0][1:], rows[1][1:]))
-    return int(d.get("RcvbufErrors", 0)), int(d.get("SndbufErrors", 0))
+    d = udp_snmp()
+    return d.get("RcvbufErrors", 0), d.get("SndbufErrors", 0)
 
 
 # ---------------------------------------------------------------- network

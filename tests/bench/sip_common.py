@@ -1,24 +1,23 @@
 """sip_common: what tests/bench/bench-sip and tests/bench/bench-scale share (python3 standard library).
 
-Owns the list of processes a benchmark started (PROCS): start() registers one, stop() ends it
-by its PID (signal, bounded wait, then SIGKILL), cleanup() ends whatever is left (the scripts
-call it from their signal handlers and their final `finally`). Also: the /proc readers (CPU
-ticks, memory, UDP receive errors, per-core busy time), sipp's statistics file and error log,
-and the line describing the machine and its load.
+The processes a benchmark started and the /proc readers are tests/bench/procs.py's (PROCS,
+stop, core_busy, busy_pct, re-exported here); start() runs a process in OUT with the systemd
+unit's open-files limit. Also: memory and UDP receive errors of the system under test, sipp's
+statistics file and error log, and the line describing the machine and its load.
 
 A script sets sip_common.OUT, the folder its processes run in, before start().
 """
 import os
 import resource
-import signal
 import subprocess
 import sys
+
+import procs
+from procs import PROCS, TCK, busy_pct, core_busy, proc_ticks, stop, udp_snmp  # noqa: F401
 
 OUT = None                    # the calling benchmark's work folder (sipp writes there)
 RETRANS_LIMIT = 0.01          # a trial fails when retransmissions exceed 1 % of its calls
 RECV_TIMEOUT_MS = 5000        # sipp: a call waiting this long for a message has failed
-TCK = os.sysconf("SC_CLK_TCK")
-PROCS = {}                    # pid -> (Popen, name): everything we started and may have to stop
 
 
 def say(*a):
@@ -45,45 +44,11 @@ def service_limits():
 
 
 def start(name, cmd, log=None, cwd=None):
-    out = open(log, "w") if log else subprocess.DEVNULL
-    p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
-                         stdin=subprocess.DEVNULL, cwd=cwd or OUT, preexec_fn=service_limits)
-    if log:
-        out.close()
-    PROCS[p.pid] = (p, name)
-    return p
-
-
-def stop(p, sig=signal.SIGTERM, wait=10.0):
-    """stop one process we started, by its PID: sig, bounded wait, then SIGKILL. Returns how."""
-    how = "exited"
-    if p.poll() is None:
-        try:
-            os.kill(p.pid, sig)
-        except ProcessLookupError:
-            pass
-        how = "signal %d" % sig
-        try:
-            p.wait(wait)
-        except subprocess.TimeoutExpired:
-            try:
-                os.kill(p.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            how = "SIGKILL after %.0f s" % wait
-            try:
-                p.wait(5)
-            except subprocess.TimeoutExpired:
-                how = "did not die"
-    PROCS.pop(p.pid, None)
-    return how
+    return procs.start(name, cmd, log=log, cwd=cwd or OUT, preexec_fn=service_limits)
 
 
 def cleanup():
-    for pid, (p, name) in list(PROCS.items()):
-        if p.poll() is None:
-            stop(p, signal.SIGTERM, 3.0)
-        PROCS.pop(pid, None)
+    procs.cleanup()
 
 
 def on_signal_of(prog):
@@ -99,10 +64,7 @@ def on_signal_of(prog):
 
 def proc_cpu_ticks(pid):
     """utime+stime of a process, all threads, in clock ticks"""
-    with open("/proc/%d/stat" % pid) as f:
-        s = f.read()
-    fields = s[s.rindex(")") + 2:].split()
-    return int(fields[11]) + int(fields[12])
+    return proc_ticks("/proc/%d/stat" % pid)
 
 
 def proc_mem_kb(pid):
@@ -116,26 +78,7 @@ def proc_mem_kb(pid):
 
 
 def udp_rcvbuf_errors():
-    rows = [l.split() for l in open("/proc/net/snmp") if l.startswith("Udp:")]
-    return int(dict(zip(rows[0][1:], rows[1][1:])).get("RcvbufErrors", 0))
-
-
-def core_busy():
-    """(busy, total) jiffies per CPU from /proc/stat (tick sampled: a rough, secondary figure)"""
-    r = {}
-    for line in open("/proc/stat"):
-        if line.startswith("cpu") and line[3].isdigit():
-            f = line.split()
-            v = [int(x) for x in f[1:]]
-            idle = v[3] + v[4]
-            r[f[0][3:]] = (sum(v[:8]) - idle, sum(v[:8]))
-    return r
-
-
-def busy_pct(c0, c1, cpu):
-    b = c1[cpu][0] - c0[cpu][0]
-    t = c1[cpu][1] - c0[cpu][1]
-    return round(100.0 * b / t, 1) if t > 0 else None
+    return udp_snmp().get("RcvbufErrors", 0)
 
 
 # ---------------------------------------------------------------- sipp

@@ -188,8 +188,9 @@ class Tx:
 
 
 class UA:
-    def __init__(self, name, ip, port, peer=None):
+    def __init__(self, name, ip, port, peer=None, answer_options=False):
         self.name, self.ip, self.port = name, ip, port
+        self.answer_options = answer_options	# OPTIONS (probes) answered 200, not kept
         self.peer = peer or tandem()
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind((ip, port))
@@ -228,8 +229,9 @@ class UA:
                         self.send_text(d.last_ack)
             return "dup"
         self.seen[k] = True
-        if m.is_request and m.method == "ACK":
-            pass
+        if self.answer_options and m.is_request and m.method == "OPTIONS":
+            self.respond(m, 200)
+            return "dup"
         return m
 
     def poll(self, pred, timeout, what):

@@ -49,11 +49,9 @@ REC=$T/calls.json
 wait_until 5 "the call's record" test -s "$REC"
 [ "$(jq -c .dtmf "$REC")" = '{"a":2,"b":4}' ] || fail "record dtmf: $(jq -c .dtmf "$REC")"
 ua_stop b
-# bob authenticated every packet, the spliced events (26 bytes with their tag) included. One
-# exception, older than DTMF and not of this test's making: baresip sends as it answers, its
-# packets latch the relay's side before the SET with its keys, and a packet of alice read in
-# the same worker batch as that SET goes to bob in clear (172 bytes): at most one, at the start.
-errs=$(grep -a "srtp: failed to" "$T/ua-b/out" | grep -v -c "RTP packet with 172 bytes")
-[ "$errs" = 0 ] || fail "baresip b: $(grep -a -m 1 "srtp: failed to" "$T/ua-b/out")"
-[ "$(grep -a -c "failed to decrypt RTP packet with 172 bytes" "$T/ua-b/out")" -le 1 ] ||
-	fail "baresip b: more than one clear RTP packet from alice"
+# bob authenticated every packet, the spliced events (26 bytes with their tag) included, and
+# the first ones too: baresip sends as it answers, its packets latch the relay's side before
+# the SET with its keys, and until that SET nothing goes to bob (once, one packet of alice went
+# in clear there)
+errs=$(grep -a -c "srtp: failed to" "$T/ua-b/out")
+[ "$errs" = 0 ] || fail "baresip b: $errs packets not SRTP, e.g. $(grep -a -m 1 "srtp: failed to" "$T/ua-b/out")"
