@@ -327,13 +327,10 @@ static void place_target(struct call *c)
 			call_close(c, CALL_END_ERROR, 488, "Not Acceptable Here");
 		return;
 	}
-	if (c->bind_contact) {	/* a registered phone: its Contact */
-		free(c->target);
-		c->target = strdup(c->bind_contact);
-		r = c->target ? 0 : -ENOMEM;
-	} else {
-		r = call_target_uri(rt, c->target_idx, c->ruri_user, &c->target);
-	}
+	free(c->target);	/* a registered phone: its Contact */
+	c->target = c->bind_contact ? strdup(c->bind_contact) : NULL;
+	r = c->bind_contact ? (c->target ? 0 : -ENOMEM) :
+	    call_target_uri(rt, c->target_idx, c->ruri_user, &c->target);
 	b = leg_new(core, LEG_B);
 	if (r < 0 || b == NULL) {
 		leg_free(b);
@@ -627,8 +624,7 @@ static int copy_str(char **dst, const char *src)
 	return *dst ? 0 : -ENOMEM;
 }
 
-/* The route of the REGISTER that made binding cb, by name in the call's
- * snapshot (a reload may have dropped it: 480). */
+/* The route of binding cb's REGISTER, by name (a reload may drop it: 480) */
 static const struct conf_route *binding_route(struct call *c, const struct call_binding *cb)
 {
 	for (size_t i = 0; i < c->conf->n_routes; i++)

@@ -206,7 +206,7 @@ static void on_sweep(su_root_magic_t *magic, su_timer_t *tm, su_timer_arg_t *arg
 	(void)tm;
 	for (b = g->all; b; b = nx) {
 		nx = b->next;
-		if (b->tx == NULL && now >= b->expires)
+		if (b->tx == NULL && now > b->expires)	/* whole seconds: never early */
 			reg_binding_remove(g, b, "expired");
 	}
 }
@@ -221,7 +221,7 @@ static bool find(void *arg, const char *user, struct call_binding *ret)
 		return false;
 	b = reg_by_token(g, user);
 	memset(ret, 0, sizeof(*ret));
-	if (b == NULL || !b->confirmed || b->expires <= time(NULL))
+	if (b == NULL || !b->confirmed || b->expires < time(NULL))
 		return true;	/* a token of ours, gone: 480 */
 	ret->route = b->route;
 	ret->contact = b->contact;
