@@ -30,7 +30,7 @@ BENCH_TOOLS := $(BUILD)/tests/bench/nua-b2bua
 
 PROGS := $(BUILD)/tandemd $(BUILD)/tandemctl
 
-.PHONY: all tools run check check-unit check-sip check-scale check-dns check-asan demo bench-sip bench-scale bench-relay deps clean distclean install
+.PHONY: all tools run check check-unit check-sip check-scale check-dns check-asan demo bench-sip bench-scale bench-relay bench-register deps clean distclean install
 all: $(PROGS)
 
 config.mk: configure.ac config.mk.in
@@ -156,6 +156,10 @@ demo: all
 
 bench-sip: all $(BENCH_TOOLS)
 	@BUILD=$(BUILD) tests/bench/bench-sip
+
+# REGISTERs relayed beside the registrar alone (Kamailio), 10,000 bindings held
+bench-register: all
+	@BUILD=$(BUILD) tests/bench/bench-register
 
 # Kamailio in front of 1, then 2 tandemd, on loopback (tests/bench/bench-scale)
 bench-scale: all
