@@ -122,18 +122,25 @@ void svc_drain(struct tandemd *d, bool on)
 	svc_notify_status(d);
 }
 
-/* glibc keeps the pages of a burst of calls until told otherwise: give
- * them back once the daemon is idle again (SOFIA-NOTES, memory). */
+/* glibc keeps the pages of a burst of calls (or of REGISTERs, which hold no
+ * call) until told otherwise: give them back once the daemon is idle again,
+ * no call up and no new call or REGISTER since the last tick (SOFIA-NOTES,
+ * memory). */
 static void trim_when_idle(struct tandemd *d)
 {
-	static uint64_t trimmed_at_total;
+	static uint64_t trimmed_at, last;
+	struct tsip_reg_stats rs;
 	struct call_stats st;
+	uint64_t work;
 
 	call_core_stats(tsip_core(d->sip), &st);
-	if (st.active == 0 && st.total != trimmed_at_total) {
-		trimmed_at_total = st.total;
+	tsip_reg_stats(d->sip, &rs);
+	work = st.total + rs.ok + rs.local + rs.challenged + rs.failed;
+	if (st.active == 0 && work == last && work != trimmed_at) {
+		trimmed_at = work;
 		malloc_trim(0);
 	}
+	last = work;
 }
 
 static void on_status_tick(void *arg)

@@ -178,6 +178,22 @@ static enum conf_nat nat_mode(struct tsip *t, const struct conf_route *rt, const
 	return t->conf->listen_nat[li] != CONF_NAT_UNSET ? t->conf->listen_nat[li] : CONF_NAT_AUTO;
 }
 
+static void where_get(const struct reg_binding *b, struct reg_where *w)
+{
+	memcpy(w->src, b->src, sizeof(w->src));
+	memcpy(w->src_text, b->src_text, sizeof(w->src_text));
+	memcpy(w->transport, b->transport, sizeof(w->transport));
+	w->nat = b->nat;
+}
+
+static void where_set(struct reg_binding *b, const struct reg_where *w)
+{
+	memcpy(b->src, w->src, sizeof(b->src));
+	memcpy(b->src_text, w->src_text, sizeof(b->src_text));
+	memcpy(b->transport, w->transport, sizeof(b->transport));
+	b->nat = w->nat;
+}
+
 /* The phone's address, NAT and route, taken from this REGISTER. */
 static int take_phone(struct tsip *t, struct reg_binding *b, const struct conf_route *rt,
 		      const sip_t *sip)
@@ -299,7 +315,7 @@ static void on_register(struct tsip *t, nua_handle_t *nh, const sip_t *sip,
 	const char *aor, *aor_user = NULL, *contact, *why = NULL;
 	struct reg_binding *b;
 	struct reg_tx *x;
-	char old_src[sizeof(b->src)];
+	struct reg_where old;
 	time_t now = time(NULL);
 	int asked = asked_expires(sip), give;
 	bool wildcard = m && m->m_url->url_type == url_any;
@@ -350,13 +366,13 @@ static void on_register(struct tsip *t, nua_handle_t *nh, const sip_t *sip,
 	}
 	if (b == NULL && (b = reg_binding_new(g, aor, aor_user, contact)) == NULL)
 		goto oom;
-	memcpy(old_src, b->src, sizeof(old_src));
+	where_get(b, &old);
 	if (take_phone(t, b, rt, sip) < 0)
 		goto oom;
 	give = expiry_for_phone(b, (int)(b->reg_expires - now), asked);
 	/* throttling: a refresh from where it was, while the registrar's
 	 * binding outlives what the phone gets now, is ours to answer */
-	if (b->confirmed && asked > 0 && !wildcard && strcmp(old_src, b->src) == 0 &&
+	if (b->confirmed && asked > 0 && !wildcard && strcmp(old.src, b->src) == 0 &&
 	    b->reg_expires - now >= (time_t)give + MARGIN_S && give > 0) {
 		b->expires = now + give;
 		b->refreshed = now;
@@ -367,11 +383,16 @@ static void on_register(struct tsip *t, nua_handle_t *nh, const sip_t *sip,
 			  b->aor, give, (long)(b->reg_expires - now));
 		goto done;
 	}
-	if (b->confirmed && strcmp(old_src, b->src) != 0 && old_src[0])
+	if (b->confirmed && strcmp(old.src, b->src) != 0 && old.src[0])
 		why = "moved";
 	x = calloc(1, sizeof(*x));
 	if (x == NULL)
 		goto oom;
+	/* a new place counts once the registrar confirms it: until then calls
+	 * go where the binding was (a REGISTER from elsewhere is not trusted) */
+	where_get(b, &x->w);
+	if (b->confirmed)
+		where_set(b, &old);
 	x->magic = REG_MAGIC;
 	x->reg = g;
 	x->b = b;
@@ -394,7 +415,8 @@ static void on_register(struct tsip *t, nua_handle_t *nh, const sip_t *sip,
 		goto done;
 	}
 	if (why)
-		log_info("registration %s of %s now from %s", b->token, b->aor, b->src_text);
+		log_info("registration %s of %s: a REGISTER from %s (was %s)", b->token, b->aor,
+			 x->w.src_text, old.src_text);
 	su_home_deinit(home);
 	return;
 oom:
@@ -456,6 +478,7 @@ static void on_ok(struct tsip *t, struct reg_tx *x, const sip_t *sip)
 		free(aor);
 		return;
 	}
+	where_set(b, &x->w);	/* confirmed: calls go where this REGISTER came from */
 	give = expiry_for_phone(b, granted, x->asked);
 	b->reg_expires = now + granted;
 	b->expires = now + give;

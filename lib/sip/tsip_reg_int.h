@@ -37,6 +37,14 @@ struct reg_binding {
 	time_t reg_expires;		/* as the registrar granted */
 };
 
+/* where a phone is: what its last confirmed REGISTER came from */
+struct reg_where {
+	char src[INET6_ADDRSTRLEN + 40];
+	char src_text[INET6_ADDRSTRLEN + 8];
+	char transport[4];
+	bool nat;
+};
+
 struct reg_tx {
 	uint64_t magic;
 	struct tsip_reg *reg;
@@ -47,6 +55,7 @@ struct reg_tx {
 	int asked;			/* the Expires the phone asked for */
 	bool unreg;			/* Expires 0 or Contact * */
 	bool wildcard;			/* Contact * */
+	struct reg_where w;		/* where this REGISTER came from: the binding's at a 2xx */
 };
 
 struct tsip_reg {

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """024-register-relay: alice registers through tandemd to the PBX, which challenges; the PBX
 calls her binding; she refreshes and un-registers. See README."""
-from sipua import env, fail, note, run, sdp_addr
+import json
+
+from sipua import ctl, env, fail, note, run, sdp_addr
 from regua import Phone, Registrar
 
 AOR = "sip:alice@pbx.test"
@@ -39,6 +41,21 @@ def main():
     if alice.granted(r) != 600:
         fail("alice got expires=%d, want the PBX's 600" % alice.granted(r))
     note("registered: the PBX holds %s, alice got 600 s" % tok)
+
+    # 1b. someone else REGISTERs alice's Contact from elsewhere: challenged, and with a wrong
+    # password refused by the PBX; the binding stays where alice is
+    eve = Phone("eve", env("TEST_NET") + ".4", 5074, AOR, "guess")
+    t = threading.Thread(target=lambda: [pbx.serve(), pbx.serve()])
+    t.start()
+    r = eve.register(expires=600, contact="<%s>" % alice.contact_uri())
+    t.join()
+    if r.status != 403 or pbx.answers[-2:] != [401, 403]:
+        fail("eve's REGISTER of alice's Contact: %d (the PBX: %s), want 403" % (r.status,
+                                                                            pbx.answers))
+    tb = json.loads(ctl("--json", "registrations"))["registrations"]
+    if len(tb) != 1 or tb[0]["source"] != env("CALLEE2"):
+        fail("after eve's refused REGISTER the table says %s" % tb)
+    note("a REGISTER of alice's Contact from elsewhere, refused by the PBX, moved nothing")
 
     # 2. the PBX calls the binding
     tx = pbx.invite(tok[4:].split("@")[0], 30000, uri_host=tandem)
