@@ -124,11 +124,15 @@ void svc_drain(struct tandemd *d, bool on)
 
 /* glibc keeps the pages of a burst of calls (or of REGISTERs, which hold no
  * call) until told otherwise: give them back once the daemon is idle again,
- * no call up and no new call or REGISTER since the last tick (SOFIA-NOTES,
- * memory). */
+ * no call up and no new call or REGISTER since the last tick, and once more
+ * when the burst's transactions are gone too (nta keeps them 32 s; the ticks
+ * are about 1 s) (SOFIA-NOTES, memory). */
+#define TRIM_AGAIN_TICKS 40
+
 static void trim_when_idle(struct tandemd *d)
 {
-	static uint64_t trimmed_at, last;
+	static uint64_t last;
+	static unsigned idle;
 	struct tsip_reg_stats rs;
 	struct call_stats st;
 	uint64_t work;
@@ -136,10 +140,10 @@ static void trim_when_idle(struct tandemd *d)
 	call_core_stats(tsip_core(d->sip), &st);
 	tsip_reg_stats(d->sip, &rs);
 	work = st.total + rs.ok + rs.local + rs.challenged + rs.failed;
-	if (st.active == 0 && work == last && work != trimmed_at) {
-		trimmed_at = work;
+	if (st.active != 0 || work != last)
+		idle = 0;
+	else if (idle <= TRIM_AGAIN_TICKS && (++idle == 1 || idle == TRIM_AGAIN_TICKS))
 		malloc_trim(0);
-	}
 	last = work;
 }
 

@@ -199,11 +199,9 @@ static int take_phone(struct tsip *t, struct reg_binding *b, const struct conf_r
 		      const sip_t *sip)
 {
 	const su_sockaddr_t *sa = NULL;
-	char old[sizeof(b->src)];
 	bool udp = true;
 	enum conf_nat mode;
 
-	memcpy(old, b->src, sizeof(old));
 	if (!source_of(t, sip, b, &udp, &sa))
 		return -EINVAL;
 	mode = nat_mode(t, rt, b->transport);
@@ -212,22 +210,21 @@ static int take_phone(struct tsip *t, struct reg_binding *b, const struct conf_r
 	if (mode == CONF_NAT_OFF)
 		b->src[0] = '\0';	/* calls go to its Contact */
 	b->nat_expires = rt->register_nat_expires;
-	if (strcmp(b->route ? b->route : "", rt->name) != 0 || b->target == NULL ||
+	if (b->route == NULL || strcmp(b->route, rt->name) != 0 ||
 	    strcmp(b->target, rt->targets[0]) != 0) {
-		free(b->route);
-		free(b->target);
-		b->route = strdup(rt->name);
-		b->target = strdup(rt->targets[0]);
-		if (b->route == NULL || b->target == NULL)
+		const char *r = reg_intern(t->reg, rt->name), *tg = reg_intern(t->reg, rt->targets[0]);
+
+		if (r == NULL || tg == NULL) {
+			reg_unintern(t->reg, r);
+			reg_unintern(t->reg, tg);
 			return -ENOMEM;
+		}
+		reg_unintern(t->reg, b->route);
+		reg_unintern(t->reg, b->target);
+		b->route = r;
+		b->target = tg;
 	}
-	free(b->from);
-	free(b->to);
-	b->from = sip->sip_from ? sip_header_as_string(NULL, (const sip_header_t *)sip->sip_from) :
-				  NULL;
-	b->to = sip->sip_to ? sip_header_as_string(NULL, (const sip_header_t *)sip->sip_to) : NULL;
-	/* sofia's home NULL: malloc'd strings, ours to free() */
-	return b->from && b->to ? 0 : -ENOMEM;
+	return 0;
 }
 
 /* Send our REGISTER for binding b (the phone's credentials, when it gave
@@ -236,7 +233,7 @@ static int forward(struct tsip *t, struct reg_tx *x, const sip_t *sip)
 {
 	struct reg_binding *b = x->b;
 	su_home_t home[1] = { SU_HOME_INIT(home) };
-	const char *contact, *ours;
+	const char *contact, *ours, *to;
 	sip_cseq_t *cseq;
 	char mf[16], ex[16];
 	nua_handle_t *nh;
@@ -249,8 +246,10 @@ static int forward(struct tsip *t, struct reg_tx *x, const sip_t *sip)
 		su_home_deinit(home);
 		return -ENOMEM;
 	}
-	nh = nua_handle(t->nua, (struct leg *)(void *)x, SIPTAG_TO_STR(b->to),
-			SIPTAG_FROM_STR(b->from), SIPTAG_CALL_ID_STR(b->call_id), TAG_END());
+	/* From and To: the AOR (a display name or parameters of the phone's stay behind) */
+	to = su_sprintf(home, "<%s>", b->aor);
+	nh = to ? nua_handle(t->nua, (struct leg *)(void *)x, SIPTAG_TO_STR(to),
+			     SIPTAG_FROM_STR(to), SIPTAG_CALL_ID_STR(b->call_id), TAG_END()) : NULL;
 	if (nh == NULL) {
 		su_home_deinit(home);
 		return -ENOMEM;
@@ -487,6 +486,7 @@ static void on_ok(struct tsip *t, struct reg_tx *x, const sip_t *sip)
 	answer_bound(t, x->in_nh, x->saved, b, give);
 	if (first) {
 		g->st.added++;
+		g->n_confirmed++;
 		log_info("registration %s of %s added: %s at %s (%s%s), %d s, registrar %s %d s",
 			 b->token, b->aor, b->contact, b->src_text, b->transport,
 			 b->nat ? ", NAT" : "", give, b->target, granted);

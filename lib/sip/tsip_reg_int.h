@@ -19,12 +19,13 @@ struct reg_binding {
 	struct reg_binding *h_tok, *h_key;	/* hash chains */
 	struct reg_tx *tx;		/* a REGISTER of it in flight */
 	char token[20];
+	/* in the binding's own block (its slab slot, tsip_reg_table.c) */
 	char *aor, *aor_user;		/* the To URI (no parameters), its user */
 	char *contact;			/* the phone's Contact URI */
 	char *key;			/* aor "\n" contact */
-	char *route, *target;		/* the route's name, the registrar */
-	char *from, *to;		/* as the phone wrote them last (our REGISTERs) */
 	char *call_id;			/* ours toward the registrar */
+	const char *route, *target;	/* the route's name, the registrar: shared (reg_intern) */
+	bool heap;			/* too long for a slot: malloc'd on its own */
 	uint32_t cseq;
 	char src[INET6_ADDRSTRLEN + 40];	/* "sip:ip:port;transport=x"; "": nat = off */
 	char src_text[INET6_ADDRSTRLEN + 8];	/* "ip:port" */
@@ -58,13 +59,24 @@ struct reg_tx {
 	struct reg_where w;		/* where this REGISTER came from: the binding's at a 2xx */
 };
 
+/* a string many bindings share (route names, targets), counted */
+struct reg_str {
+	struct reg_str *next;
+	unsigned ref;
+	char s[];
+};
+
 struct tsip_reg {
 	struct tsip *t;
 	struct reg_binding *all;
 	struct reg_binding **tok, **key;	/* hash tables, n_buckets each */
 	size_t n, n_buckets;
+	size_t n_confirmed;		/* of n: the registrar took them */
 	struct reg_tx *txs;
 	su_timer_t *sweep;
+	void *free_slots;		/* the slab: free slots, linked by their first word */
+	void *chunks;			/* its chunks, linked by their first word */
+	struct reg_str *strs;		/* shared strings */
 	struct tsip_reg_stats st;
 };
 
@@ -75,5 +87,8 @@ struct reg_binding *reg_binding_new(struct tsip_reg *g, const char *aor, const c
 				    const char *contact);
 void reg_binding_remove(struct tsip_reg *g, struct reg_binding *b, const char *why);
 void reg_publish(const struct reg_binding *b, const char *type, const char *why);
+/* a shared copy of s (NULL: out of memory); reg_unintern() drops one reference */
+const char *reg_intern(struct tsip_reg *g, const char *s);
+void reg_unintern(struct tsip_reg *g, const char *s);
 /* tsip_reg.c */
 void reg_tx_free(struct reg_tx *x);

@@ -3,7 +3,12 @@
  * calls to a phone; by AOR and Contact, for its REGISTERs) over one list,
  * the 1 s sweep that removes the ones whose expiry passed, the lookup the
  * coordinator calls for a new INVITE, and what tandemctl and the metrics
- * read. Sofia thread only. */
+ * read. A binding's strings live in one block with it, a slot of a slab (64 slots of
+ * 1 KiB per chunk): bindings are long-lived and made among the short-lived
+ * messages of their REGISTERs, and one small malloc'd block each kept a page of
+ * the heap resident for every binding once the messages were freed (18 KiB per
+ * binding measured, 1.3 KiB in use). Route names and targets are shared. Sofia
+ * thread only. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
@@ -84,20 +89,74 @@ static void unchain(struct reg_binding **c, struct reg_binding *b, bool tok)
 		}
 }
 
-static void binding_free(struct reg_binding *b)
+#define SLOT_SIZE 1024
+#define CHUNK_SLOTS 64
+
+static void *slot_get(struct tsip_reg *g)
+{
+	void *p = g->free_slots;
+
+	if (p == NULL) {
+		char *c = malloc(SLOT_SIZE * (CHUNK_SLOTS + 1));	/* slot 0: the link */
+
+		if (c == NULL)
+			return NULL;
+		*(void **)c = g->chunks;
+		g->chunks = c;
+		for (int i = CHUNK_SLOTS; i >= 1; i--) {
+			*(void **)(c + i * SLOT_SIZE) = g->free_slots;
+			g->free_slots = c + i * SLOT_SIZE;
+		}
+		p = g->free_slots;
+	}
+	g->free_slots = *(void **)p;
+	return p;
+}
+
+const char *reg_intern(struct tsip_reg *g, const char *str)
+{
+	struct reg_str *r;
+
+	for (r = g->strs; r; r = r->next)
+		if (strcmp(r->s, str) == 0) {
+			r->ref++;
+			return r->s;
+		}
+	r = malloc(sizeof(*r) + strlen(str) + 1);
+	if (r == NULL)
+		return NULL;
+	r->ref = 1;
+	strcpy(r->s, str);
+	r->next = g->strs;
+	g->strs = r;
+	return r->s;
+}
+
+void reg_unintern(struct tsip_reg *g, const char *str)
+{
+	for (struct reg_str **rp = &g->strs; str && *rp; rp = &(*rp)->next)
+		if ((*rp)->s == str) {
+			struct reg_str *r = *rp;
+			if (--r->ref == 0) {
+				*rp = r->next;
+				free(r);
+			}
+			return;
+		}
+}
+
+static void binding_free(struct tsip_reg *g, struct reg_binding *b)
 {
 	if (b == NULL)
 		return;
-	free(b->aor);
-	free(b->aor_user);
-	free(b->contact);
-	free(b->key);
-	free(b->route);
-	free(b->target);
-	free(b->from);
-	free(b->to);
-	free(b->call_id);
-	free(b);
+	reg_unintern(g, b->route);
+	reg_unintern(g, b->target);
+	if (b->heap) {
+		free(b);
+	} else {
+		*(void **)b = g->free_slots;
+		g->free_slots = b;
+	}
 }
 
 void reg_publish(const struct reg_binding *b, const char *type, const char *why)
@@ -127,6 +186,7 @@ void reg_binding_remove(struct tsip_reg *g, struct reg_binding *b, const char *w
 		log_info("registration %s of %s removed (%s)", b->token, b->aor, why);
 		reg_publish(b, BUS_EV_REG_REMOVE, why);
 		g->st.removed++;
+		g->n_confirmed--;
 	}
 	if (b->tx)
 		b->tx->b = NULL;
@@ -139,7 +199,7 @@ void reg_binding_remove(struct tsip_reg *g, struct reg_binding *b, const char *w
 	if (b->next)
 		b->next->prev = b->prev;
 	g->n--;
-	binding_free(b);
+	binding_free(g, b);
 }
 
 static int new_token(char *buf, size_t len)
@@ -156,27 +216,36 @@ static int new_token(char *buf, size_t len)
 struct reg_binding *reg_binding_new(struct tsip_reg *g, const char *aor, const char *aor_user,
 				    const char *contact)
 {
-	struct reg_binding *b = calloc(1, sizeof(*b));
-	struct reg_binding **c;
-	sip_call_id_t *cid;
+	size_t la = strlen(aor) + 1, lu = strlen(aor_user ? aor_user : "") + 1;
+	size_t lc = strlen(contact) + 1, need = sizeof(struct reg_binding) + la * 2 + lu + lc * 2;
 	su_home_t home[1] = { SU_HOME_INIT(home) };
+	sip_call_id_t *cid = sip_call_id_create(home, NULL);
+	size_t li = cid ? strlen(cid->i_id) + 1 : 0;
+	struct reg_binding *b, **c;
+	char *p;
 
-	if (b == NULL)
-		return NULL;
-	b->aor = strdup(aor);
-	b->aor_user = strdup(aor_user ? aor_user : "");
-	b->contact = strdup(contact);
-	cid = sip_call_id_create(home, NULL);
-	b->call_id = cid ? strdup(cid->i_id) : NULL;
-	su_home_deinit(home);
-	if (asprintf(&b->key, "%s\n%s", aor, contact) < 0)
-		b->key = NULL;
-	if (b->aor == NULL || b->aor_user == NULL || b->contact == NULL || b->call_id == NULL ||
-	    b->key == NULL || new_token(b->token, sizeof(b->token)) < 0 ||
-	    (g->n + 1 > g->n_buckets && rehash(g, g->n_buckets * 2) < 0)) {
-		binding_free(b);
+	need += li;
+	b = cid == NULL ? NULL : need <= SLOT_SIZE ? slot_get(g) : malloc(need);
+	if (b == NULL) {
+		su_home_deinit(home);
 		return NULL;
 	}
+	memset(b, 0, sizeof(*b));
+	b->heap = need > SLOT_SIZE;
+	if (new_token(b->token, sizeof(b->token)) < 0 ||
+	    (g->n + 1 > g->n_buckets && rehash(g, g->n_buckets * 2) < 0)) {
+		binding_free(g, b);
+		su_home_deinit(home);
+		return NULL;
+	}
+	p = (char *)(b + 1);
+	b->aor = memcpy(p, aor, la), p += la;
+	b->aor_user = memcpy(p, aor_user ? aor_user : "", lu), p += lu;
+	b->contact = memcpy(p, contact, lc), p += lc;
+	b->key = p;
+	p += sprintf(p, "%s\n%s", aor, contact) + 1;
+	b->call_id = memcpy(p, cid->i_id, li);
+	su_home_deinit(home);
 	b->cseq = 1;
 	b->created = time(NULL);
 	b->expires = b->created + PENDING_S;
@@ -278,7 +347,17 @@ void tsip_reg_stop(struct tsip *t)
 	while (g->all) {
 		struct reg_binding *b = g->all;
 		g->all = b->next;
-		binding_free(b);
+		binding_free(g, b);
+	}
+	while (g->chunks) {
+		void *c = g->chunks;
+		g->chunks = *(void **)c;
+		free(c);
+	}
+	while (g->strs) {
+		struct reg_str *r = g->strs;
+		g->strs = r->next;
+		free(r);
 	}
 	free(g->tok);
 	free(g->key);
@@ -294,10 +373,8 @@ void tsip_reg_stats(struct tsip *t, struct tsip_reg_stats *ret)
 	if (g == NULL)
 		return;
 	*ret = g->st;
-	ret->bindings = 0;
-	for (struct reg_binding *b = g->all; b; b = b->next)
-		ret->bindings += b->confirmed;
-	ret->pending = g->n - ret->bindings;
+	ret->bindings = g->n_confirmed;
+	ret->pending = g->n - g->n_confirmed;
 }
 
 json_t *tsip_reg_json(struct tsip *t)
