@@ -24,13 +24,13 @@ D_SRC := daemon/tandemd.c daemon/svc.c daemon/ctl_cmds.c daemon/ops.c
 D_OBJ := $(D_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/check_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
-TOOLS := $(BUILD)/tests/tools/rtpeer
+TOOLS := $(BUILD)/tests/tools/rtpeer $(BUILD)/tests/tools/mixbench
 # the baseline of make bench-sip: a bare sofia NUA B2BUA (sofia only, no libtandem)
 BENCH_TOOLS := $(BUILD)/tests/bench/nua-b2bua
 
 PROGS := $(BUILD)/tandemd $(BUILD)/tandemctl
 
-.PHONY: all tools run check check-unit check-sip check-scale check-dns check-asan demo bench-sip bench-scale bench-relay bench-register deps clean distclean install
+.PHONY: all tools run check check-unit check-sip check-scale check-dns check-asan demo bench-sip bench-scale bench-relay bench-mix bench-register deps clean distclean install
 all: $(PROGS)
 
 config.mk: configure.ac config.mk.in
@@ -92,27 +92,29 @@ check-dns: all tools
 # The whole suite: the normal build, then unit and SIP tests again under
 # AddressSanitizer + UndefinedBehaviorSanitizer, each fuzzer for a short
 # while, and 200 calls with media under valgrind memcheck.
-# The builds use every CPU (CHECK_JOBS), the unit tests run UNIT_JOBS binaries at
-# a time, the SIP tests SIP_JOBS at a time, the longest first (tests/sip/durations),
-# with the DNS tests beside them, one at a time (SIP_BESIDE: in network namespaces of
-# their own and mostly waiting out DNS timeouts, they take no SIP slot). The fuzzers
+# The builds use every CPU (CHECK_JOBS), the SIP tests run SIP_JOBS at a time, the
+# longest first (tests/sip/durations), with the DNS tests (one at a time, in network
+# namespaces of their own, mostly waiting out DNS timeouts) and then the unit tests (one
+# binary at a time) beside them (SIP_BESIDE: they take no SIP slot). The fuzzers
 # run FUZZ_JOBS at a time. docs/hacking.md ("Running the tests") has the figures.
 # Each phase starts with a "== check: PHASE (time)" line.
 CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+ASAN_UNIT_BIN = $(UNIT_BIN:$(BUILD)/%=build-asan/%)
 check_phase = @echo "== check: $(1) ($$(date +%T))"
 check: deps
 	$(call check_phase,build)
 	$(MAKE) -j$(CHECK_JOBS) all tools $(UNIT_BIN)
-	$(call check_phase,unit and SIP tests; DNS tests beside them)
-	$(MAKE) check-unit check-sip check-pkg SIP_BESIDE='BUILD=$(BUILD) DNS_JOBS=1 tests/dns/run'
+	$(call check_phase,SIP tests; DNS and unit tests beside them)
+	$(MAKE) check-sip check-pkg \
+		SIP_BESIDE='BUILD=$(BUILD) DNS_JOBS=1 tests/dns/run; UNIT_JOBS=1 tests/unit/run $(UNIT_BIN)'
 	$(call check_phase,scale-out tests)
 	$(MAKE) check-scale
 	$(call check_phase,ASan+UBSan build)
 	$(MAKE) -j$(CHECK_JOBS) BUILD=build-asan SAN=1 CFLAGS='-O1 -g' all tools \
-		$(UNIT_BIN:$(BUILD)/%=build-asan/%)
-	$(call check_phase,ASan+UBSan unit and SIP tests; DNS tests beside them)
-	$(MAKE) BUILD=build-asan SAN=1 CFLAGS='-O1 -g' check-unit check-asan \
-		SIP_BESIDE='BUILD=build-asan DNS_JOBS=1 tests/dns/run'
+		$(ASAN_UNIT_BIN)
+	$(call check_phase,ASan+UBSan SIP tests; DNS and unit tests beside them)
+	$(MAKE) BUILD=build-asan SAN=1 CFLAGS='-O1 -g' check-asan \
+		SIP_BESIDE='BUILD=build-asan DNS_JOBS=1 tests/dns/run; UNIT_JOBS=1 tests/unit/run $(ASAN_UNIT_BIN)'
 	$(call check_phase,fuzz build)
 	$(MAKE) -j$(CHECK_JOBS) fuzz-build
 	$(call check_phase,fuzzers)
@@ -171,6 +173,11 @@ bench-relay: all tools
 	@if [ "$${BENCH_RTPENGINE:-1}" != 0 ] && ! command -v rtpengine >/dev/null 2>&1; then \
 		scripts/install-deps --bench || echo "bench-relay: rtpengine could not be installed; measuring without it"; fi
 	@BUILD=$(BUILD) tests/bench/bench-relay
+	@$(MAKE) --no-print-directory bench-mix
+
+# conference mixing beside plain relaying, in one media worker (docs/performance.md)
+bench-mix: tools
+	taskset -c 0 $(BUILD)/tests/tools/mixbench $${BENCH_MIX_SECS:-4}
 
 install: all
 	install -d $(DESTDIR)$(prefix)/sbin $(DESTDIR)$(prefix)/bin $(DESTDIR)/etc/tandem

@@ -124,7 +124,7 @@ static json_t *media_json(struct tandemd *d)
 		d->pps_at = now;
 		d->pps_packets = u.packets;
 	}
-	return json_pack("{s:I,s:I,s:I,s:I,s:f,s:I,s:s,s:{s:I,s:I,s:I,s:I,s:I,s:I},s:I,s:I,s:I,s:I}",
+	return json_pack("{s:I,s:I,s:I,s:I,s:f,s:I,s:s,s:{s:I,s:I,s:I,s:I,s:I,s:I},s:I,s:I,s:I,s:I,s:I,s:I}",
 			 "streams", (json_int_t)u.pairs,
 			 "ports_in_use", (json_int_t)u.ports_used,
 			 "ports_total", (json_int_t)u.ports_total,
@@ -143,7 +143,9 @@ static json_t *media_json(struct tandemd *d)
 			 "handoffs_queued", (json_int_t)u.handoffs_queued,
 			 "handoffs_lost", (json_int_t)u.handoffs_lost,
 			 "dtmf_events", (json_int_t)u.dtmf_events,
-			 "dtmf_lost", (json_int_t)u.dtmf_lost);
+			 "dtmf_lost", (json_int_t)u.dtmf_lost,
+			 "mix_frames", (json_int_t)u.mix_frames,
+			 "mix_us", (json_int_t)(u.mix_ns / 1000));
 }
 
 static json_t *cmd_status(struct tandemd *d, json_t *req)
@@ -201,7 +203,7 @@ static json_t *side_json(const struct call_stream_info *si, int s)
 {
 	const struct relay_side_stats *st = &si->st[s];
 
-	return json_pack("{s:i,s:b,s:s,s:s?,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I,s:I,s:I,s:I,s:I}",
+	return json_pack("{s:i,s:b,s:s,s:s?,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I,s:I,s:I,s:I,s:I,s:I}",
 			 "relay_port", si->port[s], "rtcp_mux", si->mux[s], "direction", si->dir[s],
 			 "srtp", si->srtp[s],
 			 "latched", st->latched, "packets", (json_int_t)st->packets,
@@ -212,7 +214,8 @@ static json_t *side_json(const struct call_stream_info *si, int s)
 			 "dropped_malformed", (json_int_t)st->dropped_malformed,
 			 "dropped_no_dest", (json_int_t)st->dropped_no_dest,
 			 "dropped_auth", (json_int_t)st->dropped_auth,
-			 "dropped_replay", (json_int_t)st->dropped_replay);
+			 "dropped_replay", (json_int_t)st->dropped_replay,
+			 "mix_late", (json_int_t)st->mix_late);
 }
 
 static json_t *cmd_call(struct tandemd *d, json_t *req)
@@ -258,6 +261,34 @@ static json_t *cmd_hangup(struct tandemd *d, json_t *req)
 		return fail("no call %s", ref.text);
 	if (r == -EALREADY)
 		return fail("call %s is already ending", ref.text);
+	return ok();
+}
+
+/* tandemctl join ID ID: both calls' parties in one conference bridge */
+static json_t *cmd_join(struct tandemd *d, json_t *req)
+{
+	struct call_ref a, b;
+	json_t *with = json_object_get(req, "with");
+	char err[256] = "";
+	int r;
+
+	r = call_arg(d, req, &a);
+	if (r == 0 && with) {
+		json_t *q = json_pack("{s:O}", "id", with);
+		r = q ? call_arg(d, q, &b) : -ENOMEM;
+		json_decref(q);
+	} else if (r == 0) {
+		r = -EINVAL;
+	}
+	if (r == -EINVAL)
+		return fail("usage: join ID ID (two calls: their numbers or UUIDs)");
+	if (r == -ENOENT)
+		return fail("no call %s", with && a.id ? b.text : a.text);
+	if (r < 0)
+		return fail("%s", strerror(-r));
+	r = call_core_join(tsip_core(d->sip), a.id, b.id, err, sizeof(err));
+	if (r < 0)
+		return fail("%s", err[0] ? err : strerror(-r));
 	return ok();
 }
 
@@ -389,6 +420,8 @@ json_t *ctl_cmds_dispatch(void *arg, json_t *req)
 		return cmd_call(d, req);
 	if (strcmp(cmd, "hangup") == 0)
 		return cmd_hangup(d, req);
+	if (strcmp(cmd, "join") == 0)
+		return cmd_join(d, req);
 	if (strcmp(cmd, "reload") == 0)
 		return cmd_reload(d, req);
 	if (strcmp(cmd, "route") == 0)
@@ -408,6 +441,6 @@ json_t *ctl_cmds_dispatch(void *arg, json_t *req)
 		return json_pack("{s:b,s:o}", "ok", 1, "targets", tsip_targets_json(d->sip));
 	if (strcmp(cmd, "registrations") == 0)	/* REGISTER relayed: lib/sip/tsip_reg.c */
 		return json_pack("{s:b,s:o}", "ok", 1, "registrations", tsip_reg_json(d->sip));
-	return fail("unknown command \"%s\" (status, calls, call, hangup, reload, route, "
+	return fail("unknown command \"%s\" (status, calls, call, hangup, join, reload, route, "
 		    "log-level, drain, undrain, bans, unban, targets, registrations, events)", cmd);
 }

@@ -155,6 +155,7 @@ static void fill_extra(struct ops *o, struct metrics_extra *x)
 		.relay_rx_rtcp = u.rx_rtcp,
 		.relay_handoffs_queued = u.handoffs_queued, .relay_handoffs_lost = u.handoffs_lost,
 		.relay_dtmf_events = u.dtmf_events, .relay_dtmf_lost = u.dtmf_lost,
+		.relay_mix_frames = u.mix_frames, .relay_mix_ns = u.mix_ns,
 		.reloads_ok = d->reloads_ok, .reloads_failed = d->reloads_failed,
 		.hooks_delivered = hs.delivered, .hooks_failed = hs.failed,
 		.hooks_dropped = hs.dropped,

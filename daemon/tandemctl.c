@@ -30,8 +30,8 @@
 static const char *const event_types[] = {
 	BUS_EV_CALL_CREATED, BUS_EV_CALL_STATE, BUS_EV_CALL_ANSWERED, BUS_EV_CALL_ENDED,
 	BUS_EV_MEDIA_STARTED, BUS_EV_MEDIA_STOPPED, BUS_EV_MEDIA_QUALITY, BUS_EV_TRANSFER,
-	BUS_EV_CALL_DTMF, BUS_EV_TARGET_DOWN, BUS_EV_TARGET_UP, BUS_EV_REG_ADD, BUS_EV_REG_REFRESH,
-	BUS_EV_REG_REMOVE, "*", NULL,
+	BUS_EV_CALL_DTMF, BUS_EV_TARGET_DOWN, BUS_EV_TARGET_UP, BUS_EV_BRIDGE_JOIN,
+	BUS_EV_BRIDGE_LEAVE, BUS_EV_REG_ADD, BUS_EV_REG_REFRESH, BUS_EV_REG_REMOVE, "*", NULL,
 };
 
 /* Where and how long to talk to tandemd. */
@@ -50,6 +50,7 @@ static void usage(FILE *f)
 		"  calls                       one line per call\n"
 		"  call ID                     everything about one call (ID: its number or UUID)\n"
 		"  hangup ID                   end a call (both legs)\n"
+		"  join ID ID                  both calls' parties in one conference bridge\n"
 		"  reload                      re-read the config file (as SIGHUP) and say how it went\n"
 		"  route --from U --to U [--source IP] [--header 'Name: value'] [--domain D]\n"
 		"                              which route and targets a call would take\n"
@@ -456,6 +457,12 @@ static int check_usage(struct cmdline *cl)
 			"[--header 'Name: value'] [--domain D]\n");
 		return 2;
 	}
+	if (strcmp(cmd, "join") == 0) {
+		if (cl->nargs == 3)
+			return 0;
+		fprintf(stderr, "usage: tandemctl join ID ID\n");
+		return 2;
+	}
 	if (one && cl->nargs != 2) {
 		fprintf(stderr, "usage: tandemctl %s %s\n", cmd,
 			cmd[0] == 'l' ? "LEVEL" : cmd[0] == 'u' ? "ADDR" : "ID");
@@ -478,7 +485,10 @@ static int run(struct cmdline *cl)
 		return follow_events(cl);
 	req = strcmp(cmd, "route") == 0 ? json_deep_copy(cl->route) : json_object();
 	json_object_set_new(req, "cmd", json_string(cmd));
-	if (cl->nargs == 2) {
+	if (cl->nargs == 3 && strcmp(cmd, "join") == 0) {
+		json_object_set_new(req, "id", json_string(cl->args[1]));
+		json_object_set_new(req, "with", json_string(cl->args[2]));
+	} else if (cl->nargs == 2) {
 		const char *what = cmd[0] == 'l' ? "level" : cmd[0] == 'u' ? "address" : "id";
 		json_object_set_new(req, what, json_string(cl->args[1]));
 	}

@@ -44,6 +44,7 @@ static const char *const end_names[_CALL_END_MAX] = {
 	[CALL_END_TRANSFER_FAILED] = "transfer-failed",
 	[CALL_END_TRANSFERRED] = "transferred", [CALL_END_REPLACED] = "replaced",
 	[CALL_END_MAX_DURATION] = "max-duration",
+	[CALL_END_BRIDGE_ENDED] = "bridge-ended",
 };
 
 const char *call_state_name(enum call_state st)
@@ -110,6 +111,7 @@ static void call_free(struct call *c)
 
 	media_log_stats(c);
 	call_publish_record(c);
+	bridge_call_freeing(c);
 	media_release(c);
 	call_log(c, LOG_LVL_INFO, "freed end=%s code=%d", call_end_name(c->end), c->end_code);
 	if (c->prev)
@@ -245,6 +247,7 @@ void call_close(struct call *c, enum call_end why, int code, const char *phrase)
 		 c->answered_at ? (long)(time(NULL) - c->answered_at) : 0L);
 
 	xfer_close(c);	/* first: the transferor hears the end before its BYE */
+	bridge_call_closing(c);
 	for (int s = 0; s < _LEG_SIDE_MAX; s++) {
 		struct leg *l = c->leg[s];
 		if (l == NULL || leg_is_ended(l))
@@ -579,6 +582,12 @@ static void on_request(struct call *c, struct leg *l, enum leg_req req, const st
 	}
 	if (req == LEG_REQ_BYE)
 		call_fsm_event(c, CALL_EV_BYE, l, m);
+	else if (c->bridge && (!l->peer || leg_is_ended(l->peer)) && req != LEG_REQ_ACK &&
+		 req != LEG_REQ_PRACK)
+		/* nobody to cross to: its call's other party left the bridge */
+		leg_respond(l, req, req == LEG_REQ_INVITE || req == LEG_REQ_UPDATE ? 488 : 200,
+			    req == LEG_REQ_INVITE || req == LEG_REQ_UPDATE ? "Not Acceptable Here" :
+									     NULL);
 	else if (req == LEG_REQ_CANCEL && !l->outbound && !leg_is_answered(l))
 		call_fsm_event(c, CALL_EV_CANCEL, l, m);
 	else
@@ -590,6 +599,10 @@ static void on_request(struct call *c, struct leg *l, enum leg_req req, const st
 void call_act_bye(struct call *c, struct leg *l, const struct call_msg *m)
 {
 	leg_end(l);
+	/* a party of a bridge leaves alone; its call ends with its last one */
+	if (bridge_leg_left(c, l) &&
+	    (c->state == CALL_ST_CLOSING || (c->leg[!l->side] && !leg_is_ended(c->leg[!l->side]))))
+		return;
 	if (l == c->xfer.transferor && xfer_leg(c)) {
 		call_log(c, LOG_LVL_INFO, "transferor left; the transfer goes on");
 		return;
@@ -624,16 +637,6 @@ static int copy_str(char **dst, const char *src)
 	return *dst ? 0 : -ENOMEM;
 }
 
-/* The route of binding cb's REGISTER, by name (a reload may drop it: 480) */
-static const struct conf_route *binding_route(struct call *c, const struct call_binding *cb)
-{
-	for (size_t i = 0; i < c->conf->n_routes; i++)
-		if (strcmp(c->conf->routes[i].name, cb->route) == 0 &&
-		    c->conf->routes[i].register_mode == CONF_REG_RELAY)
-			return &c->conf->routes[i];
-	return NULL;
-}
-
 static int route_call(struct call *c, const struct call_invite *inv,
 		      const struct call_binding *cb)
 {
@@ -646,7 +649,7 @@ static int route_call(struct call *c, const struct call_invite *inv,
 	const struct conf_route *rt;
 	struct route_count *rc;
 
-	rt = cb ? cb->contact ? binding_route(c, cb) : NULL : route_find(c->conf, &q);
+	rt = cb ? binding_route(c, cb) : route_find(c->conf, &q);	/* binding.c */
 	if (rt == NULL) {
 		/* a token of a binding that is gone, or whose route went on reload */
 		call_close(c, CALL_END_NO_ROUTE, cb ? 480 : c->conf->no_route_code,
@@ -654,13 +657,9 @@ static int route_call(struct call *c, const struct call_invite *inv,
 		return -ENOENT;
 	}
 	c->route = rt;
-	if (cb) {
-		call_log(c, LOG_LVL_INFO, "to the phone registered as %s (route \"%s\")",
-			 cb->aor_user ? cb->aor_user : "", rt->name);
-		if ((c->bind_contact = strdup(cb->contact)) == NULL ||
-		    (cb->proxy && (c->bind_proxy = strdup(cb->proxy)) == NULL))
-			return -ENOMEM;
-	} else if (rt->reject) {
+	if (cb && binding_take(c, cb) < 0)
+		return -ENOMEM;
+	if (!cb && rt->reject) {
 		call_close(c, CALL_END_ROUTE_REJECT, rt->reject, rt->reject_reason);
 		return -EPERM;
 	}
@@ -726,11 +725,8 @@ static void start_call(struct call *c, const struct call_invite *inv)
 	}
 	if (call_limit_admit(c, inv) < 0)	/* limits.max_calls_per_source, cps_per_* */
 		return;
-	if (core->binding_find && inv->ruri_user && *inv->ruri_user &&
-	    core->binding_find(core->binding_arg, inv->ruri_user, &cb))
-		r = route_call(c, inv, &cb);	/* a phone registered through us */
-	else
-		r = route_call(c, inv, NULL);
+	/* a phone registered through us (binding.c), or the routing rules */
+	r = route_call(c, inv, binding_lookup(core, inv->ruri_user, &cb) ? &cb : NULL);
 	if (r == -ENOMEM)
 		call_close(c, CALL_END_ERROR, 500, "Server Internal Error");
 	if (r < 0)

@@ -149,6 +149,7 @@ enum call_end {
 	CALL_END_TRANSFERRED,	/* its far leg was joined to another call */
 	CALL_END_REPLACED,	/* an INVITE with Replaces took a leg over */
 	CALL_END_MAX_DURATION,	/* the route's max_duration ran out (call_limit.c) */
+	CALL_END_BRIDGE_ENDED,	/* the last party of a conference bridge (bridge.c) */
 	_CALL_END_MAX,
 };
 
@@ -265,6 +266,10 @@ void call_core_stats(struct call_core *core, struct call_stats *ret);
 int call_core_foreach(struct call_core *core, int (*fn)(const struct call_info *ci, void *arg),
 		      void *arg);
 int call_core_hangup(struct call_core *core, uint64_t id);
+/* tandemctl join: the live parties of both calls in one conference bridge
+ * (the one either is in already, else a new one); 0, or -errno with why
+ * in err. */
+int call_core_join(struct call_core *core, uint64_t a, uint64_t b, char *err, size_t len);
 /* The media streams of call id; returns how many (<= max), or -ENOENT. */
 int call_core_streams(struct call_core *core, uint64_t id, struct call_stream_info *ret,
 		      unsigned max);

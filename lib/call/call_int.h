@@ -33,6 +33,8 @@ struct call_core {
 	bool draining;
 	struct route_count *route_counts;
 	struct ttimer *quality_timer;	/* media.quality events, every QUALITY_MS */
+	struct bridge *bridges;			/* conference bridges (bridge.c) */
+	uint64_t next_bridge_id;
 	struct referfwd *referfwds;		/* REFERs outside a dialog being forwarded (referfwd.c) */
 	struct trate *cps_source, *cps_user;	/* calls per second by source, by user (call_limit.c) */
 	bool (*target_down)(void *arg, const char *target);	/* target health, or NULL */
@@ -132,6 +134,8 @@ struct call {
 		struct ttimer *timer;		/* no answer from the target */
 	} xfer;
 	json_t *transfers;		/* for the record */
+	struct bridge *bridge;		/* the conference bridge its parties are in */
+	json_t *bridge_rec;		/* what that bridge was when it left (record) */
 	unsigned dtmf_n[_LEG_SIDE_MAX];	/* digits read from each leg (dtmf.c) */
 	struct call_stream streams[TSDP_MAX_MEDIA];
 	unsigned n_streams;
@@ -144,6 +148,14 @@ struct call {
 	struct guard_addr src_key;
 	char log_prefix[160];
 };
+
+/* binding.c: calls to phones registered through tandemd. binding_lookup():
+ * does user name a binding's token (its fields, or ret->contact NULL: gone);
+ * binding_route(): its route in the call's snapshot, or NULL (480);
+ * binding_take(): the call goes to that phone. */
+bool binding_lookup(struct call_core *core, const char *user, struct call_binding *ret);
+const struct conf_route *binding_route(struct call *c, const struct call_binding *cb);
+int binding_take(struct call *c, const struct call_binding *cb);
 
 /* call.c: the first target from idx on that target health does not call
  * down (n_targets: none); give up leg B and place target next. */
@@ -292,6 +304,18 @@ void xfer_on_leg_event(struct call *c, struct leg *l, enum leg_req req);
 void xfer_close(struct call *c);			/* from call_close */
 void xfer_free(struct call *c);				/* from call_free */
 
+/* bridge.c: conference bridges. bridge_join(): the live parties of calls
+ * (1 or 2) into the bridge one of them is in, else the one named `name`
+ * (NULL: a new one); 0, or -errno with why in err (nothing changed).
+ * bridge_leg_left(): a BYE from l of a bridged call: true when it was one
+ * (the call goes on while its other party is still in the bridge). */
+int bridge_join(struct call_core *core, const char *name, struct call *const calls[], unsigned n,
+		char *err, size_t len);
+bool bridge_leg_left(struct call *c, struct leg *l);
+void bridge_call_closing(struct call *c);	/* from call_close */
+void bridge_call_freeing(struct call *c);	/* from call_free */
+json_t *bridge_record(struct call *c);		/* NULL: never in one */
+void bridge_core_free(struct call_core *core);
 /* referfwd.c */
 void referfwd_free_all(struct call_core *core);	/* from call_core_free */
 

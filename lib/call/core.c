@@ -91,6 +91,7 @@ struct call_core *call_core_free(struct call_core *core)
 		assert(freed);	/* else this loop would never end */
 		(void)freed;
 	}
+	bridge_core_free(core);
 	referfwd_free_all(core);
 	while (core->route_counts) {
 		struct route_count *rc = core->route_counts;

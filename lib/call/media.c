@@ -728,7 +728,7 @@ void media_log_stats(struct call *c)
 static json_t *side_record(const struct relay_side_stats *st, const struct call_stream *cs,
 			   enum leg_side side)
 {
-	return json_pack("{s:i,s:b,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I,s:I,s:I,s:I,s:s?}",
+	return json_pack("{s:i,s:b,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I,s:I,s:I,s:I,s:I,s:s?}",
 			 "relay_port", cs->port[side], "rtcp_mux", cs->mux[side],
 			 "direction", tsdp_dir_name(cs->dir[side]), "latched", st->latched,
 			 "packets", (json_int_t)st->packets, "bytes", (json_int_t)st->bytes,
@@ -739,6 +739,7 @@ static json_t *side_record(const struct relay_side_stats *st, const struct call_
 			 "dropped_malformed", (json_int_t)st->dropped_malformed,
 			 "dropped_auth", (json_int_t)st->dropped_auth,
 			 "dropped_replay", (json_int_t)st->dropped_replay,
+			 "mix_late", (json_int_t)st->mix_late,
 			 "srtp", cs->srtp[side] ? tsrtp_suite_name(cs->tx[side].suite) : NULL);
 }
 

@@ -107,6 +107,8 @@ void call_publish_record(struct call *c)
 			"ended_by", ended_by(c->end),
 			"media", media_record(c),
 			"transfers", c->transfers ? json_incref(c->transfers) : json_array());
+	if (rec)	/* who was in its conference bridge, for how long */
+		json_object_set_new(rec, "bridge", bridge_record(c) ?: json_null());
 	if (rec)
 		json_object_set_new(rec, "dtmf", json_pack("{s:i,s:i}", "a", c->dtmf_n[LEG_A],
 							   "b", c->dtmf_n[LEG_B]));

@@ -441,6 +441,39 @@ void call_on_replaces(struct leg *n, struct leg *old, const struct call_invite *
 	leg_hangup(old);	/* let go */
 }
 
+/* A REFER to the conference URI (conference.uri): the call's parties go
+ * into that bridge (bridge.c), the REFER is answered 202 and its NOTIFY
+ * says 200 at once; a call that cannot join (a codec that cannot be
+ * mixed, a full bridge) gets an error answer with the reason. */
+static bool to_conference(const struct call *c, const struct call_refer *r)
+{
+	return c->conf->conference_user && r->user && r->host &&
+	       strcasecmp(r->user, c->conf->conference_user) == 0 &&
+	       strcasecmp(r->host, c->conf->conference_host) == 0;
+}
+
+static void conference(struct call *c, struct leg *l, const struct call_refer *r)
+{
+	struct call *calls[1] = { c };
+	char err[200] = "";
+	int e = bridge_join(c->core, c->conf->conference_uri, calls, 1, err, sizeof(err));
+	int code = e == -EPROTONOSUPPORT ? 488 : e == -ENOSPC || e == -EBUSY ? 486 :
+		   e == -EAGAIN ? 503 : e == -EALREADY ? 200 : 500;
+
+	if (e < 0 && e != -EALREADY) {
+		call_log(c, LOG_LVL_NOTICE, "REFER from leg %c to the conference refused: %s",
+			 side_char(l), err);
+		leg_respond(l, LEG_REQ_REFER, code, err);
+		xfer_record(c, who(l), "conference", r->refer_to, code, "refused");
+		return;
+	}
+	call_log(c, LOG_LVL_INFO, "REFER from leg %c: the call joins the conference %s",
+		 side_char(l), c->conf->conference_uri);
+	leg_respond(l, LEG_REQ_REFER, 202, "Accepted");
+	c->core->ops->notify(l, "SIP/2.0 200 OK", true);
+	xfer_record(c, who(l), "conference", r->refer_to, 200, "joined");
+}
+
 static void on_refer(struct call *c, struct leg *l, const struct call_refer *r)
 {
 	enum conf_refer policy = c->route ? c->route->refer : CONF_REFER_LOCAL;
@@ -470,6 +503,17 @@ static void on_refer(struct call *c, struct leg *l, const struct call_refer *r)
 	}
 	if (r->user == NULL || r->host == NULL || *r->host == '\0') {
 		leg_respond(l, LEG_REQ_REFER, 400, "Bad Refer-To");
+		return;
+	}
+	if (to_conference(c, r)) {
+		conference(c, l, r);
+		return;
+	}
+	if (c->bridge) {
+		/* its media is the bridge's: a transfer would need a party to
+		 * put back in a plain call */
+		leg_respond(l, LEG_REQ_REFER, 403, "Forbidden (In A Conference)");
+		xfer_record(c, who(l), "refused", r->refer_to, 403, "in-conference");
 		return;
 	}
 	if (policy == CONF_REFER_PASSTHROUGH) {

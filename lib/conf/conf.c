@@ -563,6 +563,7 @@ static const struct conf_key top_keys[] = {
 	{ "routes", CONF_FUNC, 0, 0, 0, conf_parse_routes },
 	{ "tls", CONF_FUNC, 0, 0, 0, conf_parse_tls },
 	{ "records", CONF_FUNC, 0, 0, 0, conf_parse_records },	/* conf_ops.c */
+	{ "conference", CONF_FUNC, 0, 0, 0, conf_parse_conference },
 	{ "http", CONF_FUNC, 0, 0, 0, conf_parse_http },
 	{ "webhooks", CONF_FUNC, 0, 0, 0, conf_parse_webhooks },
 	{ "auth", CONF_FUNC, 0, 0, 0, conf_parse_auth },	/* conf_auth.c */

@@ -332,6 +332,9 @@ struct conf {
 
 	/* operations (lib/conf/conf_ops.c): records, HTTP endpoint, webhooks */
 	char *records_file;		/* NULL: no call records */
+	/* conference: a REFER whose Refer-To names this user@host brings its
+	 * call into the bridge of that name (lib/call/bridge.c); NULL: none */
+	char *conference_uri, *conference_user, *conference_host;
 	char *http_address;		/* NULL: no HTTP endpoint */
 	int http_port;
 	struct conf_webhook *webhooks;

@@ -65,6 +65,7 @@ int conf_parse_tls(struct conf_load_ctx *ctx, const config_setting_t *s, void *o
 int conf_tls_finish(struct conf_load_ctx *ctx, struct conf *c, const config_setting_t *root);
 
 /* conf_ops.c: the records, http and webhooks sections. */
+int conf_parse_conference(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
 int conf_parse_records(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
 int conf_parse_http(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
 int conf_parse_webhooks(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);

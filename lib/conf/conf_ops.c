@@ -1,7 +1,8 @@
 /* lib/conf/conf_ops.c: the operations sections of the config: `records`
  * (the call records file), `http` (the HTTP endpoint: metrics, events, REST)
- * and `webhooks` (where events are POSTed). Each section is off when it is
- * absent. Tables as in conf.c; runs wherever conf_load() runs. */
+ * and `webhooks` (where events are POSTed); and `conference` (the URI a
+ * REFER names to bring its call into the conference bridge). Each section
+ * is off when it is absent. Tables as in conf.c; runs wherever conf_load() runs. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -13,7 +14,8 @@
 /* The event types a webhook may ask for (lib/ops/bus.h), and "*" for all. */
 static const char *const event_names[] = {
 	"call.created", "call.state", "call.answered", "call.ended",
-	"media.started", "media.stopped", "media.quality", "transfer", "call.dtmf", "*", NULL,
+	"media.started", "media.stopped", "media.quality", "transfer", "call.dtmf",
+	"bridge.join", "bridge.leave", "*", NULL,
 };
 
 static const struct conf_key records_keys[] = {
@@ -31,6 +33,42 @@ int conf_parse_records(struct conf_load_ctx *ctx, const config_setting_t *s, voi
 		return -EINVAL;
 	}
 	return r;
+}
+
+/* conference = { uri = "sip:conf@pbx.example.com"; }: its user and host,
+ * as a REFER's Refer-To must name them (case-insensitive, no port). */
+int conf_parse_conference(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	static const struct conf_key keys[] = {
+		{ "uri", CONF_STR, offsetof(struct conf, conference_uri), 1, 0 },
+		{ NULL },
+	};
+	struct conf *c = obj;
+	const char *u, *at;
+	size_t hl;
+	int r = conf_apply_keys(ctx, s, keys, obj, "'conference'");
+
+	if (r < 0)
+		return r;
+	u = c->conference_uri;
+	if (u && strncasecmp(u, "sip:", 4) == 0)
+		u += 4;
+	else if (u && strncasecmp(u, "sips:", 5) == 0)
+		u += 5;
+	else
+		u = NULL;
+	at = u ? strchr(u, '@') : NULL;
+	hl = at ? strcspn(at + 1, ":;>?") : 0;
+	if (at == NULL || at == u || hl == 0) {
+		conf_set_error(ctx->err, s, ctx->path,
+			       "'conference' needs a uri such as \"sip:conf@pbx.example.com\"");
+		return -EINVAL;
+	}
+	c->conference_user = strndup(u, (size_t)(at - u));
+	c->conference_host = strndup(at + 1, hl);
+	if (c->conference_user == NULL || c->conference_host == NULL)
+		return -ENOMEM;
+	return 0;
 }
 
 static int fn_http_address(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
@@ -174,6 +212,10 @@ void conf_ops_clear(struct conf *c)
 	free(c->webhooks);
 	free(c->records_file);
 	free(c->http_address);
+	free(c->conference_uri);
+	free(c->conference_user);
+	free(c->conference_host);
+	c->conference_uri = c->conference_user = c->conference_host = NULL;
 	c->webhooks = NULL;
 	c->n_webhooks = 0;
 	c->records_file = c->http_address = NULL;

@@ -150,6 +150,8 @@ static void cmd_release(struct relay_cmd *c)
 	else if (c->type == RELAY_CMD_SWAP)
 		for (int k = 0; k < 2; k++)
 			close(c->fd[0][k]);
+	else if (c->type == RELAY_CMD_MOVE_OUT || c->type == RELAY_CMD_MOVE_IN)
+		relay_move_release(c->move, c->type == RELAY_CMD_MOVE_IN);
 	tsrtp_key_wipe(&c->ep.rx);
 	tsrtp_key_wipe(&c->ep.tx);
 }
@@ -162,6 +164,8 @@ static void cmdq_pop(struct worker *w)
 	if (w->q_head == NULL)
 		w->q_tail = NULL;
 	w->q_len--;
+	if (n->keep)
+		return;				/* a relay_move's: its new worker frees it */
 	explicit_bzero(n, sizeof(*n));		/* a SET carries keys */
 	free(n);
 }
@@ -192,9 +196,25 @@ static bool push_pending_dels(struct worker *w)
  * that emptied the ring just before the flag went up. */
 static void cmdq_flush(struct worker *w)
 {
+	if (w->hold)
+		return;		/* a pair moving in goes first (relay_moved) */
 	for (int pass = 0; pass < 2; pass++) {
-		while (w->q_head && ring_push(w->cmd, &w->q_head->c) == 0)
-			cmdq_pop(w);
+		while (w->q_head) {
+			/* a MOVE_IN's node belongs to the worker once pushed:
+			 * nothing of it is read after */
+			struct cmdq_node *n = w->q_head, *next = n->next;
+			bool keep = n->keep;
+			if (ring_push(w->cmd, &n->c) < 0)
+				break;
+			w->q_head = next;
+			if (next == NULL)
+				w->q_tail = NULL;
+			w->q_len--;
+			if (!keep) {
+				explicit_bzero(n, sizeof(*n));	/* a SET carries keys */
+				free(n);
+			}
+		}
 		if (w->q_head == NULL && push_pending_dels(w))
 			return;
 		if (pass == 0) {
@@ -219,13 +239,13 @@ static void note_lost(struct relay *r, uint64_t lost)
  * never for a DEL: that one becomes its slot's flag, sent after the queue
  * (no other command for a freed pair's slot can follow it), so a freed
  * pair's ports and sockets always come back. */
-static int push_cmd(struct worker *w, const struct relay_cmd *c)
+int relay_push_cmd(struct worker *w, const struct relay_cmd *c)
 {
 	struct cmdq_node *n;
 
 	if (w->q_head)
 		cmdq_flush(w);
-	if (w->q_head == NULL && ring_push(w->cmd, c) == 0)
+	if (w->q_head == NULL && !w->hold && ring_push(w->cmd, c) == 0)
 		return 0;
 	n = malloc(sizeof(*n));
 	if (n == NULL && c->type == RELAY_CMD_DEL) {
@@ -242,6 +262,7 @@ static int push_cmd(struct worker *w, const struct relay_cmd *c)
 		return -ENOMEM;
 	}
 	n->next = NULL;
+	n->keep = false;
 	n->c = *c;
 	if (w->q_tail)
 		w->q_tail->next = n;
@@ -251,6 +272,71 @@ static int push_cmd(struct worker *w, const struct relay_cmd *c)
 	w->q_len++;
 	cmdq_flush(w);		/* raises the flag, and tries once more */
 	return 0;
+}
+
+/* ---- a pair moving between workers (a bridge mixes on one) ---- */
+
+int relay_pair_move(struct relay *r, struct relay_pair_id id, unsigned to,
+		    struct relay_pair_id *ret)
+{
+	struct worker *x = relay_worker_of(r, id), *y;
+	struct relay_cmd c = { .type = RELAY_CMD_MOVE_OUT, .slot = id.slot, .gen = id.gen };
+	int e;
+
+	if (x == NULL || to >= r->n_workers)
+		return -ENOENT;
+	if (x->index == to) {
+		*ret = id;
+		return 0;
+	}
+	/* x's commands wait for a pair moving into it: a MOVE_OUT behind
+	 * them, while that pair's old worker waited for this one, would
+	 * hold both for ever. Rare (two joins crossing within a
+	 * millisecond): the caller says so and the join can be tried again */
+	if (x->hold)
+		return -EAGAIN;
+	y = &r->w[to];
+	if (y->n_free == 0)
+		return -EADDRINUSE;
+	c.move = calloc(1, sizeof(*c.move));
+	if (c.move == NULL)
+		return -ENOMEM;
+	c.to_worker = (uint16_t)to;
+	c.to_slot = y->free_slots[y->n_free - 1];
+	c.to_gen = y->slot_gen[c.to_slot] + 1;
+	e = relay_push_cmd(x, &c);
+	if (e < 0) {
+		free(c.move);
+		return e;
+	}
+	y->n_free--;
+	y->slot_gen[c.to_slot] = c.to_gen;
+	y->slot_ports[c.to_slot][0] = x->slot_ports[id.slot][0];
+	y->slot_ports[c.to_slot][1] = x->slot_ports[id.slot][1];
+	x->slot_gen[id.slot]++;		/* the old id is stale at once */
+	y->hold++;			/* what comes for y waits for the pair */
+	*ret = (struct relay_pair_id){ .worker = (uint16_t)to, .slot = c.to_slot, .gen = c.to_gen };
+	return 0;
+}
+
+/* MOVED: the old worker let the pair go; it enters the new one before
+ * any command sent to it since. */
+static void relay_moved(struct relay *r, const struct relay_evt *e)
+{
+	struct worker *y = &r->w[e->to_worker];
+	struct cmdq_node *n = &e->move->node;
+
+	n->keep = true;
+	n->c = (struct relay_cmd){ .type = RELAY_CMD_MOVE_IN, .slot = e->to_slot,
+				   .gen = e->to_gen, .move = e->move };
+	n->next = y->q_head;
+	y->q_head = n;
+	if (y->q_tail == NULL)
+		y->q_tail = n;
+	y->q_len++;
+	if (y->hold)
+		y->hold--;
+	cmdq_flush(y);
 }
 
 /* ---- events from the workers ---- */
@@ -282,6 +368,10 @@ static int on_events(void *magic, su_wait_t *sw, void *arg)
 		case RELAY_EVT_DTMF:
 			if (w->slot_gen[e.slot] == e.gen && r->on_dtmf)
 				r->on_dtmf(r->arg, e.cookie, e.side, e.event, e.duration_ms);
+			break;
+		case RELAY_EVT_MOVED:
+			w->free_slots[w->n_free++] = e.slot;
+			relay_moved(r, &e);
 			break;
 		}
 	}
@@ -321,13 +411,21 @@ static int worker_init(struct relay *r, struct worker *w, unsigned idx, uint32_t
 	w->slot_ports = calloc(n_slots, sizeof(*w->slot_ports));
 	w->del_pending = calloc(n_slots, 1);
 	/* every event that can be outstanding at once (relay_int.h) */
-	w->bl_cap = 2 * n_slots + r->pool.n_total;
+	w->bl_cap = 3 * n_slots + r->pool.n_total;	/* MOVED: one per slot */
 	w->backlog = calloc(w->bl_cap, sizeof(*w->backlog));
 	if (!w->slots || !w->free_slots || !w->slot_gen || !w->slot_ports || !w->del_pending ||
 	    !w->backlog)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < n_slots; i++)
 		w->free_slots[w->n_free++] = n_slots - 1 - i;
+	w->tfd = -1;
+	if ((e = relay_mix_init(w)) < 0)
+		return e;
+	{
+		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = UINT64_MAX - 1 };
+		if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->tfd, &ev) < 0)
+			return -errno;
+	}
 	if (su_wait_create(sw, ring_fd(w->evt), SU_WAIT_IN) < 0 ||
 	    (w->evt_reg = su_root_register(r->root, sw, on_events, w, 0)) <= 0) {
 		w->evt_reg = 0;
@@ -422,9 +520,11 @@ struct relay *relay_free(struct relay *r)
 		/* commands the worker never ran: their sockets are ours */
 		while (w->cmd && ring_pop(w->cmd, &c))
 			cmd_release(&c);
+		relay_moves_release(w);
 		while (w->q_head) {
-			cmd_release(&w->q_head->c);
-			cmdq_pop(w);
+			struct relay_cmd qc = w->q_head->c;
+			cmdq_pop(w);		/* a relay_move's node stays: qc frees it */
+			cmd_release(&qc);
 		}
 		for (uint32_t s = 0; w->slots && s < w->n_slots; s++)
 			for (int side = 0; side < 2; side++) {
@@ -449,6 +549,9 @@ struct relay *relay_free(struct relay *r)
 		free(w->slot_ports);
 		free(w->del_pending);
 		free(w->backlog);
+		free(w->bridges);
+		if (w->tfd >= 0)
+			close(w->tfd);
 	}
 	free(r->w);
 	portpool_clear(&r->pool);
@@ -481,7 +584,7 @@ int relay_pair_new(struct relay *r, uint64_t cookie, const int family[2],
 	c.gen = ++w->slot_gen[c.slot];
 	w->slot_ports[c.slot][0] = base[0];
 	w->slot_ports[c.slot][1] = base[1];
-	e = push_cmd(w, &c);
+	e = relay_push_cmd(w, &c);
 	if (e < 0) {
 		for (int s = 0; s < 2; s++) {
 			close(c.fd[s][0]);
@@ -499,7 +602,7 @@ int relay_pair_new(struct relay *r, uint64_t cookie, const int family[2],
 	return 0;
 }
 
-static struct worker *worker_of(struct relay *r, struct relay_pair_id id)
+struct worker *relay_worker_of(struct relay *r, struct relay_pair_id id)
 {
 	if (id.worker >= r->n_workers || id.slot >= r->w[id.worker].n_slots ||
 	    r->w[id.worker].slot_gen[id.slot] != id.gen)
@@ -530,7 +633,7 @@ void relay_spare_close(struct relay *r, struct relay_spare *s)
 
 int relay_pair_swap(struct relay *r, struct relay_pair_id id, int side, struct relay_spare *s)
 {
-	struct worker *w = worker_of(r, id);
+	struct worker *w = relay_worker_of(r, id);
 	struct relay_cmd c = { .type = RELAY_CMD_SWAP, .slot = id.slot, .gen = id.gen,
 			       .side = side };
 	int e;
@@ -543,7 +646,7 @@ int relay_pair_swap(struct relay *r, struct relay_pair_id id, int side, struct r
 	c.fd[0][1] = s->fd[1];
 	c.old_base = w->slot_ports[id.slot][side];
 	c.new_base = s->base;
-	e = push_cmd(w, &c);
+	e = relay_push_cmd(w, &c);
 	if (e < 0) {
 		relay_spare_close(r, s);
 		return e;
@@ -558,7 +661,7 @@ int relay_pair_swap(struct relay *r, struct relay_pair_id id, int side, struct r
 int relay_pair_set(struct relay *r, struct relay_pair_id id, int side,
 		   const struct relay_endpoint *ep, unsigned timeout_s)
 {
-	struct worker *w = worker_of(r, id);
+	struct worker *w = relay_worker_of(r, id);
 	struct relay_cmd c = { .type = RELAY_CMD_SET, .slot = id.slot, .gen = id.gen,
 			       .side = side, .ep = *ep, .timeout_s = timeout_s };
 	struct timespec ts;
@@ -566,7 +669,7 @@ int relay_pair_set(struct relay *r, struct relay_pair_id id, int side,
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	c.issued_us = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-	e = w ? push_cmd(w, &c) : -ENOENT;
+	e = w ? relay_push_cmd(w, &c) : -ENOENT;
 
 	/* the keys live on in the worker only */
 	tsrtp_key_wipe(&c.ep.rx);
@@ -576,36 +679,36 @@ int relay_pair_set(struct relay *r, struct relay_pair_id id, int side,
 
 int relay_pair_timeout(struct relay *r, struct relay_pair_id id, unsigned timeout_s)
 {
-	struct worker *w = worker_of(r, id);
+	struct worker *w = relay_worker_of(r, id);
 	struct relay_cmd c = { .type = RELAY_CMD_TIMEOUT, .slot = id.slot, .gen = id.gen,
 			       .timeout_s = timeout_s };
 
-	return w ? push_cmd(w, &c) : -ENOENT;
+	return w ? relay_push_cmd(w, &c) : -ENOENT;
 }
 
 int relay_pair_dtmf(struct relay *r, struct relay_pair_id id, int side, uint8_t event,
 		    unsigned duration_ms)
 {
-	struct worker *w = worker_of(r, id);
+	struct worker *w = relay_worker_of(r, id);
 	struct relay_cmd c = { .type = RELAY_CMD_DTMF, .slot = id.slot, .gen = id.gen,
 			       .side = side, .dtmf_event = event,
 			       .dtmf_ms = (uint16_t)(duration_ms > 65535 ? 65535 : duration_ms) };
 
 	if (side < 0 || side > 1)
 		return -EINVAL;
-	return w ? push_cmd(w, &c) : -ENOENT;
+	return w ? relay_push_cmd(w, &c) : -ENOENT;
 }
 
 void relay_pair_free(struct relay *r, struct relay_pair_id id)
 {
-	struct worker *w = worker_of(r, id);
+	struct worker *w = relay_worker_of(r, id);
 	struct relay_cmd c = { .type = RELAY_CMD_DEL, .slot = id.slot, .gen = id.gen };
 
 	if (w == NULL)
 		return;
 	/* a later generation marks the id stale at once */
 	w->slot_gen[id.slot]++;
-	push_cmd(w, &c);	/* cannot fail for a DEL */
+	relay_push_cmd(w, &c);	/* cannot fail for a DEL */
 }
 
 #define LD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
@@ -628,7 +731,7 @@ static void addr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
 
 int relay_pair_stats(struct relay *r, struct relay_pair_id id, struct relay_side_stats ret[2])
 {
-	struct worker *w = worker_of(r, id);
+	struct worker *w = relay_worker_of(r, id);
 
 	if (w == NULL)
 		return -ENOENT;
@@ -646,6 +749,7 @@ int relay_pair_stats(struct relay *r, struct relay_pair_id id, struct relay_side
 			.dropped_replay = LD(c->dropped_replay),
 			.jitter_ms = (double)LD(c->jitter_us) / 1000.0,
 			.ssrc = (uint32_t)LD(c->ssrc),
+			.mix_late = LD(c->mix_late),
 		};
 		if (LD(c->latched_seq)) {
 			memcpy(&latched, &c->latched, sizeof(latched));
@@ -676,6 +780,8 @@ void relay_get_usage(struct relay *r, struct relay_usage *ret)
 		ret->handoffs_lost += LD(w->evt_lost);
 		ret->dtmf_events += LD(w->dtmf_events);
 		ret->dtmf_lost += LD(w->dtmf_lost);
+		ret->mix_frames += LD(w->mix_frames);
+		ret->mix_ns += LD(w->mix_ns);
 	}
 	ret->handoffs_lost += r->cmd_lost;
 	note_lost(r, ret->handoffs_lost);

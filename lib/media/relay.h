@@ -69,6 +69,7 @@ struct relay_side_stats {
 	uint64_t dropped_auth, dropped_replay;	/* SRTP checks failed */
 	double jitter_ms;			/* RFC 3550 interarrival jitter */
 	uint32_t ssrc;
+	uint64_t mix_late;			/* in a bridge: too late for the mix */
 	char latched[64];			/* "addr:port" or "" */
 };
 
@@ -125,6 +126,28 @@ int relay_pair_timeout(struct relay *r, struct relay_pair_id id, unsigned timeou
 int relay_pair_dtmf(struct relay *r, struct relay_pair_id id, int side, uint8_t event,
 		    unsigned duration_ms);
 void relay_pair_free(struct relay *r, struct relay_pair_id id);
+
+/* Conference bridges (relay_bridge.c, relay_mix.c). A bridge mixes on one
+ * worker: a pair on another worker moves there first (relay_pair_move,
+ * which gives it a new id at once; commands to the new id wait until it
+ * has arrived). A side that joins is no longer relayed to its pair's
+ * other side: it hears the others' mix (G.711: codec MIX_PCMU or
+ * MIX_PCMA, payload type pt) and what it sends goes into the mix. */
+struct relay_bridge_id {
+	uint16_t worker, index;
+};
+/* -EAGAIN: a pair is still moving into id's worker (try again in a moment) */
+int relay_pair_move(struct relay *r, struct relay_pair_id id, unsigned to_worker,
+		    struct relay_pair_id *ret);
+/* A bridge on the worker of the pair `on`; -EBUSY when that worker mixes
+ * as many bridges as it can. */
+int relay_bridge_new(struct relay *r, struct relay_pair_id on, struct relay_bridge_id *ret);
+/* -EXDEV: the pair is on another worker (move it first) */
+int relay_bridge_join(struct relay *r, struct relay_bridge_id b, struct relay_pair_id id, int side,
+		      int codec, uint8_t pt);
+int relay_bridge_leave(struct relay *r, struct relay_pair_id id, int side);
+/* Once every party has left. */
+void relay_bridge_free(struct relay *r, struct relay_bridge_id b);
 int relay_pair_stats(struct relay *r, struct relay_pair_id id, struct relay_side_stats ret[2]);
 
 /* Why the relay dropped a packet (the live totals of relay_usage). */
@@ -157,5 +180,8 @@ struct relay_usage {
 	/* DTMF events read from the legs, and those dropped because the
 	 * event ring was full (a worker never waits for a digit) */
 	uint64_t dtmf_events, dtmf_lost;
+	/* conference bridges: party frames mixed and sent, and the time the
+	 * workers spent mixing them (ns) */
+	uint64_t mix_frames, mix_ns;
 };
 void relay_get_usage(struct relay *r, struct relay_usage *ret);

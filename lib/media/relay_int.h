@@ -12,18 +12,26 @@
  * backlog_flush). */
 #pragma once
 
+#include <netinet/in.h>
 #include <pthread.h>
+#include <string.h>
+#include <time.h>
 
 #include "relay.h"
 #include "dtmf.h"
+#include "mix.h"
 #include "rtpstat.h"
 #include "util/ring.h"
 
 enum relay_cmd_type {
 	RELAY_CMD_ADD, RELAY_CMD_SET, RELAY_CMD_TIMEOUT, RELAY_CMD_DEL, RELAY_CMD_SWAP,
-	RELAY_CMD_DTMF
+	RELAY_CMD_DTMF, RELAY_CMD_BR_JOIN, RELAY_CMD_BR_LEAVE, RELAY_CMD_MOVE_OUT, RELAY_CMD_MOVE_IN
 };
-enum relay_evt_type { RELAY_EVT_FREED, RELAY_EVT_TIMEOUT, RELAY_EVT_PORT_FREED, RELAY_EVT_DTMF };
+enum relay_evt_type {
+	RELAY_EVT_FREED, RELAY_EVT_TIMEOUT, RELAY_EVT_PORT_FREED, RELAY_EVT_DTMF, RELAY_EVT_MOVED
+};
+
+struct relay_move;
 
 struct relay_cmd {
 	enum relay_cmd_type type;
@@ -38,6 +46,13 @@ struct relay_cmd {
 	uint64_t issued_us;		/* SET: CLOCK_MONOTONIC when the sofia thread sent it */
 	uint8_t dtmf_event;		/* DTMF: the digit to send to `side` */
 	uint16_t dtmf_ms;		/* DTMF: its duration */
+	uint16_t br;			/* BR_JOIN: the bridge's index in the worker */
+	uint8_t codec, pt;		/* BR_JOIN: what the mixer sends to the side */
+	/* MOVE_OUT: the pair's new home (its slot there waits for it);
+	 * MOVE_OUT/MOVE_IN: the block the pair travels in (relay_pair_move) */
+	uint16_t to_worker;
+	uint32_t to_slot, to_gen;
+	struct relay_move *move;
 };
 
 struct relay_evt {
@@ -47,6 +62,9 @@ struct relay_evt {
 	uint16_t base;			/* PORT_FREED */
 	uint8_t side, event;		/* DTMF: where from, which */
 	uint16_t duration_ms;		/* DTMF */
+	uint16_t to_worker;		/* MOVED: where it goes, in what */
+	uint32_t to_slot, to_gen;
+	struct relay_move *move;
 };
 
 /* Counters a worker writes and the sofia thread reads (relaxed atomics:
@@ -59,6 +77,7 @@ struct side_counters {
 	uint64_t jitter_us;
 	uint64_t ssrc;
 	uint64_t latched_seq;		/* bumped when latched changes */
+	uint64_t mix_late;		/* in a bridge: packets too late for the mix */
 	struct sockaddr_storage latched;
 };
 
@@ -83,6 +102,14 @@ struct stream_side {
 	unsigned te_rate;
 	struct dtmf_det det;			/* the events this leg sends */
 	struct dtmf_gen gen;			/* digits we send to this leg */
+	/* the last RTP sequence number and timestamp sent to this leg: a
+	 * bridge's stream to it goes on from there (a phone whose jitter
+	 * buffer ignores a new SSRC takes lower numbers as late) */
+	bool tx_any;
+	uint16_t tx_seq;
+	uint32_t tx_ts;
+	uint16_t br;				/* 1 + its bridge's index; 0: none */
+	uint8_t br_party;			/* its place among the bridge's parties */
 };
 
 struct stream {
@@ -100,8 +127,38 @@ struct stream {
 /* A command waiting for room in its worker's ring (sofia thread). */
 struct cmdq_node {
 	struct cmdq_node *next;
+	bool keep;			/* part of a relay_move: not freed when sent */
 	struct relay_cmd c;
 };
+
+/* A pair on its way from one worker to another (a conference bridge mixes
+ * on one worker: relay_pair_move). The one exception to "no pointer
+ * crosses a thread": the sofia thread allocates it, the old worker fills
+ * `s` with the whole stream (sockets, SRTP contexts, counters) and gives
+ * up the slot, the sofia thread queues `node` (MOVE_IN) in front of the
+ * new worker's held commands, and the new worker copies `s` into its slot
+ * and frees the block. Each step owns it alone. */
+struct relay_move {
+	struct cmdq_node node;
+	struct stream s;
+};
+
+/* A party of a bridge, in the worker that mixes (relay_mix.c). */
+struct mix_party {
+	uint32_t slot;
+	uint8_t side;
+	enum mix_codec codec;		/* what it is sent */
+	uint8_t pt;
+	struct mix_jb jb;
+	struct mix_out out;
+};
+
+struct wbridge {
+	unsigned n;
+	struct mix_party p[MIX_MAX_PARTIES];
+};
+
+#define RELAY_BRIDGES 32		/* bridges a worker mixes at once */
 
 struct worker {
 	struct relay *relay;
@@ -134,6 +191,16 @@ struct worker {
 	 * for the events that must not be lost); one that finds no room is
 	 * counted here (relaxed atomics) */
 	uint64_t dtmf_events, dtmf_lost;
+	/* conference bridges it mixes (worker-owned; relay_mix.c), its 20 ms
+	 * timer, and the mixing's own counters (relaxed atomics) */
+	struct wbridge *bridges;
+	unsigned br_active;
+	int tfd;
+	uint64_t mix_frames, mix_ns;
+	/* sofia-thread: bridges in use, moves into this worker in flight (its
+	 * commands wait behind them in cmdq: hold) */
+	uint8_t br_used[RELAY_BRIDGES];
+	unsigned hold;
 	/* sofia-thread: commands the ring had no room for, in order; and
 	 * DELs that could not even be queued (out of memory), one flag per
 	 * slot, sent once the queue is empty (no other command for their
@@ -177,10 +244,70 @@ int portpool_get(struct portpool *p, uint16_t *ret_base);
 void portpool_put(struct portpool *p, uint16_t base);
 
 void *relay_worker_main(void *arg);
+/* relay.c, relay_bridge.c (sofia thread) */
+int relay_push_cmd(struct worker *w, const struct relay_cmd *c);
+struct worker *relay_worker_of(struct relay *r, struct relay_pair_id id);
+void relay_move_release(struct relay_move *m, bool filled);
+void relay_moves_release(struct worker *w);	/* MOVED events never read (relay_free) */
+/* relay_cmd.c (worker thread) */
+void relay_backlog_flush(struct worker *w);
+bool relay_emit(struct worker *w, const struct relay_evt *e);
+void relay_run_commands(struct worker *w);
+
+static inline uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static inline uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static inline socklen_t sa_len(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+}
+
+static inline bool same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b,
+		      bool with_port)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+		return x->sin_addr.s_addr == y->sin_addr.s_addr &&
+		       (!with_port || x->sin_port == y->sin_port);
+	}
+	if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+		return memcmp(&x->sin6_addr, &y->sin6_addr, 16) == 0 &&
+		       (!with_port || x->sin6_port == y->sin6_port);
+	}
+	return false;
+}
+
+static inline uint64_t ev_data(uint32_t slot, int side, int kind)
+{
+	return ((uint64_t)slot << 2) | ((uint64_t)side << 1) | (uint64_t)kind;
+}
+
 /* relay_dtmf.c (worker thread) */
 void relay_dtmf_read(struct worker *w, uint32_t slot, int side, const uint8_t *pkt, size_t len,
 		     uint64_t now_ms);
 void relay_dtmf_tick(struct worker *w, uint32_t slot, uint64_t now_ms);
 void relay_dtmf_queue(struct worker *w, const struct relay_cmd *c, uint64_t now_ms);
+/* relay_mix.c (worker thread) */
+int relay_mix_init(struct worker *w);
+void relay_mix_join(struct worker *w, const struct relay_cmd *c);
+void relay_mix_leave(struct worker *w, uint32_t slot, int side);
+void relay_mix_put(struct worker *w, struct stream_side *sd, const uint8_t *pkt, size_t len);
+void relay_mix_tick(struct worker *w);
 bool relay_dtmf_splice(struct worker *w, struct stream_side *out, uint8_t *pkt, size_t *len,
 		       uint64_t now_ms);

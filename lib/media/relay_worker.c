@@ -75,275 +75,7 @@ struct wstate {
 	struct iovec siov[BATCH];
 };
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
-static socklen_t sa_len(const struct sockaddr_storage *ss)
-{
-	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-}
-
-static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b,
-		      bool with_port)
-{
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
-		return x->sin_addr.s_addr == y->sin_addr.s_addr &&
-		       (!with_port || x->sin_port == y->sin_port);
-	}
-	if (a->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
-		return memcmp(&x->sin6_addr, &y->sin6_addr, 16) == 0 &&
-		       (!with_port || x->sin6_port == y->sin6_port);
-	}
-	return false;
-}
-
-static uint64_t ev_data(uint32_t slot, int side, int kind)
-{
-	return ((uint64_t)slot << 2) | ((uint64_t)side << 1) | (uint64_t)kind;
-}
-
-/* ---- events to the sofia thread ---- */
-
-/* Move what waits in the backlog into the ring, oldest first. What is left
- * waits for sofia's wake-up (it has emptied the ring: on_events), which the
- * flag asks for; the second pass closes the race with a sofia thread that
- * emptied the ring just before the flag went up. Every loop also retries. */
-static void backlog_flush(struct worker *w)
-{
-	for (int pass = 0; pass < 2; pass++) {
-		while (w->bl_len && ring_push(w->evt, &w->backlog[w->bl_head]) == 0) {
-			const struct relay_evt *e = &w->backlog[w->bl_head];
-			if (e->type == RELAY_EVT_TIMEOUT)
-				w->slots[e->slot].timeout_queued = false;
-			w->bl_head = (w->bl_head + 1) % w->bl_cap;
-			ST_SET(w->bl_len, w->bl_len - 1);
-		}
-		if (w->bl_len == 0)
-			return;
-		if (pass == 0) {
-			__atomic_store_n(&w->evt_waiting, true, __ATOMIC_SEQ_CST);
-			__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		}
-	}
-}
-
-/* An event, never dropped: into the ring, or behind those already waiting
- * in the backlog. Returns whether it waits. */
-static bool emit(struct worker *w, const struct relay_evt *e)
-{
-	if (w->bl_len == 0 && ring_push(w->evt, e) == 0)
-		return false;
-	if (w->bl_len == w->bl_cap) {
-		ST_ADD(w->evt_lost, 1);		/* cannot happen: see relay_int.h */
-		return false;
-	}
-	w->backlog[(w->bl_head + w->bl_len) % w->bl_cap] = *e;
-	ST_SET(w->bl_len, w->bl_len + 1);
-	backlog_flush(w);			/* raises the flag, tries once more */
-	return w->bl_len > 0;
-}
-
-/* ---- commands ---- */
-
-static void close_stream(struct worker *w, uint32_t slot)
-{
-	struct stream *s = &w->slots[slot];
-	struct relay_evt e = { .type = RELAY_EVT_FREED, .slot = slot, .gen = s->gen };
-
-	for (int side = 0; side < 2; side++) {
-		struct stream_side *sd = &s->side[side];
-		for (int k = 0; k < 2; k++)
-			if (sd->fd[k] >= 0) {
-				epoll_ctl(w->epfd, EPOLL_CTL_DEL, sd->fd[k], NULL);
-				close(sd->fd[k]);
-				sd->fd[k] = -1;
-			}
-		sd->rx = tsrtp_free(sd->rx);
-		sd->tx = tsrtp_free(sd->tx);
-		tsrtp_key_wipe(&sd->rx_key);
-		tsrtp_key_wipe(&sd->tx_key);
-	}
-	s->used = false;
-	emit(w, &e);
-}
-
-static void do_add(struct worker *w, const struct relay_cmd *c)
-{
-	struct stream *s = &w->slots[c->slot];
-
-	memset(s, 0, sizeof(*s));
-	s->used = true;
-	s->gen = c->gen;
-	s->cookie = c->cookie;
-	s->last_rx_ms = now_ms();
-	for (int side = 0; side < 2; side++)
-		for (int k = 0; k < 2; k++) {
-			struct epoll_event ev = { .events = EPOLLIN,
-						  .data.u64 = ev_data(c->slot, side, k) };
-			s->side[side].fd[k] = c->fd[side][k];
-			if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, c->fd[side][k], &ev) < 0) {
-				/* cannot serve it: give it back at once */
-				close_stream(w, c->slot);
-				return;
-			}
-		}
-}
-
-/* A new key (or none) for one direction of a side: a new context. */
-static void set_key(struct tsrtp **ctx, struct tsrtp_key *cur, const struct tsrtp_key *k,
-		    bool inbound)
-{
-	if (*ctx && tsrtp_key_equal(cur, k))
-		return;
-	*ctx = tsrtp_free(*ctx);
-	tsrtp_key_wipe(cur);
-	if (k->suite == TSRTP_NONE)
-		return;
-	/* the key is remembered even when libsrtp refuses it: the side then
-	 * drops its packets instead of passing them in clear (handle()) */
-	*cur = *k;
-	if (tsrtp_new(k, inbound, ctx) < 0)
-		*ctx = NULL;
-}
-
-static void do_set(struct worker *w, const struct relay_cmd *c)
-{
-	struct stream *s = &w->slots[c->slot];
-	struct stream_side *sd;
-
-	if (!s->used || s->gen != c->gen || c->side < 0 || c->side > 1)
-		return;
-	sd = &s->side[c->side];
-	/* a new address in the SDP (first answer, re-INVITE to elsewhere):
-	 * send there and latch again; the same address keeps the latch */
-	if (!sd->configured || !same_addr(&sd->sdp_addr, &c->ep.addr[RELAY_RTP], true)) {
-		for (int k = 0; k < 2; k++) {
-			/* a new party (transfer, Replaces): the old one may
-			 * still send for a while; it must not win the latch.
-			 * A side vacated for it (no SDP address) knows who is
-			 * gone already: what latched since is the new party,
-			 * and so is a latch by a packet read after the command
-			 * was sent (it waited behind that packet's batch) */
-			if (c->ep.new_party && sd->configured && sd->have_dst[k]) {
-				if (sd->sdp_addr.ss_family != 0 &&
-				    !(sd->latched[k] && sd->latched_us[k] >= c->issued_us))
-					sd->gone[k] = sd->dst[k];	/* latched or from its SDP */
-			} else if (!c->ep.new_party)
-				memset(&sd->gone[k], 0, sizeof(sd->gone[k]));
-			sd->dst[k] = c->ep.addr[k];
-			sd->have_dst[k] = c->ep.addr[k].ss_family != 0;
-			sd->latched[k] = false;
-		}
-	}
-	set_key(&sd->rx, &sd->rx_key, &c->ep.rx, true);
-	set_key(&sd->tx, &sd->tx_key, &c->ep.tx, false);
-	sd->configured = true;
-	sd->sdp_addr = c->ep.addr[RELAY_RTP];
-	sd->mux = c->ep.mux;
-	sd->clock_rate = c->ep.clock_rate ? c->ep.clock_rate : 8000;
-	sd->te_on = c->ep.te_on;
-	sd->te_pt = c->ep.te_pt;
-	sd->te_rate = c->ep.te_rate;
-	sd->dtmf_read = c->ep.dtmf_read;
-	sd->dtmf_block = c->ep.dtmf_block;
-	s->timeout_s = c->timeout_s;
-	s->timed_out = false;
-	s->last_rx_ms = now_ms();
-}
-
-/* New sockets for a side (a party in another address family takes it):
- * the old ones close, their ports go back; the side waits for its address. */
-static void do_swap(struct worker *w, const struct relay_cmd *c)
-{
-	struct stream *s = &w->slots[c->slot];
-	struct relay_evt e = { .type = RELAY_EVT_PORT_FREED, .slot = c->slot, .gen = c->gen,
-			       .base = c->old_base };
-	struct stream_side *sd;
-
-	if (!s->used || s->gen != c->gen || c->side < 0 || c->side > 1) {
-		/* the pair is gone (cannot happen: a DEL makes the id stale
-		 * before its SWAP is queued): these sockets have no home */
-		close(c->fd[0][0]);
-		close(c->fd[0][1]);
-		e.base = c->new_base;
-		emit(w, &e);
-		return;
-	}
-	sd = &s->side[c->side];
-	for (int k = 0; k < 2; k++) {
-		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = ev_data(c->slot, c->side, k) };
-		if (sd->fd[k] >= 0) {
-			epoll_ctl(w->epfd, EPOLL_CTL_DEL, sd->fd[k], NULL);
-			close(sd->fd[k]);
-		}
-		sd->fd[k] = c->fd[0][k];
-		epoll_ctl(w->epfd, EPOLL_CTL_ADD, sd->fd[k], &ev);
-		/* the old party is in the other family: nothing of it carries over */
-		memset(&sd->gone[k], 0, sizeof(sd->gone[k]));
-		sd->have_dst[k] = false;
-		sd->latched[k] = false;
-	}
-	sd->configured = false;
-	emit(w, &e);
-}
-
-static void run_commands(struct worker *w)
-{
-	struct relay_cmd c;
-
-	ring_ack(w->cmd);
-	while (ring_pop(w->cmd, &c)) {
-		switch (c.type) {
-		case RELAY_CMD_ADD:
-			do_add(w, &c);
-			break;
-		case RELAY_CMD_SET:
-			do_set(w, &c);
-			break;
-		case RELAY_CMD_TIMEOUT:
-			if (w->slots[c.slot].used && w->slots[c.slot].gen == c.gen) {
-				w->slots[c.slot].timeout_s = c.timeout_s;
-				w->slots[c.slot].timed_out = false;
-				w->slots[c.slot].last_rx_ms = now_ms();
-			}
-			break;
-		case RELAY_CMD_SWAP:
-			do_swap(w, &c);
-			break;
-		case RELAY_CMD_DTMF:
-			relay_dtmf_queue(w, &c, now_ms());
-			break;
-		case RELAY_CMD_DEL:
-			if (w->slots[c.slot].used && w->slots[c.slot].gen == c.gen)
-				close_stream(w, c.slot);
-			break;
-		}
-		tsrtp_key_wipe(&c.ep.rx);
-		tsrtp_key_wipe(&c.ep.tx);
-	}
-	/* the ring is empty: a sofia thread holding commands back may send them */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&w->cmd_waiting, __ATOMIC_RELAXED) &&
-	    __atomic_exchange_n(&w->cmd_waiting, false, __ATOMIC_SEQ_CST))
-		ring_wake(w->evt);
-}
+/* events to the sofia thread (relay_emit) and the commands: relay_cmd.c */
 
 static void check_timeouts(struct worker *w, uint64_t now)
 {
@@ -362,7 +94,7 @@ static void check_timeouts(struct worker *w, uint64_t now)
 			/* one waiting already says it (same pair: its slot is not
 			 * reused before the FREED behind it is through) */
 			if (!s->timeout_queued)
-				s->timeout_queued = emit(w, &e);
+				s->timeout_queued = relay_emit(w, &e);
 		}
 	}
 }
@@ -469,6 +201,14 @@ static void handle(struct wstate *ws, struct pkt *p, uint64_t t_us)
 		if (out->dtmf_block)
 			return;
 	}
+	/* a side in a bridge hears the mix, and what it sends goes into it */
+	if (in->br) {
+		if (kind == RELAY_RTP)
+			relay_mix_put(w, in, p->buf, p->len);
+		return;
+	}
+	if (out->br)
+		return;
 	okind = out->mux ? RELAY_RTP : kind;
 	/* a side latched before its SDP (a callee that sends as it answers)
 	 * gets nothing until its keys are known: its leg may want SRTP */
@@ -485,6 +225,12 @@ static void handle(struct wstate *ws, struct pkt *p, uint64_t t_us)
 		size_t n = p->len;
 		if (relay_dtmf_splice(w, out, p->buf, &n, t_us / 1000))
 			p->len = (uint16_t)n;	/* a digit of ours in its place */
+	}
+	if (kind == RELAY_RTP) {
+		out->tx_any = true;
+		out->tx_seq = (uint16_t)(p->buf[2] << 8 | p->buf[3]);
+		out->tx_ts = (uint32_t)p->buf[4] << 24 | (uint32_t)p->buf[5] << 16 |
+			     (uint32_t)p->buf[6] << 8 | p->buf[7];
 	}
 	if (out->tx) {
 		size_t n = p->len;
@@ -687,7 +433,7 @@ static void read_sockets_uring(struct wstate *ws, const struct epoll_event *ev, 
 		struct io_uring_sqe *sqe;
 		struct pkt *p = &ws->pkts[q];
 
-		if (data == UINT64_MAX || slot >= w->n_slots || !w->slots[slot].used)
+		if (data >= UINT64_MAX - 1 || slot >= w->n_slots || !w->slots[slot].used)
 			continue;
 		sqe = io_uring_get_sqe(&ws->ring);
 		if (sqe == NULL)
@@ -733,7 +479,7 @@ void *relay_worker_main(void *arg)
 	struct wstate *ws = &ws_storage;
 	struct epoll_event ev[MAX_EVENTS];
 	uint64_t last_tick = now_ms();
-	uint64_t cmd_data = UINT64_MAX;
+	uint64_t cmd_data = UINT64_MAX, mix_data = UINT64_MAX - 1;
 	struct epoll_event cev = { .events = EPOLLIN, .data.u64 = cmd_data };
 	char name[16];
 
@@ -751,11 +497,15 @@ void *relay_worker_main(void *arg)
 		int n = epoll_wait(w->epfd, ev, MAX_EVENTS, TICK_MS);
 		uint64_t t_us = now_us(), t_ms = t_us / 1000;
 		unsigned used = 0;
-		bool cmds = false;
+		bool cmds = false, mix = false;
 
 		for (int i = 0; i < n; i++) {
 			if (ev[i].data.u64 == cmd_data) {
 				cmds = true;
+				continue;
+			}
+			if (ev[i].data.u64 == mix_data) {
+				mix = true;
 				continue;
 			}
 			if (!ws->uring)
@@ -763,18 +513,20 @@ void *relay_worker_main(void *arg)
 		}
 		if (ws->uring && n > 0)
 			read_sockets_uring(ws, ev, n, t_us);
+		if (mix)
+			relay_mix_tick(w);	/* after the reads: they are in the mix */
 		if (ws->n_out)
 			flush_out(ws);
 		/* only now: a DEL must not close a socket that packets of this
 		 * batch still go out of (its number could even be reused) */
 		if (cmds)
-			run_commands(w);
+			relay_run_commands(w);
 		if (t_ms - last_tick >= 1000) {
 			last_tick = t_ms;
 			check_timeouts(w, t_ms);
 		}
 		if (w->bl_len)
-			backlog_flush(w);
+			relay_backlog_flush(w);
 		if (__atomic_load_n(&w->quit, __ATOMIC_ACQUIRE))
 			break;	/* also when relay_free's wake-up was missed */
 	}

@@ -54,7 +54,7 @@ static srtp_t keepalive;
  * its large tables, and libsrtp2's own set-up only takes a reference. */
 static NSSInitContext *nss;
 
-static bool crypto_chosen, crypto_ossl;
+static bool crypto_chosen, crypto_ossl, srtp_ready;
 
 const char *tsrtp_crypto_name(void)
 {
@@ -78,8 +78,13 @@ int tsrtp_init_crypto(enum tsrtp_crypto c)
 		if (nss == NULL)
 			return -EIO;
 	}
-	if (srtp_init() != srtp_err_status_ok)
-		return -EIO;
+	/* once per process: libsrtp2's crypto kernel outlives tsrtp_fini(), and a
+	 * second srtp_init() of the running kernel fails (its self-tests) */
+	if (!srtp_ready) {
+		if (srtp_init() != srtp_err_status_ok)
+			return -EIO;
+		srtp_ready = true;
+	}
 	if (!crypto_chosen) {
 		/* before the first context: libsrtp2 binds a context's cipher
 		 * and auth types when it makes it */

@@ -19,6 +19,8 @@
 #define BUS_EV_TRANSFER		"transfer"
 #define BUS_EV_CALL_DTMF	"call.dtmf"
 #define BUS_EV_CALL_ENDED	"call.ended"
+#define BUS_EV_BRIDGE_JOIN	"bridge.join"	/* lib/call/bridge.c */
+#define BUS_EV_BRIDGE_LEAVE	"bridge.leave"
 #define BUS_EV_TARGET_DOWN	"target.down"	/* lib/sip/tsip_probe.c */
 #define BUS_EV_TARGET_UP	"target.up"
 #define BUS_EV_REG_ADD		"registration.add"	/* lib/sip/tsip_reg.c */

@@ -395,6 +395,12 @@ static void render_relay(FILE *f, const struct metrics *m, const struct metrics_
 	one(f, "tandem_dtmf_lost_total", "counter",
 	    "DTMF digits dropped: the event ring full, or nothing forwarded to carry them.",
 	    (double)x->relay_dtmf_lost);
+	one(f, "tandem_mix_frames_total", "counter",
+	    "Conference bridge frames mixed and sent, one per party per 20 ms.",
+	    (double)x->relay_mix_frames);
+	one(f, "tandem_mix_seconds_total", "counter",
+	    "Time the media workers spent mixing conference bridges.",
+	    (double)x->relay_mix_ns / 1e9);
 }
 
 static void render_ops(FILE *f, const struct metrics_extra *x)

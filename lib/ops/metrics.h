@@ -26,6 +26,7 @@ struct metrics_extra {
 	unsigned relay_handoffs_queued;	/* commands/events waiting for ring room */
 	uint64_t relay_handoffs_lost;	/* never handed off (relay_usage) */
 	uint64_t relay_dtmf_events, relay_dtmf_lost;	/* DTMF read; dropped (relay_usage) */
+	uint64_t relay_mix_frames, relay_mix_ns;	/* conference mixing (relay_usage) */
 	uint64_t reloads_ok, reloads_failed;
 	uint64_t hooks_delivered, hooks_failed, hooks_dropped;	/* failed: retries spent */
 	uint64_t records_written, records_failed, records_dropped;

@@ -41,10 +41,10 @@ relay_sent_grows() {
 }
 
 # audio_both_ways CALL-ID: 50 more packets (1 s of audio) relayed toward each leg
-audio_both_ways() {
+audio_both_ways() {	# bounds for a loaded machine: 1 s of audio each way takes 1 s when quiet
 	relay_mark "$1"
-	wait_until 5 "50 more packets toward the caller" relay_sent_grows "$1" a 50
-	wait_until 5 "50 more packets toward the callee" relay_sent_grows "$1" b 50
+	wait_until 15 "50 more packets toward the caller" relay_sent_grows "$1" a 50
+	wait_until 15 "50 more packets toward the callee" relay_sent_grows "$1" b 50
 }
 
 # expect_heard CALL-ID SIDE HZ [WHO]: for 1.5 s, the RTP that reaches leg SIDE's phone (its

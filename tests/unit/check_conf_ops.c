@@ -101,6 +101,26 @@ START_TEST(sections_are_off_when_absent)
 }
 END_TEST
 
+/* conference.uri: its user and host as a Refer-To must name them */
+START_TEST(conference_uri)
+{
+	struct conf *c = tu_load_ok("log = { level = \"info\"; };\n");
+
+	ck_assert_ptr_null(c->conference_uri);
+	conf_unref(c);
+	c = tu_load_ok("conference = { uri = \"sip:Conf@pbx.example.com:5060;transport=tcp\"; };\n");
+	ck_assert_str_eq(c->conference_uri, "sip:Conf@pbx.example.com:5060;transport=tcp");
+	ck_assert_str_eq(c->conference_user, "Conf");
+	ck_assert_str_eq(c->conference_host, "pbx.example.com");
+	conf_unref(c);
+	tu_load_bad("log = { level = \"info\"; };\nconference = { uri = \"conf@pbx\"; };\n",
+		    "'conference' needs a uri", 2);
+	tu_load_bad("conference = { uri = \"sip:pbx.example.com\"; };\n", "needs a uri", 1);
+	tu_load_bad("conference = { };\n", "uri", 1);
+	tu_load_bad("conference = { uri = \"sip:c@h\"; pin = 1; };\n", "pin", 1);
+}
+END_TEST
+
 START_TEST(all_ops_settings_are_stored)
 {
 	struct conf *c = tu_load_ok(
@@ -160,6 +180,7 @@ static Suite *conf_ops_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("load");
 	tcase_add_test(tc, sections_are_off_when_absent);
+	tcase_add_test(tc, conference_uri);
 	tcase_add_test(tc, all_ops_settings_are_stored);
 	tcase_add_test(tc, http_defaults_to_loopback_8090);
 	tcase_add_test(tc, empty_webhooks_list_loads);

@@ -194,7 +194,8 @@ START_TEST(metrics_text_counts)
 	struct metrics_extra x = { .version = "9.9", .node = "sbc-2", .calls_active = 2, .calls_total = 5,
 				   .relay_rx_bytes = 9999, .relay_dropped = { 4, 0, 0, 2, 0 },
 				   .relay_handoffs_queued = 7, .relay_handoffs_lost = 3,
-				   .relay_dtmf_events = 11, .relay_dtmf_lost = 2 };
+				   .relay_dtmf_events = 11, .relay_dtmf_lost = 2,
+				   .relay_mix_frames = 150, .relay_mix_ns = 2500000000ull };
 	json_t *ev = json_pack("{s:s,s:f}", "event", "call.answered", "setup_ms", 300.0);
 	json_t *rec = json_pack("{s:s,s:[{s:{s:i,s:i,s:i},s:{s:i,s:i}}]}", "reason", "bye-caller",
 				"media", "a", "packets", 10, "bytes", 1720, "dropped_source", 2,
@@ -232,6 +233,8 @@ START_TEST(metrics_text_counts)
 	ck_assert_ptr_nonnull(strstr(s, "# TYPE tandem_relay_handoffs_lost_total counter\n"));
 	ck_assert_ptr_nonnull(strstr(s, "\ntandem_dtmf_events_total 11\n"));
 	ck_assert_ptr_nonnull(strstr(s, "\ntandem_dtmf_lost_total 2\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\ntandem_mix_frames_total 150\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\ntandem_mix_seconds_total 2.5\n"));
 	ck_assert_ptr_nonnull(strstr(s, "tandem_build_info{version=\"9.9\"} 1\n"));
 	ck_assert_ptr_nonnull(strstr(s, "# TYPE tandem_node_info gauge\ntandem_node_info{node=\"sbc-2\"} 1\n"));
 	ck_assert_ptr_nonnull(strstr(s, "# TYPE tandem_call_setup_seconds histogram\n"));

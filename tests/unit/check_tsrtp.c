@@ -60,6 +60,30 @@ START_TEST(srtp_protect_known_answer)
 }
 END_TEST
 
+/* a second relay in one process (tests, tools): init after fini works and
+ * protects as before */
+START_TEST(init_again_after_fini)
+{
+	uint8_t pkt[64 + TSRTP_TRAILER_MAX], want[64];
+	struct tsrtp_key k;
+	struct tsrtp *s;
+	size_t n = hex("800f1234decafbadcafebabeabababababababababababababababab", pkt);
+	size_t wn = hex("800f1234decafbadcafebabe4e55dc4ce79978d88ca4d215949d2402b78d6acc"
+			"99ea179b8dbb", want);
+
+	kat_key(&k);
+	ck_assert_int_eq(tsrtp_init(), 0);
+	tsrtp_fini();
+	ck_assert_int_eq(tsrtp_init(), 0);
+	ck_assert_int_eq(tsrtp_new(&k, false, &s), 0);
+	ck_assert_int_eq(tsrtp_protect(s, pkt, &n, false), 0);
+	ck_assert_uint_eq(n, wn);
+	ck_assert_mem_eq(pkt, want, wn);
+	tsrtp_free(s);
+	tsrtp_fini();
+}
+END_TEST
+
 START_TEST(srtp_unprotect_known_answer)
 {
 	uint8_t pkt[64 + TSRTP_TRAILER_MAX], want[64];
@@ -320,6 +344,7 @@ static Suite *suite(void)
 	TCase *t = tcase_create("srtp");
 
 	tcase_add_test(t, srtp_protect_known_answer);
+	tcase_add_test(t, init_again_after_fini);
 	tcase_add_test(t, srtp_unprotect_known_answer);
 	tcase_add_test(t, srtcp_protect_known_answer);
 	tcase_add_loop_test(t, every_suite_round_trips, TSRTP_AES_CM_128_HMAC_SHA1_80,
