@@ -314,9 +314,9 @@ static void on_register(struct tsip *t, nua_handle_t *nh, const sip_t *sip,
 	const char *aor, *aor_user = NULL, *contact, *why = NULL;
 	struct reg_binding *b;
 	struct reg_tx *x;
-	struct reg_where old;
+	struct reg_where old, here;
 	time_t now = time(NULL);
-	int asked = asked_expires(sip), give;
+	int asked = asked_expires(sip), give, r;
 	bool wildcard = m && m->m_url->url_type == url_any;
 
 	aor = aor_of(home, sip, &aor_user);
@@ -365,13 +365,20 @@ static void on_register(struct tsip *t, nua_handle_t *nh, const sip_t *sip,
 	}
 	if (b == NULL && (b = reg_binding_new(g, aor, aor_user, contact)) == NULL)
 		goto oom;
+	/* where this REGISTER came from (here); a new place counts once the
+	 * registrar confirms it: until then calls go where the binding was (a
+	 * REGISTER from elsewhere is not trusted) */
 	where_get(b, &old);
-	if (take_phone(t, b, rt, sip) < 0)
+	r = take_phone(t, b, rt, sip);
+	where_get(b, &here);
+	if (b->confirmed)
+		where_set(b, &old);
+	if (r < 0)
 		goto oom;
 	give = expiry_for_phone(b, (int)(b->reg_expires - now), asked);
 	/* throttling: a refresh from where it was, while the registrar's
 	 * binding outlives what the phone gets now, is ours to answer */
-	if (b->confirmed && asked > 0 && !wildcard && strcmp(old.src, b->src) == 0 &&
+	if (b->confirmed && asked > 0 && !wildcard && strcmp(old.src, here.src) == 0 &&
 	    b->reg_expires - now >= (time_t)give + MARGIN_S && give > 0) {
 		b->expires = now + give;
 		b->refreshed = now;
@@ -382,16 +389,12 @@ static void on_register(struct tsip *t, nua_handle_t *nh, const sip_t *sip,
 			  b->aor, give, (long)(b->reg_expires - now));
 		goto done;
 	}
-	if (b->confirmed && strcmp(old.src, b->src) != 0 && old.src[0])
+	if (b->confirmed && strcmp(old.src, here.src) != 0 && old.src[0])
 		why = "moved";
 	x = calloc(1, sizeof(*x));
 	if (x == NULL)
 		goto oom;
-	/* a new place counts once the registrar confirms it: until then calls
-	 * go where the binding was (a REGISTER from elsewhere is not trusted) */
-	where_get(b, &x->w);
-	if (b->confirmed)
-		where_set(b, &old);
+	x->w = here;
 	x->magic = REG_MAGIC;
 	x->reg = g;
 	x->b = b;
