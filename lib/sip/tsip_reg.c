@@ -1,7 +1,7 @@
 /* lib/sip/tsip_reg.c: REGISTER relayed to a registrar (the access SBC:
  * phones -> tandemd -> PBX). A REGISTER that matches a route with
  * register = "relay" is sent on to the route's first target as tandemd's own
- * REGISTER: To and From as the phone wrote them, a Call-ID and CSeq of the
+ * REGISTER: From and To the phone's AOR, a Call-ID and CSeq of the
  * binding's own, and a Contact of ours whose user is the binding's token
  * (sip:<token>@<our advertised address>). The registrar's challenges go back
  * to the phone and the phone's credentials (Authorization,
