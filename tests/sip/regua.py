@@ -1,11 +1,12 @@
 """tests/sip/regua.py: a registrar that challenges (Digest, RFC 7616 MD5 qop=auth) and a phone
 that registers, for the tests of REGISTER relayed through tandemd (024-029, 031-034). Built on
-sipua.py (UDP); the TCP phone of 027 has its own socket code."""
+sipua.py (UDP); TcpPhone is a phone on one TCP or TLS connection (027, 029)."""
 import hashlib
 import re
+import socket
 import time
 
-from sipua import UA, fail, note, rand, uri_of
+from sipua import UA, Msg, env, fail, note, rand, uri_of
 
 
 def params(v):
@@ -149,3 +150,76 @@ class Phone(UA):
             if uri_of(c) == self.contact_uri():
                 return contact_expires(c, -1)
         fail("%s: the 200 does not name our Contact: %s" % (self.name, resp.hdrs("contact")))
+
+
+class TcpPhone:
+    """A phone on one TCP (or, with an ssl context, TLS) connection to tandemd, listening
+    nowhere; its Via names priv (behind NAT)."""
+    def __init__(self, ip, tandem, aor, priv, tls=None):
+        self.sock = socket.create_connection(tandem, timeout=10, source_address=(ip, 0))
+        if tls is not None:
+            self.sock = tls.wrap_socket(self.sock, server_hostname=tandem[0])
+        self.aor, self.priv = aor, priv
+        self.proto = "TLS" if tls is not None else "TCP"
+        self.buf = b""
+        self.log = open("%s/ua-alice.log" % env("T"), "a", buffering=1)
+        self.call_id = "reg-%s" % rand()
+        self.cseq = 0
+        self.ruri = "sip:%s:%d%s" % (tandem + (";transport=tls" if tls is not None else "",))
+
+    def send(self, text):
+        self.log.write("----- sent\n%s\n" % text)
+        self.sock.sendall(text.encode())
+
+    def recv(self, timeout=10):
+        end = time.monotonic() + timeout
+        while True:
+            head, sep, rest = self.buf.partition(b"\r\n\r\n")
+            if sep:
+                n = 0
+                for ln in head.split(b"\r\n"):
+                    k, _, v = ln.partition(b":")
+                    if k.strip().lower() in (b"content-length", b"l"):
+                        n = int(v)
+                if len(rest) >= n:
+                    data = head + sep + rest[:n]
+                    self.buf = rest[n:]
+                    if data.strip():
+                        self.log.write("----- received\n%s\n" % data.decode())
+                        return Msg(data, None)
+                    continue
+            left = end - time.monotonic()
+            if left <= 0:
+                fail("alice: nothing on her TCP connection within %d s" % timeout)
+            self.sock.settimeout(left)
+            chunk = self.sock.recv(65535)
+            if not chunk:
+                fail("alice: tandemd closed her connection")
+            self.buf += chunk.lstrip(b"\r\n") if not self.buf else chunk
+
+    def register(self, expires, contact, auth=None):
+        self.cseq += 1
+        lines = ["REGISTER %s SIP/2.0" % self.ruri,
+                 "Via: SIP/2.0/%s %s:5060;branch=z9hG4bK%s" % (self.proto, self.priv, rand(10)),
+                 "Max-Forwards: 70", "From: <%s>;tag=%s" % (self.aor, rand(6)),
+                 "To: <%s>" % self.aor,
+                 "Call-ID: " + self.call_id, "CSeq: %d REGISTER" % self.cseq,
+                 "Contact: " + contact, "Expires: %d" % expires]
+        if auth:
+            lines.append("Authorization: " + auth)
+        self.send("\r\n".join(lines) + "\r\nContent-Length: 0\r\n\r\n")
+        while True:
+            m = self.recv()
+            if not m.is_request and m.cseq == self.cseq and m.status >= 200:
+                return m
+
+    def respond(self, req, code, reason, body="", extra=()):
+        to = req.hdr("to")
+        if code > 100 and ";tag=" not in to:
+            to += ";tag=alice1"
+        lines = ["SIP/2.0 %d %s" % (code, reason)] + ["Via: " + v for v in req.hdrs("via")]
+        lines += ["From: " + req.hdr("from"), "To: " + to, "Call-ID: " + req.call_id,
+                  "CSeq: %d %s" % (req.cseq, req.method)] + list(extra)
+        if body:
+            lines.append("Content-Type: application/sdp")
+        self.send("\r\n".join(lines) + "\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))

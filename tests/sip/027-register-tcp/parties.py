@@ -2,87 +2,19 @@
 """027-register-tcp: alice (NATed, TCP, listening nowhere) registers through tandemd; the PBX
 calls her binding over her connection; she un-registers with Contact: *. See README."""
 import json
-import socket
 import threading
-import time
 
-from sipua import Msg, ctl, digest_authorization, digest_challenges, env, fail, note, rand, run
-from regua import Registrar
+from sipua import ctl, digest_authorization, digest_challenges, env, fail, note, run
+from regua import Registrar, TcpPhone
 
 AOR = "sip:alice@pbx.test"
 PRIV = "10.9.9.9"
 
 
-class TcpPhone:
-    def __init__(self, ip, tandem):
-        self.sock = socket.create_connection(tandem, timeout=10, source_address=(ip, 0))
-        self.buf = b""
-        self.log = open("%s/ua-alice.log" % env("T"), "a", buffering=1)
-        self.call_id = "reg-%s" % rand()
-        self.cseq = 0
-        self.ruri = "sip:%s:%d" % tandem
-
-    def send(self, text):
-        self.log.write("----- sent\n%s\n" % text)
-        self.sock.sendall(text.encode())
-
-    def recv(self, timeout=10):
-        end = time.monotonic() + timeout
-        while True:
-            head, sep, rest = self.buf.partition(b"\r\n\r\n")
-            if sep:
-                n = 0
-                for ln in head.split(b"\r\n"):
-                    k, _, v = ln.partition(b":")
-                    if k.strip().lower() in (b"content-length", b"l"):
-                        n = int(v)
-                if len(rest) >= n:
-                    data = head + sep + rest[:n]
-                    self.buf = rest[n:]
-                    if data.strip():
-                        self.log.write("----- received\n%s\n" % data.decode())
-                        return Msg(data, None)
-                    continue
-            left = end - time.monotonic()
-            if left <= 0:
-                fail("alice: nothing on her TCP connection within %d s" % timeout)
-            self.sock.settimeout(left)
-            chunk = self.sock.recv(65535)
-            if not chunk:
-                fail("alice: tandemd closed her connection")
-            self.buf += chunk.lstrip(b"\r\n") if not self.buf else chunk
-
-    def register(self, expires, contact, auth=None):
-        self.cseq += 1
-        lines = ["REGISTER %s SIP/2.0" % self.ruri,
-                 "Via: SIP/2.0/TCP %s:5060;branch=z9hG4bK%s" % (PRIV, rand(10)),
-                 "Max-Forwards: 70", "From: <%s>;tag=%s" % (AOR, rand(6)), "To: <%s>" % AOR,
-                 "Call-ID: " + self.call_id, "CSeq: %d REGISTER" % self.cseq,
-                 "Contact: " + contact, "Expires: %d" % expires]
-        if auth:
-            lines.append("Authorization: " + auth)
-        self.send("\r\n".join(lines) + "\r\nContent-Length: 0\r\n\r\n")
-        while True:
-            m = self.recv()
-            if not m.is_request and m.cseq == self.cseq and m.status >= 200:
-                return m
-
-    def respond(self, req, code, reason, body="", extra=()):
-        to = req.hdr("to")
-        if code > 100 and ";tag=" not in to:
-            to += ";tag=alice1"
-        lines = ["SIP/2.0 %d %s" % (code, reason)] + ["Via: " + v for v in req.hdrs("via")]
-        lines += ["From: " + req.hdr("from"), "To: " + to, "Call-ID: " + req.call_id,
-                  "CSeq: %d %s" % (req.cseq, req.method)] + list(extra)
-        if body:
-            lines.append("Content-Type: application/sdp")
-        self.send("\r\n".join(lines) + "\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
-
-
 def main():
     tandem = (env("TANDEM_IP"), int(env("TANDEM_PORT")))
     pbx = Registrar("pbx", env("CALLEE_IP"), int(env("CALLEE_PORT")), {"alice": "pw"})
-    alice = TcpPhone(env("CALLEE2_IP"), tandem)
+    alice = TcpPhone(env("CALLEE2_IP"), tandem, AOR, PRIV)
     contact = "<sip:alice@%s:5060;transport=tcp>" % PRIV
 
     t = threading.Thread(target=lambda: [pbx.serve(), pbx.serve()])
