@@ -439,6 +439,8 @@ json_t *ctl_cmds_dispatch(void *arg, json_t *req)
 		return cmd_unban(req);
 	if (strcmp(cmd, "targets") == 0)	/* target health: lib/sip/tsip_probe.c */
 		return json_pack("{s:b,s:o}", "ok", 1, "targets", tsip_targets_json(d->sip));
+	if (strcmp(cmd, "registrations") == 0)	/* REGISTER relayed: lib/sip/tsip_reg.c */
+		return json_pack("{s:b,s:o}", "ok", 1, "registrations", tsip_reg_json(d->sip));
 	return fail("unknown command \"%s\" (status, calls, call, hangup, join, reload, route, "
-		    "log-level, drain, undrain, bans, unban, targets, events)", cmd);
+		    "log-level, drain, undrain, bans, unban, targets, registrations, events)", cmd);
 }

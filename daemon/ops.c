@@ -135,6 +135,7 @@ static void fill_extra(struct ops *o, struct metrics_extra *x)
 	struct hook_stats hs;
 	struct guard_stats gs;
 	struct tsip_auth_stats as;
+	struct tsip_reg_stats rs;
 
 	call_core_stats(tsip_core(d->sip), &st);
 	relay_get_usage(d->relay, &u);
@@ -171,6 +172,15 @@ static void fill_extra(struct ops *o, struct metrics_extra *x)
 	x->flood_bans = gs.bans_total;
 	x->flood_bans_active = gs.bans_active;
 	x->flood_source_limited = gs.source_limited;
+	tsip_reg_stats(d->sip, &rs);
+	x->reg_bindings = rs.bindings;
+	x->reg_pending = rs.pending;
+	x->reg_ok = rs.ok;
+	x->reg_local = rs.local;
+	x->reg_challenged = rs.challenged;
+	x->reg_failed = rs.failed;
+	x->reg_added = rs.added;
+	x->reg_removed = rs.removed;
 	tsip_auth_get_stats(&as);
 	x->auth_ok = as.ok;
 	for (size_t i = 0; i < _TSIP_AUTH_MAX && i < sizeof(x->auth_reason) / sizeof(x->auth_reason[0]);

@@ -122,18 +122,29 @@ void svc_drain(struct tandemd *d, bool on)
 	svc_notify_status(d);
 }
 
-/* glibc keeps the pages of a burst of calls until told otherwise: give
- * them back once the daemon is idle again (SOFIA-NOTES, memory). */
+/* glibc keeps the pages of a burst of calls (or of REGISTERs, which hold no
+ * call) until told otherwise: give them back once the daemon is idle again,
+ * no call up and no new call or REGISTER since the last tick, and once more
+ * when the burst's transactions are gone too (nta keeps them 32 s; the ticks
+ * are about 1 s) (SOFIA-NOTES, memory). */
+#define TRIM_AGAIN_TICKS 40
+
 static void trim_when_idle(struct tandemd *d)
 {
-	static uint64_t trimmed_at_total;
+	static uint64_t last;
+	static unsigned idle;
+	struct tsip_reg_stats rs;
 	struct call_stats st;
+	uint64_t work;
 
 	call_core_stats(tsip_core(d->sip), &st);
-	if (st.active == 0 && st.total != trimmed_at_total) {
-		trimmed_at_total = st.total;
+	tsip_reg_stats(d->sip, &rs);
+	work = st.total + rs.ok + rs.local + rs.challenged + rs.failed;
+	if (st.active != 0 || work != last)
+		idle = 0;
+	else if (idle <= TRIM_AGAIN_TICKS && (++idle == 1 || idle == TRIM_AGAIN_TICKS))
 		malloc_trim(0);
-	}
+	last = work;
 }
 
 static void on_status_tick(void *arg)

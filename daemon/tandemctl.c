@@ -31,7 +31,7 @@ static const char *const event_types[] = {
 	BUS_EV_CALL_CREATED, BUS_EV_CALL_STATE, BUS_EV_CALL_ANSWERED, BUS_EV_CALL_ENDED,
 	BUS_EV_MEDIA_STARTED, BUS_EV_MEDIA_STOPPED, BUS_EV_MEDIA_QUALITY, BUS_EV_TRANSFER,
 	BUS_EV_CALL_DTMF, BUS_EV_TARGET_DOWN, BUS_EV_TARGET_UP, BUS_EV_BRIDGE_JOIN,
-	BUS_EV_BRIDGE_LEAVE, "*", NULL,
+	BUS_EV_BRIDGE_LEAVE, BUS_EV_REG_ADD, BUS_EV_REG_REFRESH, BUS_EV_REG_REMOVE, "*", NULL,
 };
 
 /* Where and how long to talk to tandemd. */
@@ -59,6 +59,8 @@ static void usage(FILE *f)
 		"  bans                        the sources banned by flood protection\n"
 		"  unban ADDR                  lift the ban of an address\n"
 		"  targets                     the health of the probed targets (routes' probe)\n"
+		"  registrations               the phones registered through tandemd (register =\n"
+		"                              \"relay\"): AOR, where they are, expiries\n"
 		"  events [-n N] [TYPE...]     follow the live events (call.created, call.state,\n"
 		"                              call.answered, call.ended, ...) until interrupted,\n"
 		"                              or N events; --json prints them as JSON lines\n\n"

@@ -205,6 +205,21 @@ static void print_targets(json_t *a)
 	printf("%zu targets\n", json_array_size(arr));
 }
 
+static void print_registrations(json_t *a)
+{
+	json_t *arr = json_object_get(a, "registrations"), *r;
+	size_t i;
+
+	printf("%-30s %-22s %-4s %-3s %6s %6s %-20s %s\n", "AOR", "SOURCE", "TP", "NAT", "EXP",
+	       "REGEXP", "TOKEN", "CONTACT");
+	json_array_foreach(arr, i, r)
+		printf("%-30s %-22s %-4s %-3s %6lld %6lld %-20s %s\n", s_or(r, "aor", "?"),
+		       s_or(r, "source", "?"), s_or(r, "transport", "?"),
+		       json_is_true(json_object_get(r, "nat")) ? "yes" : "no", i_of(r, "expires"),
+		       i_of(r, "registrar_expires"), s_or(r, "token", "?"), s_or(r, "contact", "?"));
+	printf("%zu registrations\n", json_array_size(arr));
+}
+
 static void print_route(json_t *a)
 {
 	json_t *t = json_object_get(a, "targets"), *v;
@@ -254,6 +269,8 @@ void print_answer(const char *cmd, json_t *ans)
 		print_bans(ans);
 	else if (strcmp(cmd, "targets") == 0)
 		print_targets(ans);
+	else if (strcmp(cmd, "registrations") == 0)
+		print_registrations(ans);
 	else if (strcmp(cmd, "reload") == 0)
 		printf("reloaded %s: %lld routes\n", s_or(ans, "config", "?"), i_of(ans, "routes"));
 	else

@@ -146,6 +146,8 @@ static void call_free(struct call *c)
 	free(c->out_from_display);
 	free(c->to_user);
 	free(c->target);
+	free(c->bind_contact);
+	free(c->bind_proxy);
 	free(c->offer_ctype);
 	free(c->offer);
 	free(c->fail_phrase);
@@ -315,7 +317,8 @@ static void place_target(struct call *c)
 
 	/* the relay faces the target in its address family; a failover target
 	 * of another family gets new sockets (nobody is on that side yet) */
-	c->fam_hint[LEG_B] = media_family_of_uri(rt->targets[c->target_idx]);
+	c->fam_hint[LEG_B] = media_family_of_uri(c->bind_contact ? c->bind_contact :
+						 rt->targets[c->target_idx]);
 	r = media_prepare_side(c, LEG_B);
 	media_commit_side(c, LEG_B);
 	if (r == 0)
@@ -327,7 +330,10 @@ static void place_target(struct call *c)
 			call_close(c, CALL_END_ERROR, 488, "Not Acceptable Here");
 		return;
 	}
-	r = call_target_uri(rt, c->target_idx, c->ruri_user, &c->target);
+	free(c->target);	/* a registered phone: its Contact */
+	c->target = c->bind_contact ? strdup(c->bind_contact) : NULL;
+	r = c->bind_contact ? (c->target ? 0 : -ENOMEM) :
+	    call_target_uri(rt, c->target_idx, c->ruri_user, &c->target);
 	b = leg_new(core, LEG_B);
 	if (r < 0 || b == NULL) {
 		leg_free(b);
@@ -347,7 +353,9 @@ static void place_target(struct call *c)
 		.max_forwards = c->max_forwards,
 		.session_expires = c->session_expires,
 		.headers = (const char *const *)c->headers,
-		.auth = rt->access.target_auth ? rt->access.target_auth[c->target_idx] : NULL,
+		.auth = c->bind_contact == NULL && rt->access.target_auth ?
+			rt->access.target_auth[c->target_idx] : NULL,
+		.proxy = c->bind_proxy,
 	};
 	if (c->n_attempts < sizeof(c->attempts) / sizeof(c->attempts[0]) &&
 	    (c->attempts[c->n_attempts].target = strdup(c->target)) != NULL)
@@ -362,7 +370,8 @@ static void place_target(struct call *c)
 	}
 	ttimer_start(c->connect_timer, (unsigned)rt->connect_timeout * 1000u);
 	/* no-answer forwarding: a target that is not the last rings ring_timeout s */
-	c->ring_forward = rt->ring_timeout > 0 && rt->ring_timeout < rt->no_answer_timeout &&
+	c->ring_forward = !c->bind_contact && rt->ring_timeout > 0 &&
+			  rt->ring_timeout < rt->no_answer_timeout &&
 			  call_live_target(c, c->target_idx + 1) < rt->n_targets;
 	ttimer_start(c->answer_timer,
 		     (unsigned)(c->ring_forward ? rt->ring_timeout : rt->no_answer_timeout) * 1000u);
@@ -386,7 +395,7 @@ static void try_next_target(struct call *c, int last_status)
 	struct leg *b = c->leg[LEG_B];
 	size_t next;
 
-	if (route_failover_on(c->route, last_status) && !c->core->draining &&
+	if (!c->bind_contact && route_failover_on(c->route, last_status) && !c->core->draining &&
 	    (next = call_live_target(c, c->target_idx + 1)) < c->route->n_targets) {
 		call_log(c, LOG_LVL_INFO, "target answered %d: failing over", last_status);
 		call_fail_over_to(c, next);
@@ -628,7 +637,8 @@ static int copy_str(char **dst, const char *src)
 	return *dst ? 0 : -ENOMEM;
 }
 
-static int route_call(struct call *c, const struct call_invite *inv)
+static int route_call(struct call *c, const struct call_invite *inv,
+		      const struct call_binding *cb)
 {
 	struct route_req q = {
 		.ruri_user = inv->ruri_user, .ruri_host = inv->ruri_host,
@@ -639,13 +649,17 @@ static int route_call(struct call *c, const struct call_invite *inv)
 	const struct conf_route *rt;
 	struct route_count *rc;
 
-	rt = route_find(c->conf, &q);
+	rt = cb ? binding_route(c, cb) : route_find(c->conf, &q);	/* binding.c */
 	if (rt == NULL) {
-		call_close(c, CALL_END_NO_ROUTE, c->conf->no_route_code, NULL);
+		/* a token of a binding that is gone, or whose route went on reload */
+		call_close(c, CALL_END_NO_ROUTE, cb ? 480 : c->conf->no_route_code,
+			   cb ? "Temporarily Unavailable" : NULL);
 		return -ENOENT;
 	}
 	c->route = rt;
-	if (rt->reject) {
+	if (cb && binding_take(c, cb) < 0)
+		return -ENOMEM;
+	if (!cb && rt->reject) {
 		call_close(c, CALL_END_ROUTE_REJECT, rt->reject, rt->reject_reason);
 		return -EPERM;
 	}
@@ -661,7 +675,9 @@ static int route_call(struct call *c, const struct call_invite *inv)
 	c->route_count = rc;
 	if (call_limit_route(c) < 0)	/* call_limit.c: the route's max_cps */
 		return -EBUSY;
-	if (route_rewrite_user(rt, inv->ruri_user, user, sizeof(user)) < 0) {
+	if (cb) {
+		snprintf(user, sizeof(user), "%s", cb->aor_user ? cb->aor_user : "");
+	} else if (route_rewrite_user(rt, inv->ruri_user, user, sizeof(user)) < 0) {
 		call_close(c, CALL_END_ERROR, 414, "Request-URI Too Long");
 		return -ENOSPC;
 	}
@@ -685,6 +701,7 @@ static void start_call(struct call *c, const struct call_invite *inv)
 {
 	struct call_core *core = c->core;
 	struct conf *conf = c->conf;
+	struct call_binding cb;
 	int r;
 
 	c->connect_timer = ttimer_new(core->root, on_connect_timeout, c);
@@ -708,11 +725,16 @@ static void start_call(struct call *c, const struct call_invite *inv)
 	}
 	if (call_limit_admit(c, inv) < 0)	/* limits.max_calls_per_source, cps_per_* */
 		return;
-	r = route_call(c, inv);
+	/* a phone registered through us (binding.c), or the routing rules */
+	r = route_call(c, inv, binding_lookup(core, inv->ruri_user, &cb) ? &cb : NULL);
 	if (r == -ENOMEM)
 		call_close(c, CALL_END_ERROR, 500, "Server Internal Error");
 	if (r < 0)
 		return;
+	if (c->bind_contact) {
+		place_target(c);
+		return;
+	}
 	c->target_idx = call_live_target(c, 0);
 	if (c->target_idx == c->route->n_targets) {
 		call_log(c, LOG_LVL_NOTICE, "every target of route \"%s\" is down", c->route->name);

@@ -74,6 +74,17 @@ struct leg_target {
 	int session_expires;
 	const char *const *headers;	/* "Name: value", NULL-terminated */
 	const struct conf_trunk_auth *auth;	/* credentials if it challenges, or NULL */
+	const char *proxy;		/* NULL, or where every request of the leg goes: a
+					 * registered phone's received address and transport */
+};
+
+/* A phone registered through tandemd (lib/sip/tsip_reg.c) that a new call's
+ * Request-URI user (the token of our Contact at the registrar) names. */
+struct call_binding {
+	const char *route;		/* the route its REGISTER matched, by name */
+	const char *contact;		/* its Contact URI: the Request-URI toward it */
+	const char *proxy;		/* its received address: "sip:ip:port;transport=x" */
+	const char *aor_user;		/* the user of its address of record (To) */
 };
 
 /* Operations on a leg, carried out by lib/sip. Return 0 or -errno. */
@@ -239,6 +250,11 @@ void call_core_set_conf(struct call_core *core, struct conf *conf);
 void call_core_set_health(struct call_core *core, bool (*down)(void *arg, const char *target),
 			  void *arg);
 struct conf *call_core_conf(struct call_core *core);
+/* How to find the binding a Request-URI user names (lib/sip/tsip_reg.c):
+ * such a call goes to that phone, by the route of its REGISTER. */
+void call_core_set_bindings(struct call_core *core,
+			    bool (*find)(void *arg, const char *user, struct call_binding *ret),
+			    void *arg);
 
 /* New calls get 503 while draining; calls in progress go on. */
 void call_core_drain(struct call_core *core, bool on);

@@ -39,6 +39,8 @@ struct call_core {
 	struct trate *cps_source, *cps_user;	/* calls per second by source, by user (call_limit.c) */
 	bool (*target_down)(void *arg, const char *target);	/* target health, or NULL */
 	void *health_arg;
+	bool (*binding_find)(void *arg, const char *user, struct call_binding *ret);
+	void *binding_arg;
 	time_t cps_sec[CPS_SLOTS];
 	unsigned cps_n[CPS_SLOTS];
 };
@@ -108,6 +110,7 @@ struct call {
 
 	/* what the outbound leg is built from, kept for failover */
 	char *ruri_user, *from_user, *from_display, *to_user, *target;
+	char *bind_contact, *bind_proxy;	/* a call to a registered phone (tsip_reg.c) */
 	char *from_host;		/* the route's from_host, or anonymous.invalid; NULL: ours */
 	char *out_from_user, *out_from_display;	/* the From toward the target (identity.c); NULL: the caller's */
 	char **headers;			/* NULL-terminated "Name: value" */
@@ -145,6 +148,14 @@ struct call {
 	struct guard_addr src_key;
 	char log_prefix[160];
 };
+
+/* binding.c: calls to phones registered through tandemd. binding_lookup():
+ * does user name a binding's token (its fields, or ret->contact NULL: gone);
+ * binding_route(): its route in the call's snapshot, or NULL (480);
+ * binding_take(): the call goes to that phone. */
+bool binding_lookup(struct call_core *core, const char *user, struct call_binding *ret);
+const struct conf_route *binding_route(struct call *c, const struct call_binding *cb);
+int binding_take(struct call *c, const struct call_binding *cb);
 
 /* call.c: the first target from idx on that target health does not call
  * down (n_targets: none); give up leg B and place target next. */

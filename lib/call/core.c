@@ -118,6 +118,14 @@ void call_core_set_health(struct call_core *core, bool (*down)(void *arg, const 
 	core->health_arg = arg;
 }
 
+void call_core_set_bindings(struct call_core *core,
+			    bool (*find)(void *arg, const char *user, struct call_binding *ret),
+			    void *arg)
+{
+	core->binding_find = find;
+	core->binding_arg = arg;
+}
+
 bool core_target_down(const struct call_core *core, const char *target)
 {
 	return core->target_down && core->target_down(core->health_arg, target);

@@ -206,6 +206,13 @@ struct conf_route {
 		int down_after, up_after;	/* consecutive failures, successes */
 	} probe;
 	enum conf_nat nat;		/* both legs; UNSET: each leg's listener's */
+	/* REGISTER that matches the route (lib/sip/tsip_reg.c, conf_edge.c) */
+	enum conf_register {
+		CONF_REG_OFF,		/* 405, as every route without it */
+		CONF_REG_RELAY,		/* relayed to the targets with a binding of ours */
+		CONF_REG_REJECT,	/* 403 */
+	} register_mode;
+	int register_nat_expires;	/* s given to NATed phones; 0 = the registrar's */
 };
 
 enum { CONF_CALLER, CONF_CALLEE };	/* conf_route.codecs[] */

@@ -5,7 +5,9 @@
  * advertised addresses must match; the TLS listener has its own. sip.advertise
  * (the From host of outbound legs) defaults to the UDP/TCP advertised host.
  * And `nat = "auto" | "force" | "off"` of listeners and routes (NAT traversal
- * of signalling, lib/sip/tsip_nat.c). */
+ * of signalling, lib/sip/tsip_nat.c), and a route's `register = "relay" |
+ * "reject" | "off"` and `register_nat_expires` (REGISTER relayed to a
+ * registrar, lib/sip/tsip_reg.c). */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -122,6 +124,28 @@ int conf_edge_fn_nat(struct conf_load_ctx *ctx, const config_setting_t *s, void 
 int conf_edge_fn_route_nat(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
 {
 	return parse_nat(ctx, s, &((struct conf_route *)obj)->nat);
+}
+
+int conf_edge_fn_route_register(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	struct conf_route *r = obj;
+	const char *v;
+
+	if (conf_want_type(ctx, s, CONFIG_TYPE_STRING) < 0)
+		return -EINVAL;
+	v = config_setting_get_string(s);
+	if (strcmp(v, "relay") == 0)
+		r->register_mode = CONF_REG_RELAY;
+	else if (strcmp(v, "reject") == 0)
+		r->register_mode = CONF_REG_REJECT;
+	else if (strcmp(v, "off") == 0)
+		r->register_mode = CONF_REG_OFF;
+	else {
+		conf_set_error(ctx->err, s, ctx->path,
+			       "'register' must be \"relay\", \"reject\" or \"off\", not \"%s\"", v);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static bool same(const char *a, const char *b)

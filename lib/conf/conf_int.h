@@ -111,6 +111,7 @@ int conf_edge_take_listener(struct conf_load_ctx *ctx, struct conf *c, unsigned 
 			    unsigned seen, struct conf_listener *l);
 int conf_edge_fn_nat(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
 int conf_edge_fn_route_nat(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
+int conf_edge_fn_route_register(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);
 int conf_edge_finish(struct conf *c);
 void conf_edge_clear(struct conf *c);
 int conf_auth_fn_route_auth(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj);

@@ -634,6 +634,8 @@ static const struct conf_key route_keys[] = {
 	{ "from_host", CONF_FUNC, 0, 0, 0, conf_identity_fn_route },
 	{ "pai", CONF_FUNC, 0, 0, 0, conf_identity_fn_route },
 	{ "nat", CONF_FUNC, 0, 0, 0, conf_edge_fn_route_nat },	/* conf_edge.c */
+	{ "register", CONF_FUNC, 0, 0, 0, conf_edge_fn_route_register },
+	{ "register_nat_expires", CONF_INT, offsetof(struct conf_route, register_nat_expires), 0, 86400 },
 	{ NULL },
 };
 
@@ -657,6 +659,7 @@ static int parse_route(struct conf_load_ctx *ctx, const config_setting_t *s, str
 	r->connect_timeout = ROUTE_UNSET;
 	r->max_duration = ROUTE_UNSET;
 	r->max_redirects = 3;
+	r->register_nat_expires = 60;
 	r->session_expires = ROUTE_UNSET;
 	/* default failover: 408 and every 5xx */
 	failover_set(r, 408);

@@ -23,6 +23,9 @@
 #define BUS_EV_BRIDGE_LEAVE	"bridge.leave"
 #define BUS_EV_TARGET_DOWN	"target.down"	/* lib/sip/tsip_probe.c */
 #define BUS_EV_TARGET_UP	"target.up"
+#define BUS_EV_REG_ADD		"registration.add"	/* lib/sip/tsip_reg.c */
+#define BUS_EV_REG_REFRESH	"registration.refresh"
+#define BUS_EV_REG_REMOVE	"registration.remove"
 
 struct bus_sink {
 	/* an event: {"event": TYPE, "time": epoch seconds (real), "call": id,

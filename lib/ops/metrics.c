@@ -551,6 +551,29 @@ static void render_auth(FILE *f, const struct metrics_extra *x)
 				(unsigned long long)x->acl_refused[b][a]);
 }
 
+static void render_reg(FILE *f, const struct metrics_extra *x)
+{
+	one(f, "tandem_registrations", "gauge",
+	    "Phones registered through tandemd (register = \"relay\"), confirmed by the registrar.",
+	    (double)x->reg_bindings);
+	one(f, "tandem_registrations_pending", "gauge",
+	    "Bindings waiting for the registrar (challenged, not yet confirmed).",
+	    (double)x->reg_pending);
+	head(f, "tandem_register_total", "counter",
+	     "REGISTERs of phones answered, by outcome: ok (the registrar's 2xx), local (a refresh "
+	     "or query answered from the table), challenged (401/407 relayed), failed.");
+	fprintf(f, "tandem_register_total{outcome=\"ok\"} %llu\n"
+		"tandem_register_total{outcome=\"local\"} %llu\n"
+		"tandem_register_total{outcome=\"challenged\"} %llu\n"
+		"tandem_register_total{outcome=\"failed\"} %llu\n",
+		(unsigned long long)x->reg_ok, (unsigned long long)x->reg_local,
+		(unsigned long long)x->reg_challenged, (unsigned long long)x->reg_failed);
+	one(f, "tandem_registrations_added_total", "counter", "Bindings the registrar confirmed.",
+	    (double)x->reg_added);
+	one(f, "tandem_registrations_removed_total", "counter",
+	    "Bindings removed (un-REGISTER, expiry, refused).", (double)x->reg_removed);
+}
+
 char *metrics_render(const struct metrics *m, const struct metrics_extra *x)
 {
 	char *buf = NULL;
@@ -567,6 +590,7 @@ char *metrics_render(const struct metrics *m, const struct metrics_extra *x)
 	render_ops(f, x);
 	render_flood(f, x);
 	render_auth(f, x);
+	render_reg(f, x);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;

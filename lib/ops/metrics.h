@@ -43,6 +43,10 @@ struct metrics_extra {
 	uint64_t auth_refused[16];
 	size_t n_auth;
 	uint64_t acl_refused[3][2];	/* [auth.acl, listener, route][403, drop] */
+	/* REGISTER relayed (lib/sip/tsip_reg.c) */
+	uint64_t reg_bindings, reg_pending;
+	uint64_t reg_ok, reg_local, reg_challenged, reg_failed;	/* REGISTERs by outcome */
+	uint64_t reg_added, reg_removed;
 };
 
 /* Setup-time histogram bounds, seconds (the +Inf bucket is implied). */

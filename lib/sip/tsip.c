@@ -18,7 +18,6 @@
 #include "ops/bus.h"
 #include "ops/log.h"
 
-#define TANDEM_ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, INFO, REFER, NOTIFY"
 #define TANDEM_SUPPORTED "timer, 100rel, replaces"
 #define MAX_EXT_HEADERS 32
 
@@ -119,6 +118,8 @@ int tsip_new(void *root, struct conf *conf, struct relay *relay, struct tsip **r
 	r = tsip_contact_init(t, conf);	/* tsip_contact.c: Contact per leg */
 	if (r == 0)
 		r = tsip_dns_start(t);	/* tsip_dns.c: targets named by DNS */
+	if (r == 0)
+		r = tsip_reg_start(t);	/* tsip_reg.c: REGISTER relayed */
 	if (r < 0)
 		goto fail;
 	tsip_log_init();
@@ -164,7 +165,7 @@ int tsip_new(void *root, struct conf *conf, struct relay *relay, struct tsip **r
 			    NUTAG_SESSION_TIMER(0),
 			    NUTAG_MIN_SE(conf->min_se),
 			    NUTAG_ENABLEMESSAGE(0),
-			    SIPTAG_ALLOW_STR(TANDEM_ALLOW),
+			    SIPTAG_ALLOW_STR(tsip_allow(conf)),
 			    SIPTAG_SUPPORTED_STR(TANDEM_SUPPORTED),
 			    SIPTAG_USER_AGENT_STR(conf->user_agent),
 			    NTATAG_UDP_MTU(65535),
@@ -268,6 +269,7 @@ void tsip_reconfigure(struct tsip *t, struct conf *conf)
 	tsip_probe_reconfigure(t, conf);
 	tsip_log_trace(conf->sip_trace);
 	nua_set_params(t->nua, SIPTAG_USER_AGENT_STR(conf->user_agent),
+		       SIPTAG_ALLOW_STR(tsip_allow(conf)),
 		       TPTAG_LOG(conf->sip_trace), TAG_END());
 	tsip_tls_reload(conf);	/* new TLS connections get the certificate as it is now */
 	url = listen_text(conf);
@@ -286,6 +288,7 @@ void tsip_shutdown(struct tsip *t, void (*done)(void *arg), void *arg)
 	t->shutdown_arg = arg;
 	tsip_guard_release(t);
 	tsip_probe_stop(t);	/* its handles go before NUA does */
+	tsip_reg_release(t);
 	nua_shutdown(t->nua);
 }
 
@@ -295,6 +298,7 @@ struct tsip *tsip_free(struct tsip *t)
 		return NULL;
 	t->core = call_core_free(t->core);
 	tsip_probe_stop(t);
+	tsip_reg_release(t);
 	if (t->nua && !t->down) {
 		/* a start that failed after SIP came up (e.g. no control socket):
 		 * NUA must be shut down before it may be destroyed; bounded */
@@ -307,6 +311,7 @@ struct tsip *tsip_free(struct tsip *t)
 	tsip_guard_stop(t);
 	tsip_auth_stop(t);
 	tsip_dns_stop(t);
+	tsip_reg_stop(t);
 	tsip_tls_cleanup();
 	conf_unref(t->conf);
 	free(t->bound_url);
@@ -508,6 +513,24 @@ static void new_invite(struct tsip *t, nua_handle_t *nh, const sip_t *sip)
 	su_home_deinit(home);
 }
 
+/* A phone's REGISTER: matched like an INVITE, relayed or refused (tsip_reg.c) */
+static void new_register(struct tsip *t, nua_handle_t *nh, const sip_t *sip)
+{
+	struct invite_ctx ic = { .sip = sip };
+	msg_t *msg = nua_current_request(t->nua);
+	su_addrinfo_t *ai = msg ? msg_addrinfo(msg) : NULL;
+	struct route_req q = {
+		.ruri_user = sip->sip_request->rq_url->url_user,
+		.ruri_host = sip->sip_request->rq_url->url_host,
+		.from_user = sip->sip_from ? sip->sip_from->a_url->url_user : NULL,
+		.to_user = sip->sip_to ? sip->sip_to->a_url->url_user : NULL,
+		.source = ai ? ai->ai_addr : NULL,
+		.header = header_value, .header_arg = &ic,
+	};
+
+	tsip_reg_register(t, nh, sip, &q);
+}
+
 static void answer_options(struct tsip *t, nua_handle_t *nh, bool in_dialog)
 {
 	bus_sip(false, "OPTIONS", call_core_draining(t->core) && !in_dialog ? 503 : 200);
@@ -515,7 +538,8 @@ static void answer_options(struct tsip *t, nua_handle_t *nh, bool in_dialog)
 		nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, NUTAG_WITH_THIS(t->nua), TAG_END());
 	else
 		nua_respond(nh, SIP_200_OK, NUTAG_WITH_THIS(t->nua),
-			    SIPTAG_ALLOW_STR(TANDEM_ALLOW), SIPTAG_ACCEPT_STR("application/sdp"),
+			    SIPTAG_ALLOW_STR(tsip_allow(t->conf)),
+			    SIPTAG_ACCEPT_STR("application/sdp"),
 			    SIPTAG_SUPPORTED_STR(TANDEM_SUPPORTED), TAG_END());
 }
 
@@ -630,9 +654,11 @@ static void on_unbound(struct tsip *t, nua_event_t ev, int status, nua_handle_t 
 		tsip_referfwd_refer(t, nh, sip, tags);
 		return;
 	case nua_i_register:
+		new_register(t, nh, sip);
+		return;
 	case nua_i_subscribe:
 	case nua_i_publish:
-		nua_respond(nh, SIP_405_METHOD_NOT_ALLOWED, SIPTAG_ALLOW_STR(TANDEM_ALLOW),
+		nua_respond(nh, SIP_405_METHOD_NOT_ALLOWED, SIPTAG_ALLOW_STR(tsip_allow(t->conf)),
 			    NUTAG_WITH_THIS(t->nua), TAG_END());
 		nua_handle_destroy(nh);
 		return;
@@ -680,6 +706,8 @@ static void on_event(nua_event_t ev, int status, char const *phrase, nua_t *nua,
 	if (tsip_probe_event(t, l, ev, status, nh))	/* an OPTIONS of ours (tsip_probe.c) */
 		return;
 	if (tsip_nat_ping(l))		/* a keepalive's answer (tsip_nat.c) */
+		return;
+	if (tsip_reg_event(t, l, ev, status, nh, sip))	/* REGISTER relayed (tsip_reg.c) */
 		return;
 	if (l->referfwd) {
 		tsip_referfwd_event(t, ev, status, phrase, nh, l, sip);

@@ -61,3 +61,16 @@ struct tsip_auth_stats {
 	uint64_t acl[_TSIP_ACL_MAX][2];		/* [by][0: 403, 1: dropped] */
 };
 void tsip_auth_get_stats(struct tsip_auth_stats *ret);
+
+/* REGISTER relayed to a registrar (tsip_reg.c): counters since start and
+ * the table of bindings (sofia thread). */
+struct tsip_reg_stats {
+	uint64_t bindings;		/* confirmed by the registrar, now */
+	uint64_t pending;		/* waiting for the registrar (challenged), now */
+	uint64_t ok, local, challenged, failed;	/* REGISTERs answered, by outcome */
+	uint64_t added, removed;	/* bindings */
+};
+void tsip_reg_stats(struct tsip *t, struct tsip_reg_stats *ret);
+/* [{aor, contact, token, source, transport, nat, route, registrar, expires,
+ * registrar_expires, registered, refreshed}], a new array */
+json_t *tsip_reg_json(struct tsip *t);

@@ -124,3 +124,31 @@ void tsip_contact_inbound(struct tsip *t, struct leg *l, const sip_t *sip)
 		tp = proto + 8;
 	x->contact = contact_for(t, x->home, sip->sip_request->rq_url->url_type == url_sips, tp);
 }
+
+const char *tsip_contact_user(struct tsip *t, su_home_t *home, const char *ruri,
+			      const char *user)
+{
+	const struct conf *c = t->conf;
+	char tp[16] = "";
+	const char *h;
+	bool tls, tcp, v6;
+	int li, port;
+	url_t *u = url_make(home, ruri);
+
+	if (u == NULL)
+		return NULL;
+	if (u->url_params && url_param(u->url_params, "transport", tp, sizeof(tp)) <= 0)
+		tp[0] = '\0';
+	tls = u->url_type == url_sips || strcasecmp(tp, "tls") == 0;
+	tcp = !tls && strcasecmp(tp, "tcp") == 0;
+	li = tls ? CONF_LI_TLS : tcp ? CONF_LI_TCP : CONF_LI_UDP;
+	h = c->listen_adv_host[li] ? c->listen_adv_host[li] :
+	    wildcard(c->listen_address) && c->advertise ? c->advertise : c->listen_address;
+	port = c->listen_adv_port[li] ? c->listen_adv_port[li] :
+	       li == CONF_LI_TLS ? c->listen_tls_port : c->listen_port;
+	v6 = strchr(h, ':') != NULL && h[0] != '[';
+	return su_sprintf(home, "%s:%s@%s%s%s:%d%s", u->url_type == url_sips ? "sips" : "sip", user,
+			  v6 ? "[" : "", h, v6 ? "]" : "", port,
+			  tls && u->url_type != url_sips ? ";transport=tls" :
+			  tcp ? ";transport=tcp" : "");
+}

@@ -31,7 +31,28 @@ struct tsip {
 	int contact_port[_CONF_LI_MAX];	/* the listeners as bound or advertised */
 	struct tsip_dns *dns;		/* targets named by DNS (tsip_dns.c) */
 	struct tsip_probes *probes;	/* target health (tsip_probe.c) */
+	struct tsip_reg *reg;		/* REGISTER relayed, the bindings (tsip_reg.c) */
 };
+
+#define TANDEM_ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, INFO, REFER, NOTIFY"
+/* Allow: TANDEM_ALLOW, and REGISTER when a route relays it (NUA answers 405
+ * by itself to a method its Allow lacks) */
+const char *tsip_allow(const struct conf *c);
+
+/* tsip_reg.c: REGISTER relayed to a registrar. tsip_reg_event(): true when
+ * the handle is one of its (the event taken). */
+int tsip_reg_start(struct tsip *t);
+void tsip_reg_release(struct tsip *t);		/* before nua_shutdown() */
+void tsip_reg_stop(struct tsip *t);
+void tsip_reg_register(struct tsip *t, nua_handle_t *nh, const sip_t *sip,
+		       const struct route_req *q);
+bool tsip_reg_event(struct tsip *t, struct leg *magic, nua_event_t ev, int status,
+		    nua_handle_t *nh, const sip_t *sip);
+/* tsip_nat.c: a Via sent-by or Contact that names another address than a */
+bool tsip_nat_differs(const sip_t *sip, const su_sockaddr_t *a, bool udp);
+/* tsip_contact.c: our URI with that user for requests to ruri (in home) */
+const char *tsip_contact_user(struct tsip *t, su_home_t *home, const char *ruri,
+			      const char *user);
 
 /* What lib/sip keeps per leg: leg->sip points here. */
 struct tsip_leg {

@@ -170,9 +170,12 @@ int tsip_leg_invite(struct leg *l, const struct leg_target *tg, const struct cal
 		su_home_deinit(home);
 		return -ENOMEM;
 	}
+	if (tg->proxy)	/* a registered phone: its whole dialog goes there (tsip_reg.c) */
+		nua_set_hparams(nh, NUTAG_PROXY(tg->proxy), TAG_END());
 	leg_set_call_id(l, cid->i_id);
 	ctx(l)->trunk = tg->auth;	/* trunk_auth: tsip_auth_trunk() */
-	l->tls = conf_target_is_tls(tg->ruri);	/* sips: or ;transport=tls: sofia uses TLS */
+	/* sips: or ;transport=tls: sofia uses TLS */
+	l->tls = conf_target_is_tls(tg->ruri) || (tg->proxy && conf_target_is_tls(tg->proxy));
 	bus_sip(false, "INVITE", 0);
 	body = body_dup(m);
 	contact = tsip_contact_of_target(t, home, tg->ruri);	/* sips: only toward sips: */
@@ -193,6 +196,8 @@ static int leg_place(struct leg *l, const struct leg_target *tg, const struct ca
 
 	if (t == NULL)
 		return -EINVAL;
+	if (tg->proxy)		/* a registered phone, at its received address */
+		return tsip_leg_invite(l, tg, m, tg->proxy);
 	r = tsip_dns_place(t, l, tg, m);	/* a target named by DNS: tsip_dns.c */
 	if (r <= 0)
 		return r;

@@ -288,3 +288,15 @@ void tsip_nat_leg_gone(struct tsip_leg *x)
 	}
 	ping_drop(x->nat);
 }
+
+/* Does the request's Via sent-by or Contact name another address than a
+ * (tsip_reg.c: a phone's REGISTER)? */
+bool tsip_nat_differs(const sip_t *sip, const su_sockaddr_t *a, bool udp)
+{
+	const sip_via_t *v = sip->sip_via;
+	const url_t *c = sip->sip_contact ? sip->sip_contact->m_url : NULL;
+
+	if (v && !same_addr(v->v_host, v->v_port, udp, a))
+		return true;
+	return c && c->url_type != url_any && !same_addr(c->url_host, c->url_port, udp, a);
+}

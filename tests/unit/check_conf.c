@@ -413,6 +413,11 @@ static const struct bad_case bad[] = {
 	  "#!", "nat must be \"auto\", \"force\" or \"off\"" },
 	{ "nat_keepalive too long", "sip = {\n  nat_keepalive = 3601; #!\n};\n", "#!",
 	  "nat_keepalive" },
+	{ "register unknown", ROUTE(NT "    register = \"proxy\"; #!\n"), "#!",
+	  "'register' must be \"relay\", \"reject\" or \"off\", not \"proxy\"" },
+	{ "register not a string", ROUTE(NT "    register = true; #!\n"), "#!", "register" },
+	{ "register_nat_expires negative", ROUTE(NT "    register_nat_expires = -1; #!\n"), "#!",
+	  "'register_nat_expires' must be between 0 and 86400" },
 
 	/* cross-section */
 	{ "session_expires below min_se", "calls = {\n  session_expires = 60; #!\n};\n", "#!",
