@@ -192,10 +192,13 @@ static void settle(struct call_core *core, struct bridge *b, struct call *curren
 				struct call *last = b->p[k].c;
 				call_log(last, LOG_LVL_INFO, "bridge %llu: last party, hung up",
 					 (unsigned long long)b->id);
-				/* its call_close() leaves the bridge and ends it */
+				/* its call_close() leaves the bridge and ends it; a
+				 * call closing already leaves it here, and so no one
+				 * is left: the bridge ends here too */
 				if (last->state == CALL_ST_CLOSING) {
 					party_leave(b, k);
 					call_detach(b, last);
+					bridge_free(core, b);
 				} else {
 					call_close(last, CALL_END_BRIDGE_ENDED, 200, NULL);
 				}
