@@ -133,6 +133,7 @@ check-scale: all
 # the phones (baresip, linphonec), not in tandemd; all of them run in the normal build's
 # check-sip. Which ASan-run test covers which skipped one:
 #   026-register-baresip (REGISTER relayed, a call)   024-register-relay, 025-register-nat
+#   031-register-linphone (REGISTER relayed, a call)  024-register-relay, 025-register-nat
 #   169-xfer-baresip (blind REFER, refer = local)     161-xfer-blind, 262-xfer-blind-after-hold
 #   195-interop-baresip-hold (hold/resume both sides)  080-reinvite-hold, 220-media-hold
 #   196-interop-baresip-rtp-srtp (encrypt toward b)    202-rtp-to-srtp, 207-srtp-baresip-both
@@ -149,7 +150,7 @@ check-scale: all
 # 281, 282 (the relay's event reader and generator, over RTP and SRTP: no sipp test drives them
 # with a phone's timing). A new phone test goes here
 # only with the ASan-run test that covers its tandemd path.
-ASAN_SKIP ?= 026 169 195 196 197 206 261 263 264 265 266 267
+ASAN_SKIP ?= 026 031 169 195 196 197 206 261 263 264 265 266 267
 check-asan: all tools
 	@BUILD=$(BUILD) SIP_TESTS_SKIP="$(ASAN_SKIP)" SIP_BESIDE="$(SIP_BESIDE)" tests/sip/run
 
