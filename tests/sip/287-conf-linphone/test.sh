@@ -87,6 +87,13 @@ expect 2 erin 440 1000 1500 -2000
 lin_cmd alice "terminate $n"
 lin_wait alice "Call $n with sip:erin@.* ended"
 wait_until 5 "alice to leave the bridge" log_has "call=$E .*leg a left bridge 1 \(4 parties left\)"
+# what alice's phone itself decoded (its `record`, closed with the call): its last second but
+# 0.3 s was in the bridge (the joined call ran 1.5 s and more, rtpsniff's time)
+end=$(lin_wav_seconds "$T/alice-heard.wav")
+echo "alice-own $(python3 "$SIPUA_DIR/confua.py" levels "$T/alice-heard.wav" \
+	"$(awk -v e="$end" 'BEGIN { print e - 1.3 }')" 1.0 440 1000 1500 2000 | tr '\n' ' ')" >> "$C/levels-2"
+note "linphonec's own recording, ${end} s long: $(grep ^alice-own "$C/levels-2")"
+expect 2 alice-own 1000 1500 2000 -440
 go measure-3
 step measured-3 10
 note "measure 3: $(tr '\n' ';' < "$C/levels-3")"
