@@ -49,7 +49,8 @@ lin_wait alice "Call 1 with sip:bob@.* connected"
 step bob-up
 B=$(call_to bob)
 [ -n "$B" ] || fail "alice's call to bob not found"
-audio_both_ways "$B"
+relay_mark "$B"	# her tone flows to bob before she transfers him
+wait_until 5 "25 more packets toward bob" relay_sent_grows "$B" b 25
 lin_cmd alice "transfer 1 sip:conf@$TANDEM_IP"
 lin_wait alice "of call 1 has been transfered"
 lin_wait alice "Call 1 with sip:bob@.* ended"
