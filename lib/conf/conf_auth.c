@@ -21,40 +21,28 @@
 static int parse_mode(struct conf_load_ctx *ctx, const config_setting_t *s,
 		      enum conf_auth_mode *out)
 {
-	const char *v;
+	static const char *const names[] = {
+		[CONF_AUTH_OFF] = "off", [CONF_AUTH_REQUIRED] = "required",
+	};
+	int i = conf_parse_name(ctx, s, names, CONF_AUTH_REQUIRED + 1, "\"required\" or \"off\"");
 
-	if (conf_want_type(ctx, s, CONFIG_TYPE_STRING) < 0)
-		return -EINVAL;
-	v = config_setting_get_string(s);
-	if (strcmp(v, "required") == 0)
-		*out = CONF_AUTH_REQUIRED;
-	else if (strcmp(v, "off") == 0)
-		*out = CONF_AUTH_OFF;
-	else {
-		conf_set_error(ctx->err, s, ctx->path, "'auth' must be \"required\" or \"off\", not \"%s\"",
-			       v);
-		return -EINVAL;
-	}
+	if (i < 0)
+		return i;
+	*out = (enum conf_auth_mode)i;
 	return 0;
 }
 
 static int parse_action(struct conf_load_ctx *ctx, const config_setting_t *s,
 			enum conf_acl_action *out)
 {
-	const char *v;
+	static const char *const names[] = {
+		[CONF_ACL_REJECT] = "reject", [CONF_ACL_DROP] = "drop",
+	};
+	int i = conf_parse_name(ctx, s, names, CONF_ACL_DROP + 1, "\"reject\" or \"drop\"");
 
-	if (conf_want_type(ctx, s, CONFIG_TYPE_STRING) < 0)
-		return -EINVAL;
-	v = config_setting_get_string(s);
-	if (strcmp(v, "reject") == 0)
-		*out = CONF_ACL_REJECT;
-	else if (strcmp(v, "drop") == 0)
-		*out = CONF_ACL_DROP;
-	else {
-		conf_set_error(ctx->err, s, ctx->path,
-			       "'acl_action' must be \"reject\" or \"drop\", not \"%s\"", v);
-		return -EINVAL;
-	}
+	if (i < 0)
+		return i;
+	*out = (enum conf_acl_action)i;
 	return 0;
 }
 

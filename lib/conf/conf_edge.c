@@ -101,18 +101,14 @@ bad:
 
 static int parse_nat(struct conf_load_ctx *ctx, const config_setting_t *s, enum conf_nat *ret)
 {
-	const char *v = config_setting_get_string(s);
+	static const char *const names[] = {
+		[CONF_NAT_AUTO] = "auto", [CONF_NAT_FORCE] = "force", [CONF_NAT_OFF] = "off",
+	};
+	int i = conf_parse_name(ctx, s, names, CONF_NAT_OFF + 1, "\"auto\", \"force\" or \"off\"");
 
-	if (v && strcmp(v, "auto") == 0)
-		*ret = CONF_NAT_AUTO;
-	else if (v && strcmp(v, "force") == 0)
-		*ret = CONF_NAT_FORCE;
-	else if (v && strcmp(v, "off") == 0)
-		*ret = CONF_NAT_OFF;
-	else {
-		conf_set_error(ctx->err, s, ctx->path, "nat must be \"auto\", \"force\" or \"off\"");
-		return -EINVAL;
-	}
+	if (i < 0)
+		return i;
+	*ret = i;
 	return 0;
 }
 
@@ -128,23 +124,14 @@ int conf_edge_fn_route_nat(struct conf_load_ctx *ctx, const config_setting_t *s,
 
 int conf_edge_fn_route_register(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
 {
-	struct conf_route *r = obj;
-	const char *v;
+	static const char *const names[] = {
+		[CONF_REG_OFF] = "off", [CONF_REG_RELAY] = "relay", [CONF_REG_REJECT] = "reject",
+	};
+	int i = conf_parse_name(ctx, s, names, 3, "\"relay\", \"reject\" or \"off\"");
 
-	if (conf_want_type(ctx, s, CONFIG_TYPE_STRING) < 0)
-		return -EINVAL;
-	v = config_setting_get_string(s);
-	if (strcmp(v, "relay") == 0)
-		r->register_mode = CONF_REG_RELAY;
-	else if (strcmp(v, "reject") == 0)
-		r->register_mode = CONF_REG_REJECT;
-	else if (strcmp(v, "off") == 0)
-		r->register_mode = CONF_REG_OFF;
-	else {
-		conf_set_error(ctx->err, s, ctx->path,
-			       "'register' must be \"relay\", \"reject\" or \"off\", not \"%s\"", v);
-		return -EINVAL;
-	}
+	if (i < 0)
+		return i;
+	((struct conf_route *)obj)->register_mode = i;
 	return 0;
 }
 

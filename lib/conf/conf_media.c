@@ -12,20 +12,12 @@
 
 static int parse_latch(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
 {
-	struct conf *c = obj;
-	const char *v;
+	static const char *const names[] = { "first", "strict" };
+	int i = conf_parse_name(ctx, s, names, 2, "\"first\" or \"strict\"");
 
-	if (conf_want_type(ctx, s, CONFIG_TYPE_STRING) < 0)
-		return -EINVAL;
-	v = config_setting_get_string(s);
-	if (strcmp(v, "first") == 0)
-		c->media_latch = 0;
-	else if (strcmp(v, "strict") == 0)
-		c->media_latch = 1;
-	else {
-		conf_set_error(ctx->err, s, ctx->path, "'latch' must be \"first\" or \"strict\"");
-		return -EINVAL;
-	}
+	if (i < 0)
+		return i;
+	((struct conf *)obj)->media_latch = i;
 	return 0;
 }
 

@@ -396,21 +396,12 @@ static int fn_remove_headers(struct conf_load_ctx *ctx, const config_setting_t *
 
 static int fn_route_media(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
 {
-	struct conf_route *r = obj;
-	const char *v;
+	static const char *const names[] = { "relay", "passthrough" };
+	int i = conf_parse_name(ctx, s, names, 2, "\"relay\" or \"passthrough\"");
 
-	if (conf_want_type(ctx, s, CONFIG_TYPE_STRING) < 0)
-		return -EINVAL;
-	v = config_setting_get_string(s);
-	if (strcmp(v, "relay") == 0)
-		r->media_passthrough = false;
-	else if (strcmp(v, "passthrough") == 0)
-		r->media_passthrough = true;
-	else {
-		conf_set_error(ctx->err, s, ctx->path,
-			       "'media' must be \"relay\" or \"passthrough\", not \"%s\"", v);
-		return -EINVAL;
-	}
+	if (i < 0)
+		return i;
+	((struct conf_route *)obj)->media_passthrough = i == 1;
 	return 0;
 }
 
@@ -551,37 +542,26 @@ static int fn_refer(struct conf_load_ctx *ctx, const config_setting_t *s, void *
 		[CONF_REFER_LOCAL] = "local", [CONF_REFER_PASSTHROUGH] = "passthrough",
 		[CONF_REFER_REJECT] = "reject",
 	};
-	struct conf_route *r = obj;
-	const char *v;
+	int i = conf_parse_name(ctx, s, names, 3, "\"local\", \"passthrough\" or \"reject\"");
 
-	if (conf_want_type(ctx, s, CONFIG_TYPE_STRING) < 0)
-		return -EINVAL;
-	v = config_setting_get_string(s);
-	for (int i = 0; i < 3; i++)
-		if (strcmp(v, names[i]) == 0) {
-			r->refer = (enum conf_refer)i;
-			return 0;
-		}
-	conf_set_error(ctx->err, s, ctx->path,
-		       "'refer' must be \"local\", \"passthrough\" or \"reject\", not \"%s\"", v);
-	return -EINVAL;
+	if (i < 0)
+		return i;
+	((struct conf_route *)obj)->refer = (enum conf_refer)i;
+	return 0;
 }
 
 static int fn_refer_outside(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)
 {
-	struct conf_route *r = obj;
-	const char *v;
+	static const char *const names[] = {
+		[CONF_REFER_OUT_REJECT] = "reject", [CONF_REFER_OUT_FORWARD] = "forward",
+	};
+	int i = conf_parse_name(ctx, s, names, CONF_REFER_OUT_FORWARD + 1,
+				"\"reject\" or \"forward\"");
 
-	if (conf_want_type(ctx, s, CONFIG_TYPE_STRING) < 0)
-		return -EINVAL;
-	v = config_setting_get_string(s);
-	if (strcmp(v, "reject") == 0 || strcmp(v, "forward") == 0) {
-		r->refer_outside = *v == 'f' ? CONF_REFER_OUT_FORWARD : CONF_REFER_OUT_REJECT;
-		return 0;
-	}
-	conf_set_error(ctx->err, s, ctx->path,
-		       "'refer_outside' must be \"reject\" or \"forward\", not \"%s\"", v);
-	return -EINVAL;
+	if (i < 0)
+		return i;
+	((struct conf_route *)obj)->refer_outside = (enum conf_refer_outside)i;
+	return 0;
 }
 
 static int fn_tls_verify(struct conf_load_ctx *ctx, const config_setting_t *s, void *obj)

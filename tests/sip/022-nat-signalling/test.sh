@@ -6,7 +6,7 @@ ip route get 10.9.9.9 > /dev/null 2>&1 && fail "10.9.9.9 has a route here: not a
 # bad values: file and line
 printf 'listen = ( { transport = "udp"; address = "%s";\n  nat = "maybe"; } );\n' "$TANDEM_IP" > "$T/bad.conf"
 out=$("$TANDEMD" -t -c "$T/bad.conf" 2>&1) && fail "tandemd -t accepts nat = maybe"
-grep -q -E 'bad.conf:2: nat must be "auto", "force" or "off"' <<< "$out" || fail "tandemd -t said: $out"
+grep -q -E "bad.conf:2: 'nat' must be \"auto\", \"force\" or \"off\"" <<< "$out" || fail "tandemd -t said: $out"
 note "bad: $out"
 
 PART=caller py_start caller 40 parties.py
