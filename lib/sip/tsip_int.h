@@ -50,6 +50,11 @@ bool tsip_reg_event(struct tsip *t, struct leg *magic, nua_event_t ev, int statu
 		    nua_handle_t *nh, const sip_t *sip);
 /* tsip_nat.c: a Via sent-by or Contact that names another address than a */
 bool tsip_nat_differs(const sip_t *sip, const su_sockaddr_t *a, bool udp);
+/* Where the current request came from: "sip:IP:PORT;transport=PROTO" in src, "IP:PORT" in
+ * text (an IPv6 address in brackets), PROTO "udp" or, over a connection, tcp_proto ("tcp" or
+ * "tls"); its address, NULL when unknown. */
+const su_sockaddr_t *tsip_source(struct tsip *t, const char *tcp_proto, char *src, size_t src_len,
+				 char *text, size_t text_len, const char **ret_proto);
 /* tsip_contact.c: our URI with that user for requests to ruri (in home) */
 const char *tsip_contact_user(struct tsip *t, su_home_t *home, const char *ruri,
 			      const char *user);

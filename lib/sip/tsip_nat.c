@@ -104,8 +104,8 @@ static int li_of(const char *proto)
 	return CONF_LI_UDP;
 }
 
-/* Where the current event's message came from; false when unknown. */
-static bool source_of(struct tsip *t, struct tsip_nat *n, const char **ret_proto)
+const su_sockaddr_t *tsip_source(struct tsip *t, const char *tcp_proto, char *src, size_t src_len,
+				 char *text, size_t text_len, const char **ret_proto)
 {
 	msg_t *msg = nua_current_request(t->nua);
 	su_addrinfo_t *ai = msg ? msg_addrinfo(msg) : NULL;
@@ -115,19 +115,25 @@ static bool source_of(struct tsip *t, struct tsip_nat *n, const char **ret_proto
 	bool v6;
 
 	if (ai == NULL || ai->ai_addr == NULL)
-		return false;
+		return NULL;
 	a = (const su_sockaddr_t *)ai->ai_addr;
 	v6 = a->su_family == AF_INET6;
 	if (!inet_ntop(a->su_family, v6 ? (const void *)&a->su_sin6.sin6_addr :
 					  (const void *)&a->su_sin.sin_addr, ip, sizeof(ip)))
-		return false;
-	proto = ai->ai_protocol == IPPROTO_TCP ? (n->li == CONF_LI_TLS ? "tls" : "tcp") : "udp";
-	snprintf(n->src, sizeof(n->src), "sip:%s%s%s:%u;transport=%s", v6 ? "[" : "", ip,
-		 v6 ? "]" : "", ntohs(a->su_port), proto);
-	snprintf(n->src_text, sizeof(n->src_text), "%s%s%s:%u", v6 ? "[" : "", ip, v6 ? "]" : "",
-		 ntohs(a->su_port));
+		return NULL;
+	proto = ai->ai_protocol == IPPROTO_TCP ? tcp_proto : "udp";
+	snprintf(src, src_len, "sip:%s%s%s:%u;transport=%s", v6 ? "[" : "", ip, v6 ? "]" : "",
+		 ntohs(a->su_port), proto);
+	snprintf(text, text_len, "%s%s%s:%u", v6 ? "[" : "", ip, v6 ? "]" : "", ntohs(a->su_port));
 	*ret_proto = proto;
-	return true;
+	return a;
+}
+
+/* Where the current event's message came from; false when unknown. */
+static bool source_of(struct tsip *t, struct tsip_nat *n, const char **ret_proto)
+{
+	return tsip_source(t, n->li == CONF_LI_TLS ? "tls" : "tcp", n->src, sizeof(n->src),
+			   n->src_text, sizeof(n->src_text), ret_proto) != NULL;
 }
 
 static struct tsip_nat *nat_new(struct tsip_leg *x)

@@ -141,27 +141,15 @@ static void answer_bound(struct tsip *t, nua_handle_t *nh, nua_saved_event_t *sa
 static bool source_of(struct tsip *t, const sip_t *sip, struct reg_binding *b, bool *ret_udp,
 		      const su_sockaddr_t **ret_sa)
 {
-	msg_t *msg = nua_current_request(t->nua);
-	su_addrinfo_t *ai = msg ? msg_addrinfo(msg) : NULL;
+	bool tls = sip->sip_via && sip->sip_via->v_protocol &&
+		   strcasecmp(sip->sip_via->v_protocol, "SIP/2.0/TLS") == 0;
 	const su_sockaddr_t *a;
-	const char *proto = "udp";
-	char ip[INET6_ADDRSTRLEN];
-	bool v6;
+	const char *proto;
 
-	if (ai == NULL || ai->ai_addr == NULL)
+	a = tsip_source(t, tls ? "tls" : "tcp", b->src, sizeof(b->src), b->src_text,
+			sizeof(b->src_text), &proto);
+	if (a == NULL)
 		return false;
-	a = (const su_sockaddr_t *)ai->ai_addr;
-	v6 = a->su_family == AF_INET6;
-	if (!inet_ntop(a->su_family, v6 ? (const void *)&a->su_sin6.sin6_addr :
-					  (const void *)&a->su_sin.sin_addr, ip, sizeof(ip)))
-		return false;
-	if (ai->ai_protocol == IPPROTO_TCP)
-		proto = sip->sip_via && sip->sip_via->v_protocol &&
-			strcasecmp(sip->sip_via->v_protocol, "SIP/2.0/TLS") == 0 ? "tls" : "tcp";
-	snprintf(b->src, sizeof(b->src), "sip:%s%s%s:%u;transport=%s", v6 ? "[" : "", ip,
-		 v6 ? "]" : "", ntohs(a->su_port), proto);
-	snprintf(b->src_text, sizeof(b->src_text), "%s%s%s:%u", v6 ? "[" : "", ip, v6 ? "]" : "",
-		 ntohs(a->su_port));
 	snprintf(b->transport, sizeof(b->transport), "%s", proto);
 	*ret_udp = strcmp(proto, "udp") == 0;
 	*ret_sa = a;
