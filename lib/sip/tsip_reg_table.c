@@ -337,13 +337,10 @@ void tsip_reg_release(struct tsip *t)
 	}
 }
 
-void tsip_reg_stop(struct tsip *t)
+/* Every binding and the slab that held them (the shared strings come back
+ * with their last binding). */
+static void bindings_free(struct tsip_reg *g)
 {
-	struct tsip_reg *g = t->reg;
-
-	if (g == NULL)
-		return;
-	tsip_reg_release(t);
 	while (g->all) {
 		struct reg_binding *b = g->all;
 		g->all = b->next;
@@ -354,6 +351,12 @@ void tsip_reg_stop(struct tsip *t)
 		g->chunks = *(void **)c;
 		free(c);
 	}
+}
+
+/* The table, and all it holds. */
+static void table_free(struct tsip_reg *g)
+{
+	bindings_free(g);
 	while (g->strs) {
 		struct reg_str *r = g->strs;
 		g->strs = r->next;
@@ -362,6 +365,14 @@ void tsip_reg_stop(struct tsip *t)
 	free(g->tok);
 	free(g->key);
 	free(g);
+}
+
+void tsip_reg_stop(struct tsip *t)
+{
+	if (t->reg == NULL)
+		return;
+	tsip_reg_release(t);
+	table_free(t->reg);
 	t->reg = NULL;
 }
 

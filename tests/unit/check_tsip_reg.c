@@ -23,20 +23,9 @@ static struct tsip_reg *reg_new(void)
 
 static void reg_free(struct tsip_reg *g)
 {
-	while (g->all) {
-		struct reg_binding *b = g->all;
-		g->all = b->next;
-		binding_free(g, b);
-	}
-	while (g->chunks) {
-		void *c = g->chunks;
-		g->chunks = *(void **)c;
-		free(c);
-	}
+	bindings_free(g);
 	ck_assert_ptr_null(g->strs);	/* every shared string given back */
-	free(g->tok);
-	free(g->key);
-	free(g);
+	table_free(g);
 }
 
 static struct reg_binding *add(struct tsip_reg *g, int i)
